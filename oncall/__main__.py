@@ -1,0 +1,3 @@
+from oncall.cli.app import main
+
+main()

@@ -1,0 +1,77 @@
+"""The one place output is made: data to stdout, diagnostics to stderr.
+
+Consoles are built with ``markup=False`` so a name like ``[ops]`` is printed as written, and
+without colour when the stream is not a terminal or ``NO_COLOR`` is set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def _console(stream: Any) -> Console:
+    from rich.console import Console
+
+    no_color = bool(os.environ.get("NO_COLOR")) or not stream.isatty()
+    return Console(
+        file=stream,
+        markup=False,
+        highlight=False,
+        emoji=False,
+        no_color=no_color,
+        color_system=None if no_color else "auto",
+        soft_wrap=False,
+    )
+
+
+@lru_cache(maxsize=1)
+def _out() -> Console:
+    return _console(sys.stdout)
+
+
+@lru_cache(maxsize=1)
+def _err() -> Console:
+    return _console(sys.stderr)
+
+
+def stdout() -> Console:
+    """The rich console for data on stdout."""
+    if _out().file is not sys.stdout:  # stdout was swapped (tests, CliRunner)
+        _out.cache_clear()
+    return _out()
+
+
+def stderr() -> Console:
+    """The rich console for diagnostics on stderr."""
+    if _err().file is not sys.stderr:
+        _err.cache_clear()
+    return _err()
+
+
+def print_json(data: Any) -> None:
+    """Print JSON data to stdout, stable and UTF-8."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def write_text(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def info(message: str) -> None:
+    """A diagnostic line on stderr (never data)."""
+    sys.stderr.write(message + "\n")
+
+
+def warning(message: str) -> None:
+    sys.stderr.write(f"warning: {message}\n")
+
+
+def error(message: str) -> None:
+    sys.stderr.write(f"error: {message}\n")

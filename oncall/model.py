@@ -1,0 +1,174 @@
+"""The domain model: frozen dataclasses built by ``oncall.config`` and read by everything else.
+
+Instants are integer seconds since the Unix epoch (UTC). Local wall-clock readings are naive
+``datetime`` objects, read in the timezone of their context (the schedule's or the person's).
+Every object loaded from a file keeps a ``Location`` so messages can point at the line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from oncall.errors import Location
+from oncall.times import Duration, zone
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A half-open range of instants ``[start, end)`` in epoch seconds."""
+
+    start: int
+    end: int
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    email: str | None = None
+    timezone: str = "UTC"
+    time_off: tuple[Interval, ...] = ()  # sorted, resolved to instants in the person's zone
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)  # slack, phone, country...
+    location: Location | None = field(default=None, compare=False)
+
+    @property
+    def tz(self) -> tzinfo:
+        return zone(self.timezone)
+
+    @property
+    def display(self) -> str:
+        return self.name or self.id
+
+    def fields(self) -> dict[str, Any]:
+        """Every field usable as ``{person.<field>}`` in checklist strings."""
+        values: dict[str, Any] = dict(self.extra)
+        values.update(id=self.id, name=self.name, email=self.email or "", timezone=self.timezone)
+        return values
+
+
+@dataclass(frozen=True)
+class Window:
+    """A daily restriction window, in the schedule's wall clock.
+
+    ``days`` are weekday numbers (0 = Monday) on which a window *starts*; ``start``/``end`` are
+    minutes after midnight. ``end <= start`` means the window runs past midnight into the next day.
+    """
+
+    days: frozenset[int]
+    start: int
+    end: int
+    location: Location | None = field(default=None, compare=False)
+
+    @property
+    def length(self) -> int:
+        """Minutes the window lasts (on the wall clock)."""
+        return self.end - self.start if self.end > self.start else self.end + 1440 - self.start
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    people: tuple[str, ...]
+    start: datetime  # naive wall-clock reading in the schedule's zone: turn 0 starts here
+    every: Duration  # h, d or w
+    end: datetime | None = None  # naive wall-clock reading; no coverage from here on
+    only: tuple[Window, ...] = ()  # empty: no restriction
+    skip_holidays: str | None = None  # a country code for the ``holidays`` package
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Override:
+    person: str
+    start: int
+    end: int
+    replaces: str | None = None
+    reason: str | None = None
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    id: str
+    timezone: str
+    layers: tuple[Layer, ...]
+    name: str = ""
+    checklist: str | None = None
+    overrides: tuple[Override, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    path: Path | None = field(default=None, compare=False)
+
+    @property
+    def tz(self) -> tzinfo:
+        return zone(self.timezone)
+
+    @property
+    def display(self) -> str:
+        return self.name or self.id
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One readiness item. ``kind`` is the check kind (command, tcp, http, dns, file, env,
+    secret, confirm); ``check`` holds its parameters exactly as written."""
+
+    id: str
+    title: str
+    kind: str
+    check: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    fix: str | None = None
+    timeout: float = 10.0  # seconds
+    retries: int = 0
+    needs: tuple[str, ...] = ()
+    when: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    playbook: str | None = None
+    valid_for: Duration | None = None  # for confirm items
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str
+    name: str
+    items: tuple[ChecklistItem, ...]
+    owner: str | None = None
+    reviewed: date | None = None
+    review_every: Duration | None = None
+    path: Path | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Org:
+    """Everything under one config root."""
+
+    root: Path
+    people: Mapping[str, Person]
+    schedules: Mapping[str, Schedule]  # by id, sorted
+    checklists: Mapping[str, Checklist]
+    settings: Mapping[str, Any] = field(default_factory=dict, compare=False)  # oncall.yaml
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A maximal interval with one person on call. ``reason`` says why (SPEC §4 extension):
+    ``layer:<name>``, ``override``, or ``cover:<person>`` (covering that person's time off)."""
+
+    schedule: str
+    person: str
+    start: int
+    end: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Gap:
+    schedule: str
+    start: int
+    end: int

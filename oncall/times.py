@@ -1,0 +1,225 @@
+"""Parsing and converting the time values of SPEC §2.
+
+Internally the engine works in integer seconds since the Unix epoch (UTC instants).
+Local wall-clock readings are naive ``datetime`` objects; ``localize`` turns one into an
+instant with RFC 5545's rule (``fold=0``): a reading in the spring-forward gap takes the
+offset from before the jump, an ambiguous one is its first occurrence.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+EPOCH = datetime(1970, 1, 1)
+EPOCH_DATE = date(1970, 1, 1)
+
+_DURATION = re.compile(r"^\s*([0-9]+)\s*([smhdw])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_TIME_OF_DAY = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
+_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_DATETIME = re.compile(
+    r"^([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?"
+    r"\s*(Z|[+-][0-9]{2}:?[0-9]{2})?$",
+    re.IGNORECASE,
+)
+
+
+class TimeValueError(ValueError):
+    """A malformed time value; the message says what to write instead."""
+
+
+@dataclass(frozen=True)
+class Duration:
+    """``<N><unit>`` as written: ``1w`` stays "one week", not 604800 seconds."""
+
+    count: int
+    unit: str  # one of s m h d w
+
+    @property
+    def seconds(self) -> int:
+        return self.count * _UNIT_SECONDS[self.unit]
+
+    @property
+    def days(self) -> int:
+        """Whole days for ``d``/``w`` units (wall-clock steps); 0 for the others."""
+        return self.count * {"d": 1, "w": 7}.get(self.unit, 0)
+
+    @property
+    def is_calendar(self) -> bool:
+        """True when steps are taken on the local wall clock (days, weeks)."""
+        return self.unit in ("d", "w")
+
+    def timedelta(self) -> timedelta:
+        return timedelta(seconds=self.seconds)
+
+    def __str__(self) -> str:
+        return f"{self.count}{self.unit}"
+
+
+def parse_duration(value: object, units: str = "smhdw") -> Duration:
+    """Parse ``<N>s|m|h|d|w`` with N a positive integer, allowing only ``units``."""
+    text = str(value) if not isinstance(value, bool) else ""
+    m = _DURATION.match(text)
+    allowed = ", ".join(f"'1{u}'" for u in units)
+    if not m or m.group(2) not in units:
+        raise TimeValueError(f"{value!r} is not a duration; write a positive whole number and a unit, e.g. {allowed}")
+    count = int(m.group(1))
+    if count <= 0:
+        raise TimeValueError(f"{value!r} is zero; a duration must be positive, e.g. '1{m.group(2)}'")
+    return Duration(count, m.group(2))
+
+
+def parse_time_of_day(value: object, allow_24: bool = False) -> int:
+    """Parse ``HH:MM`` into minutes after midnight (``24:00`` = 1440 when ``allow_24``)."""
+    text = value if isinstance(value, str) else ""
+    m = _TIME_OF_DAY.match(text.strip())
+    if not m:
+        raise TimeValueError(f"{value!r} is not a time of day; write HH:MM in quotes, e.g. \"09:00\"")
+    hours, minutes = int(m.group(1)), int(m.group(2))
+    if hours == 24 and minutes == 0 and allow_24:
+        return 1440
+    if hours > 23 or minutes > 59:
+        hint = " (24:00 is allowed only as an end)" if hours == 24 else ""
+        raise TimeValueError(f"{value!r} is not a time of day{hint}; write HH:MM from 00:00 to 23:59")
+    return hours * 60 + minutes
+
+
+def format_minutes(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@lru_cache(maxsize=512)
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone ``name``; raises ``TimeValueError`` naming what to write instead."""
+    if not isinstance(name, str) or not name or name.startswith(("/", ".")) or ".." in name:
+        raise TimeValueError(f"{name!r} is not an IANA timezone name; write one like 'Europe/Berlin'")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError, IsADirectoryError):
+        raise TimeValueError(
+            f"unknown timezone {name!r}; write an IANA name like 'America/New_York' or 'UTC'"
+        ) from None
+
+
+def localize(wall: datetime, tz: tzinfo) -> datetime:
+    """Attach ``tz`` to a naive wall-clock reading with fold=0 (SPEC §2) and return it in UTC."""
+    return wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
+
+
+def wall_to_epoch(wall: datetime, tz: tzinfo) -> int:
+    """Seconds since the epoch of a local wall-clock reading under the fold=0 rule."""
+    return int(wall.replace(tzinfo=tz, fold=0).timestamp())
+
+
+def epoch_to_wall(seconds: int, tz: tzinfo) -> datetime:
+    """The naive local wall-clock reading of an instant in ``tz``."""
+    return datetime.fromtimestamp(seconds, tz).replace(tzinfo=None)
+
+
+def to_epoch(dt: datetime) -> int:
+    """Seconds since the epoch of an aware datetime."""
+    return int(dt.timestamp())
+
+
+def from_epoch(seconds: int, tz: tzinfo = UTC) -> datetime:
+    return datetime.fromtimestamp(seconds, tz)
+
+
+def iso(seconds: int, tz: tzinfo = UTC) -> str:
+    """ISO 8601 with its UTC offset, to the second: ``2026-03-09T09:00:00-04:00``."""
+    return datetime.fromtimestamp(seconds, tz).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class ParsedTime:
+    """A parsed local datetime or date. ``wall`` is naive unless ``offset`` was written."""
+
+    wall: datetime  # naive wall-clock reading (midnight for a date)
+    is_date: bool
+    aware: datetime | None = None  # set when the text carried an explicit offset
+
+    def instant(self, tz: tzinfo) -> int:
+        """Epoch seconds: the explicit offset if written, else the wall clock in ``tz``."""
+        if self.aware is not None:
+            return to_epoch(self.aware)
+        return wall_to_epoch(self.wall, tz)
+
+    def end_instant(self, tz: tzinfo) -> int:
+        """As an inclusive end: a date means the end of that whole day."""
+        if self.is_date:
+            return wall_to_epoch(self.wall + timedelta(days=1), tz)
+        return self.instant(tz)
+
+    def wall_in(self, tz: tzinfo) -> datetime:
+        """The wall-clock reading in ``tz`` (converting an explicit offset)."""
+        if self.aware is not None:
+            return self.aware.astimezone(tz).replace(tzinfo=None)
+        return self.wall
+
+
+def parse_time(value: object) -> ParsedTime:
+    """Parse a local datetime, a datetime with an offset, or a date (SPEC §2).
+
+    Accepts strings and the ``date``/``datetime`` objects a YAML loader may produce.
+    """
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            return ParsedTime(value.astimezone(UTC).replace(tzinfo=None), False, value)
+        return ParsedTime(value, False)
+    if isinstance(value, date):
+        return ParsedTime(datetime(value.year, value.month, value.day), True)
+    if not isinstance(value, str):
+        raise TimeValueError(
+            f"{value!r} is not a date or time; write YYYY-MM-DD or YYYY-MM-DDTHH:MM, e.g. 2026-01-05T09:00"
+        )
+    text = value.strip()
+    try:
+        m = _DATE.match(text)
+        if m:
+            d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            return ParsedTime(datetime(d.year, d.month, d.day), True)
+        m = _DATETIME.match(text)
+        if m:
+            wall = datetime(
+                int(m.group(1)), int(m.group(2)), int(m.group(3)),
+                int(m.group(4)), int(m.group(5)), int(m.group(6) or 0),
+            )
+            offset = m.group(7)
+            if offset:
+                aware = datetime.fromisoformat(wall.isoformat() + _normal_offset(offset))
+                return ParsedTime(aware.astimezone(UTC).replace(tzinfo=None), False, aware)
+            return ParsedTime(wall, False)
+    except ValueError as exc:
+        raise TimeValueError(f"{value!r} is not a valid date or time ({exc}); write e.g. 2026-01-05T09:00") from None
+    raise TimeValueError(
+        f"{value!r} is not a date or time; write YYYY-MM-DD or YYYY-MM-DDTHH:MM, e.g. 2026-01-05T09:00"
+    )
+
+
+def _normal_offset(offset: str) -> str:
+    if offset.upper() == "Z":
+        return "+00:00"
+    return offset if ":" in offset else f"{offset[:3]}:{offset[3:]}"
+
+
+def machine_zone() -> tzinfo:
+    """The machine's timezone as an IANA zone where it can be found (TZ, /etc/localtime)."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name:
+        try:
+            return zone(name)
+        except TimeValueError:
+            pass
+    try:
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            return zone(target.split("zoneinfo/", 1)[1])
+    except (OSError, TimeValueError):
+        pass
+    local = datetime.now().astimezone().tzinfo
+    return local if local is not None else UTC
