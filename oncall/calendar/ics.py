@@ -1,0 +1,425 @@
+"""RFC 5545 export of shifts: one VEVENT per shift, exact UTC instants, stable identity.
+
+Identity rules (the README's "UID and SEQUENCE" section says the same for users):
+
+* ``UID`` is ``<schedule id>-<shift start as YYYYMMDDTHHMMSSZ>@oncall``: the schedule and the
+  shift's *own* start, never the window it was generated in and never the assignee, so
+  regenerating a calendar updates events instead of duplicating them. A shift cut by the window
+  is written whole (its real handoff instants), so the same shift is the same event in every file.
+* ``SEQUENCE`` of a new or changed event is the revision clock: whole minutes from
+  2024-01-01T00:00Z to ``now``, and always above the event's previous SEQUENCE when a previous
+  version is known (``previous=``). Any later export therefore supersedes an earlier one in a
+  calendar that already holds the event, and the number is reproducible from ``now`` alone.
+* ``DTSTAMP`` is ``now`` for new or changed events; an unchanged event keeps its previous stamp
+  and SEQUENCE, so re-exporting an unchanged schedule over a previous file gives the same bytes.
+* With ``previous`` and ``window``, events of the previous file that are gone and overlap the
+  window are written again with ``STATUS:CANCELLED`` and a higher SEQUENCE, so subscribed
+  calendars drop them.
+
+Speed: icalendar's component tree costs about 150 µs an event to build and serialise, which
+dominates a year of a large org. Events are therefore written as content lines here, with
+icalendar's own TEXT escaping and line folding; the lines that repeat (summaries, descriptions)
+are escaped and folded once.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+from icalendar import Calendar, vDuration
+from icalendar.parser import escape_char, foldline
+
+from oncall.model import Org, Schedule, Shift
+
+PRODID = "-//oncall//oncall-cli//EN"
+UID_DOMAIN = "oncall"
+REFRESH = vDuration(timedelta(hours=1)).to_ical().decode()  # "PT1H", never "1:00:00"
+REVISION_EPOCH = 1704067200  # 2024-01-01T00:00:00Z: SEQUENCE counts minutes from here
+CRLF = "\r\n"
+
+_DAY = 86400
+_MAX_REACH = 800 * _DAY  # how far to look for the real edges of a shift cut by the window
+
+
+@dataclass(frozen=True)
+class ShiftContext:
+    """A shift with what its event needs beyond the window: its real (unclipped) bounds and the
+    people on call just before and just after it (None for a gap or when unknown)."""
+
+    shift: Shift
+    start: int
+    end: int
+    before: str | None = None
+    after: str | None = None
+    gap_before: bool = False
+    gap_after: bool = False
+
+
+@dataclass
+class Event:
+    """One VEVENT as written: identity, revision and the rest of its content lines (unfolded)."""
+
+    uid: str
+    schedule: str
+    start: int
+    end: int
+    lines: tuple[str, ...]  # every property except UID, DTSTAMP, SEQUENCE and STATUS
+    sequence: int = 0
+    stamp: int = 0
+    cancelled: bool = False
+
+
+@dataclass
+class ExportStats:
+    """What changed compared with the previous file (all zero but ``added`` without one)."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    events: int = 0
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def export_calendar(
+    org: Org,
+    shifts: Sequence[Shift],
+    *,
+    name: str,
+    now: int,
+    previous: bytes | None = None,
+    window: tuple[int, int] | None = None,
+    description: str | None = None,
+) -> bytes:
+    """The ``.ics`` bytes for ``shifts`` (as ``generate`` returns them) in a calendar named ``name``.
+
+    ``now`` (epoch seconds) is the only clock: it gives DTSTAMP and the revision SEQUENCE, so the
+    same arguments give the same bytes. Shifts cut by the window are written whole, and the
+    DESCRIPTION names the people on call before and after each shift, both found with the engine.
+    With ``previous`` (the bytes of an earlier export of the same calendar), unchanged events keep
+    their DTSTAMP and SEQUENCE, changed ones get a higher SEQUENCE, and with ``window`` too,
+    events that disappeared inside it are written again as cancelled.
+    """
+    data, _ = render_calendar(
+        org, shift_contexts(org, shifts), name=name, now=now, previous=previous, window=window,
+        description=description,
+    )
+    return data
+
+
+def render_calendar(
+    org: Org,
+    contexts: Iterable[ShiftContext],
+    *,
+    name: str,
+    now: int,
+    previous: bytes | None = None,
+    window: tuple[int, int] | None = None,
+    description: str | None = None,
+) -> tuple[bytes, ExportStats]:
+    """Like ``export_calendar`` for shifts already placed in context; also says what changed."""
+    fresh = [_event(org, c) for c in contexts]
+    old = read_events(previous) if previous else {}
+    events, stats = _revise(fresh, old, now, window)
+    return _serialise(events, name, description), stats
+
+
+def shift_contexts(org: Org, shifts: Sequence[Shift]) -> list[ShiftContext]:
+    """Place each shift among its neighbours: real bounds and the people before and after it.
+
+    Neighbours come from ``shifts`` itself where it holds them; otherwise (the window's edges, a
+    ``--person`` selection) one engine call per schedule over the span that needs them answers,
+    widened only while a shift still touches its edge. Shifts of schedules the org does not know
+    are taken as they are.
+    """
+    by_schedule: dict[str, list[Shift]] = {}
+    for shift in shifts:
+        by_schedule.setdefault(shift.schedule, []).append(shift)
+    out: list[ShiftContext] = []
+    for schedule_id, group in by_schedule.items():
+        group.sort(key=lambda s: s.start)
+        schedule = org.schedules.get(schedule_id)
+        out.extend(_place(org, schedule, group) if schedule is not None else _place_alone(group))
+    return out
+
+
+def uid_for(schedule_id: str, start: int) -> str:
+    """The event UID of the shift of ``schedule_id`` that starts at ``start`` (epoch seconds)."""
+    return f"{schedule_id}-{_utc(start)}@{UID_DOMAIN}"
+
+
+def revision(now: int) -> int:
+    """The SEQUENCE a version written at ``now`` gets: minutes since 2024-01-01T00:00Z."""
+    return max(0, (now - REVISION_EPOCH) // 60)
+
+
+# --------------------------------------------------------------------------- shifts in context
+
+
+def _place_alone(group: list[Shift]) -> list[ShiftContext]:
+    out = []
+    for i, shift in enumerate(group):
+        prev = group[i - 1] if i and group[i - 1].end == shift.start else None
+        nxt = group[i + 1] if i + 1 < len(group) and group[i + 1].start == shift.end else None
+        out.append(ShiftContext(shift, shift.start, shift.end, prev.person if prev else None,
+                                nxt.person if nxt else None))
+    return out
+
+
+def _place(org: Org, schedule: Schedule, group: list[Shift]) -> list[ShiftContext]:
+    # Shifts whose neighbour on either side is not in the list need the engine's view.
+    starts_open = [i for i, s in enumerate(group) if i == 0 or group[i - 1].end != s.start]
+    ends_open = [i for i, s in enumerate(group) if i + 1 == len(group) or group[i + 1].start != s.end]
+    if not starts_open and not ends_open:  # pragma: no cover - the first shift always is
+        return _place_alone(group)
+    from oncall.engine import schedule_timeline
+
+    lo, hi = group[0].start, group[-1].end
+    reach = max([layer.every.seconds for layer in schedule.layers] + [_DAY]) + _DAY
+    while True:
+        a, b = lo - reach, hi + reach
+        timeline = schedule_timeline(schedule, org.people, a, b)
+        found = timeline.shifts
+        starts = [s.start for s in found]
+        first, last = (found[0], found[-1]) if found else (None, None)
+        touches = bool(found) and ((first is not None and first.start == a and first.end > lo)
+                                   or (last is not None and last.end == b and last.start < hi))
+        if touches and reach < _MAX_REACH:
+            reach *= 4
+            continue
+        break
+    gap_starts = {g.end for g in timeline.gaps}  # a gap ending at t: nobody before t
+    gap_ends = {g.start for g in timeline.gaps}  # a gap starting at t: nobody after t
+    out = []
+    for shift in group:
+        i = bisect.bisect_right(starts, shift.start) - 1
+        real = found[i] if i >= 0 and found[i].end > shift.start and found[i].person == shift.person else None
+        if real is None:  # the engine disagrees (shifts not from this org): take it as given
+            out.append(ShiftContext(shift, shift.start, shift.end))
+            continue
+        prev = found[i - 1] if i > 0 and found[i - 1].end == real.start else None
+        nxt = found[i + 1] if i + 1 < len(found) and found[i + 1].start == real.end else None
+        out.append(ShiftContext(
+            replace(shift, start=real.start, end=real.end, reason=shift.reason or real.reason),
+            real.start, real.end,
+            prev.person if prev else None, nxt.person if nxt else None,
+            gap_before=real.start in gap_starts, gap_after=real.end in gap_ends,
+        ))
+    return out
+
+
+# --------------------------------------------------------------------------- events
+
+
+def _event(org: Org, ctx: ShiftContext) -> Event:
+    shift = ctx.shift
+    schedule = org.schedules.get(shift.schedule)
+    schedule_name = schedule.display if schedule is not None else shift.schedule
+    person_name = _person_name(org, shift.person)
+    lines = (
+        f"DTSTART:{_utc(ctx.start)}",
+        f"DTEND:{_utc(ctx.end)}",
+        _text_line("SUMMARY", f"On call: {schedule_name} — {person_name}"),
+        _text_line("DESCRIPTION", _description(org, ctx, schedule, schedule_name, person_name)),
+        _text_line("CATEGORIES", "On call"),
+        "TRANSP:TRANSPARENT",
+        _text_line("X-ONCALL-SCHEDULE", shift.schedule),
+        _text_line("X-ONCALL-PERSON", shift.person),
+        _text_line("X-ONCALL-REASON", shift.reason) if shift.reason else "",
+    )
+    return Event(uid_for(shift.schedule, ctx.start), shift.schedule, ctx.start, ctx.end,
+                 tuple(line for line in lines if line))
+
+
+def _person_name(org: Org, person_id: str | None) -> str:
+    if person_id is None:
+        return "nobody"
+    person = org.people.get(person_id)
+    return person.display if person is not None else person_id
+
+
+def _description(org: Org, ctx: ShiftContext, schedule: Schedule | None, schedule_name: str,
+                 person_name: str) -> str:
+    # No instants here: DTSTART/DTEND carry them and clients show them in the reader's zone.
+    parts = [f"{person_name} is on call for {schedule_name}."]
+    if ctx.before is not None:
+        parts.append(f"Handoff: takes over from {_person_name(org, ctx.before)}.")
+    elif ctx.gap_before:
+        parts.append("Handoff: nobody is on call just before this shift.")
+    if ctx.after is not None:
+        parts.append(f"Hands over to {_person_name(org, ctx.after)} at the end.")
+    elif ctx.gap_after:
+        parts.append("Nobody is on call just after this shift.")
+    reason = ctx.shift.reason
+    if reason.startswith("layer:"):
+        parts.append(f"Why: rotation layer {reason[6:]}.")
+    elif reason == "override":
+        parts.append("Why: an override in the schedule file.")
+    elif reason.startswith("cover:"):
+        parts.append(f"Why: covering for {_person_name(org, reason[6:])}, who is off.")
+    if schedule is not None and schedule.checklist:
+        parts.append(f"Before the shift run: oncall ready --checklist {schedule.checklist}")
+    parts.append(f"Schedule: {ctx.shift.schedule}")
+    return "\n".join(parts)
+
+
+def _revise(fresh: list[Event], old: Mapping[str, Event], now: int,
+            window: tuple[int, int] | None) -> tuple[list[Event], ExportStats]:
+    stats = ExportStats()
+    rev = revision(now)
+    seen = set()
+    events: list[Event] = []
+    for event in fresh:
+        seen.add(event.uid)
+        before = old.get(event.uid)
+        if before is not None and not before.cancelled and before.lines == event.lines:
+            event.sequence, event.stamp = before.sequence, before.stamp
+            stats.unchanged += 1
+        else:
+            event.sequence = max(rev, before.sequence + 1) if before is not None else rev
+            event.stamp = now
+            (stats.changed if before is not None else stats.added).append(event.uid)
+        events.append(event)
+    if window is not None:
+        lo, hi = window
+        for uid, before in old.items():
+            if uid in seen or not (before.start < hi and before.end > lo):
+                continue  # still there, or out of the window (past, or beyond its end)
+            if not before.cancelled:
+                before = replace(before, cancelled=True, sequence=max(rev, before.sequence + 1), stamp=now)
+                stats.cancelled.append(uid)
+            else:
+                stats.unchanged += 1
+            events.append(before)
+    events.sort(key=lambda e: (e.schedule, e.start, e.uid))
+    stats.events = len(events)
+    return events, stats
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _serialise(events: list[Event], name: str, description: str | None) -> bytes:
+    out = [_header(name, description)]
+    append = out.append
+    for e in events:
+        append("BEGIN:VEVENT\r\n")
+        append(_fold(f"UID:{e.uid}"))
+        append(f"DTSTAMP:{_utc(e.stamp)}\r\n")
+        append(f"SEQUENCE:{e.sequence}\r\n")
+        append("STATUS:CANCELLED\r\n" if e.cancelled else "STATUS:CONFIRMED\r\n")
+        for line in e.lines:
+            append(_fold(line))
+        append("END:VEVENT\r\n")
+    append("END:VCALENDAR\r\n")
+    return "".join(out).encode("utf-8")
+
+
+def _header(name: str, description: str | None) -> str:
+    # The calendar's own properties go through icalendar's component (one per file, so cheap);
+    # given explicitly, never through Calendar.new(), which would add a random UID and "now".
+    cal = Calendar()
+    cal.add("version", "2.0")
+    cal.add("prodid", PRODID)
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", name)
+    cal.add("x-wr-calname", name)
+    if description:
+        cal.add("x-wr-caldesc", description)
+    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", REFRESH)  # a string: a timedelta here would print "1:00:00"
+    text = cal.to_ical().decode("utf-8")
+    return text[: text.rindex("END:VCALENDAR")]
+
+
+@lru_cache(maxsize=4096)
+def _text_line(prop: str, value: str) -> str:
+    return f"{prop}:{escape_char(value)}"
+
+
+@lru_cache(maxsize=8192)
+def _fold(line: str) -> str:
+    return foldline(line) + CRLF
+
+
+_UTC_CACHE: dict[int, str] = {}
+
+
+def _utc(seconds: int) -> str:
+    text = _UTC_CACHE.get(seconds)
+    if text is None:
+        if len(_UTC_CACHE) > 100_000:
+            _UTC_CACHE.clear()
+        text = _UTC_CACHE[seconds] = datetime.fromtimestamp(seconds, UTC).strftime("%Y%m%dT%H%M%SZ")
+    return text
+
+
+# --------------------------------------------------------------------------- reading our own files
+
+
+def read_events(data: bytes) -> dict[str, Event]:
+    """The events of a file this module wrote, by UID (for comparing with a new export).
+
+    Reads only what we write; anything else in the file is ignored, and unreadable bytes give no
+    events (the next export then counts every event as new).
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return {}
+    unfolded = text.replace("\r\n ", "").replace("\r\n\t", "")
+    events: dict[str, Event] = {}
+    current: list[str] | None = None
+    for line in unfolded.split("\r\n"):
+        if line == "BEGIN:VEVENT":
+            current = []
+        elif line == "END:VEVENT" and current is not None:
+            event = _parse_event(current)
+            if event is not None:
+                events[event.uid] = event
+            current = None
+        elif current is not None:
+            current.append(line)
+    return events
+
+
+def _parse_event(lines: list[str]) -> Event | None:
+    uid = schedule = ""
+    start = end = stamp = sequence = 0
+    cancelled = False
+    rest: list[str] = []
+    try:
+        for line in lines:
+            key, _, value = line.partition(":")
+            if key == "UID":
+                uid = value
+            elif key == "DTSTAMP":
+                stamp = _parse_utc(value)
+            elif key == "SEQUENCE":
+                sequence = int(value)
+            elif key == "STATUS":
+                cancelled = value == "CANCELLED"
+            else:
+                if key == "DTSTART":
+                    start = _parse_utc(value)
+                elif key == "DTEND":
+                    end = _parse_utc(value)
+                elif key == "X-ONCALL-SCHEDULE":
+                    schedule = value
+                rest.append(line)
+    except ValueError:
+        return None
+    if not uid or not end:
+        return None
+    return Event(uid, schedule, start, end, tuple(rest), sequence, stamp, cancelled)
+
+
+def _parse_utc(value: str) -> int:
+    return int(datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).timestamp())
