@@ -1,0 +1,202 @@
+"""A static folder of subscribable calendar feeds: one per schedule, one per person, an index.
+
+The folder is meant to be served as it is by any web server. Each run compares every feed with
+the one already in the folder: unchanged events keep their bytes, changed ones get a higher
+SEQUENCE, and events that disappeared inside the window come back once as ``STATUS:CANCELLED``
+so that calendars subscribed to the feed drop them. A run that changes nothing rewrites nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from oncall.calendar.ics import ExportStats, ShiftContext, render_calendar, shift_contexts
+from oncall.fsutil import write_atomic
+from oncall.model import Org
+
+DAY = 86400
+DEFAULT_BACK = 14 * DAY  # two weeks back ...
+DEFAULT_AHEAD = 183 * DAY  # ... to six months ahead
+INDEX = "index.html"
+_FEED_NAME = re.compile(r"^(schedule|person)-([a-z0-9._-]+)\.ics$")
+
+
+@dataclass
+class FeedResult:
+    """One feed file and what this run changed in it."""
+
+    file: str  # the name inside the folder
+    kind: str  # "schedule" or "person"
+    id: str
+    name: str  # the calendar's display name
+    stats: ExportStats
+    written: bool  # False when the bytes were already there
+
+
+@dataclass
+class PublishReport:
+    out_dir: Path
+    start: int
+    end: int
+    feeds: list[FeedResult] = field(default_factory=list)
+    index_written: bool = False
+
+    @property
+    def written(self) -> list[FeedResult]:
+        return [f for f in self.feeds if f.written]
+
+
+def default_window(now: int) -> tuple[int, int]:
+    """Two weeks back to six months ahead, from the start of today (UTC).
+
+    Aligned to the day so that runs on the same day cover the same window and give the same bytes.
+    """
+    today = now - now % DAY
+    return today - DEFAULT_BACK, today + DEFAULT_AHEAD
+
+
+def feed_file(kind: str, ident: str) -> str:
+    return f"{kind}-{ident}.ics"
+
+
+def publish(
+    org: Org,
+    out_dir: Path,
+    *,
+    start: int,
+    end: int,
+    now: int,
+    base_url: str | None,
+    schedules: Sequence[str] | None = None,
+) -> PublishReport:
+    """Write (or bring up to date) the feeds and ``index.html`` of ``org`` in ``out_dir``.
+
+    Feeds cover the shifts that overlap ``[start, end)``, each whole. With ``schedules``, only
+    those schedules are published and person feeds hold only their shifts; without it, feeds in
+    the folder for schedules or people that no longer exist have their remaining events cancelled.
+    """
+    from oncall.engine import generate, select_schedules
+
+    selected = [s.id for s in select_schedules(org, schedules)]
+    timeline = generate(org, start, end, selected)
+    contexts = shift_contexts(org, timeline.shifts)
+    window = (start, end)
+    report = PublishReport(out_dir, start, end)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    by_person: dict[str, list[ShiftContext]] = {}
+    for ctx in contexts:
+        by_person.setdefault(ctx.shift.person, []).append(ctx)
+    people = set(by_person) | _people_in(org, selected)
+    if not schedules:
+        people |= set(org.people)
+
+    for schedule_id in selected:
+        schedule = org.schedules[schedule_id]
+        mine = [c for c in contexts if c.shift.schedule == schedule_id]
+        report.feeds.append(_write_feed(org, out_dir, "schedule", schedule_id, f"On call: {schedule.display}",
+                                        mine, now, window))
+    for person_id in sorted(people):
+        name = org.people[person_id].display if person_id in org.people else person_id
+        report.feeds.append(_write_feed(org, out_dir, "person", person_id, f"On call: {name}",
+                                        by_person.get(person_id, []), now, window))
+    if not schedules:
+        produced = {f.file for f in report.feeds}
+        for path in sorted(out_dir.glob("*.ics")):
+            m = _FEED_NAME.match(path.name)
+            if m and path.name not in produced:  # a schedule or person that is gone
+                report.feeds.append(_write_feed(org, out_dir, m.group(1), m.group(2),
+                                                f"On call: {m.group(2)} (removed)", [], now, window))
+    index = render_index(org, report.feeds, base_url).encode("utf-8")
+    report.index_written = _write_if_changed(out_dir / INDEX, index)
+    return report
+
+
+def _people_in(org: Org, schedule_ids: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    for schedule_id in schedule_ids:
+        schedule = org.schedules[schedule_id]
+        for layer in schedule.layers:
+            found.update(layer.people)
+        found.update(o.person for o in schedule.overrides)
+    return found & set(org.people)
+
+
+def _write_feed(org: Org, out_dir: Path, kind: str, ident: str, name: str,
+                contexts: list[ShiftContext], now: int, window: tuple[int, int]) -> FeedResult:
+    file = feed_file(kind, ident)
+    path = out_dir / file
+    previous = path.read_bytes() if path.exists() else None
+    data, stats = render_calendar(org, contexts, name=name, now=now, previous=previous, window=window)
+    written = _write_if_changed(path, data, previous)
+    return FeedResult(file, kind, ident, name, stats, written)
+
+
+def _write_if_changed(path: Path, data: bytes, previous: bytes | None = None) -> bool:
+    if previous is None and path.exists():
+        previous = path.read_bytes()
+    if previous == data:
+        return False  # leave the file alone: same bytes, same mtime
+    write_atomic(path, data)
+    return True
+
+
+def subscribe_urls(base_url: str | None, file: str) -> tuple[str, str | None]:
+    """The ``https://`` (or relative) link of a feed and its ``webcal://`` twin (None without a base URL)."""
+    if not base_url:
+        return file, None
+    url = f"{base_url.rstrip('/')}/{file}"
+    webcal = re.sub(r"^https?://", "webcal://", url) if re.match(r"^https?://", url) else None
+    return url, webcal
+
+
+def render_index(org: Org, feeds: Sequence[FeedResult], base_url: str | None) -> str:
+    """A plain HTML page listing every feed with its subscribe links (no scripts, no clock)."""
+    def rows(kind: str) -> str:
+        items = []
+        for feed in sorted((f for f in feeds if f.kind == kind), key=lambda f: f.id):
+            url, webcal = subscribe_urls(base_url, feed.file)
+            links = [f'<a href="{html.escape(url)}">{html.escape(feed.file)}</a>']
+            if webcal:
+                links.insert(0, f'<a href="{html.escape(webcal)}">Subscribe</a>')
+            items.append(
+                f"<li><strong>{html.escape(feed.name.removeprefix('On call: '))}</strong> "
+                f"<code>{html.escape(feed.id)}</code> — {' · '.join(links)}</li>"
+            )
+        return "\n".join(items) or "<li>none</li>"
+
+    if base_url:
+        how = ("Click <em>Subscribe</em> to add a feed to your calendar app, or copy the "
+               "<code>https://</code> link into its &ldquo;subscribe from URL&rdquo; dialog.")
+    else:
+        how = ("These links are relative to this page. Copy a link's address (it is absolute once "
+               "the folder is served) into your calendar app's &ldquo;subscribe from URL&rdquo; dialog; "
+               "publish with <code>--base-url</code> to get one-click <code>webcal://</code> links.")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>On-call calendars</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}
+li{{margin:.3rem 0}}code{{color:#555}}</style>
+</head>
+<body>
+<h1>On-call calendars</h1>
+<p>{how} Feeds refresh hourly; an event's description says who hands over to whom and which
+checklist to run before the shift.</p>
+<h2>Schedules</h2>
+<ul>
+{rows("schedule")}
+</ul>
+<h2>People</h2>
+<ul>
+{rows("person")}
+</ul>
+</body>
+</html>
+"""
