@@ -1,0 +1,174 @@
+"""Overrides, time off and swaps, written into the YAML files.
+
+Times given without an offset are written exactly as typed and so are read in the file's own
+timezone: the schedule's for an override, the person's for time off. An edit is checked by
+loading the whole config as it would be; only then is the file replaced, atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from oncall.edit.diff import ShiftDiff, diff
+from oncall.edit.files import check_edit, write_atomic
+from oncall.edit.yamltext import Item, append_items
+from oncall.errors import NotFound, UsageError
+from oncall.model import Org, Person, Schedule
+from oncall.times import ParsedTime, TimeValueError, epoch_to_wall, parse_time, wall_to_epoch
+
+
+@dataclass(frozen=True)
+class TimeArg:
+    """A time typed on the command line, kept as typed for the file and resolved for checks."""
+
+    option: str
+    parsed: ParsedTime
+
+    @property
+    def text(self) -> str:
+        """The value written to YAML: the same reading, in the canonical SPEC §2 form."""
+        p = self.parsed
+        if p.is_date:
+            return p.wall.strftime("%Y-%m-%d")
+        wall = p.aware.replace(tzinfo=None) if p.aware is not None else p.wall
+        text = wall.strftime("%Y-%m-%dT%H:%M:%S" if wall.second else "%Y-%m-%dT%H:%M")
+        if p.aware is not None:
+            offset = p.aware.strftime("%z")
+            text += "Z" if offset == "+0000" else f"{offset[:3]}:{offset[3:]}"
+        return text
+
+
+def time_arg(value: str, option: str) -> TimeArg:
+    """Parse ``--from``/``--to`` of an edit (no "now": the file says when, not when it was typed)."""
+    try:
+        return TimeArg(option, parse_time(value))
+    except TimeValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class EditResult:
+    """An edit checked (and written unless it was a dry run), with the orgs either side of it."""
+
+    path: Path
+    text: str  # the file's new content
+    before: Org
+    after: Org
+    start: int  # the window in which shifts can change
+    end: int
+    schedules: tuple[str, ...] | None  # the schedules that can change; None for all
+
+    def changes(self) -> ShiftDiff:
+        """The shifts that change, before and after, within the edited window."""
+        return diff(self.before, self.after, self.start, self.end, self.schedules)
+
+
+def add_override(org: Org, schedule_id: str, person_id: str, start: TimeArg, end: TimeArg,
+                 replaces: str | None = None, *, write: bool = True) -> EditResult:
+    """Append an override to ``schedules/<id>.yaml``; its times are in the schedule's zone."""
+    schedule = _schedule(org, schedule_id)
+    _person(org, person_id, "--person")
+    if replaces is not None:
+        _person(org, replaces, "--replaces")
+    lo, hi = _window(start, end, schedule.tz)
+    item: list[tuple[str, str]] = [("person", person_id), ("from", start.text), ("to", end.text)]
+    if replaces is not None:
+        item.append(("replaces", replaces))
+    return _apply(org, _schedule_path(org, schedule), ("overrides",), [item], lo, hi, (schedule.id,), write)
+
+
+def add_time_off(org: Org, person_id: str, start: TimeArg, end: TimeArg, *, write: bool = True) -> EditResult:
+    """Append time off to the person in ``schedules/people.yaml``, in the person's zone."""
+    person = _person(org, person_id, "--person")
+    lo, hi = _window(start, end, person.tz)
+    path = org.root / "schedules" / "people.yaml"
+    item = [("from", start.text), ("to", end.text)]
+    return _apply(org, path, ("people", person.id, "time_off"), [item], lo, hi, None, write)
+
+
+def plan_swap(org: Org, schedule_id: str, first: str, second: str, start: int, end: int) -> list[Item]:
+    """The overrides a swap needs: within ``[start, end)`` ``first`` takes every interval
+    ``second`` is on call for in the schedule and ``second`` takes every one of ``first``'s.
+    Returned as override items sorted by start, with ``replaces`` recorded."""
+    from oncall.engine import generate
+
+    schedule = _schedule(org, schedule_id)
+    for option, person_id in (("first person", first), ("second person", second)):
+        _person(org, person_id, option)
+    if first == second:
+        raise UsageError(f"swap needs two different people; both are {first!r}")
+    shifts = [s for s in generate(org, start, end, schedules=[schedule.id]).shifts if s.person in (first, second)]
+    for person_id in (first, second):
+        if not any(s.person == person_id for s in shifts):
+            raise UsageError(
+                f"{person_id} has no shifts on {schedule.id} in the swap window; widen --from/--to to "
+                f"include a shift of theirs, or use 'oncall override add' to hand over one way"
+            )
+    tz = schedule.tz
+    items: list[Item] = []
+    for shift in shifts:
+        taker = first if shift.person == second else second
+        items.append([("person", taker), ("from", wall_text(shift.start, tz)), ("to", wall_text(shift.end, tz)),
+                      ("replaces", shift.person)])
+    return items
+
+
+def swap(org: Org, schedule_id: str, first: str, second: str, start: TimeArg, end: TimeArg,
+         *, write: bool = True) -> EditResult:
+    """Write the overrides of ``plan_swap`` into the schedule's file."""
+    schedule = _schedule(org, schedule_id)
+    lo, hi = _window(start, end, schedule.tz)
+    items = plan_swap(org, schedule_id, first, second, lo, hi)
+    return _apply(org, _schedule_path(org, schedule), ("overrides",), items, lo, hi, (schedule.id,), write)
+
+
+def wall_text(instant: int, tz: tzinfo) -> str:
+    """An instant as the local reading the files use; with an offset only where the reading
+    alone would name another instant (the second pass through a fall-back hour)."""
+    wall = epoch_to_wall(instant, tz)
+    if wall_to_epoch(wall, tz) == instant:
+        return wall.strftime("%Y-%m-%dT%H:%M:%S" if wall.second else "%Y-%m-%dT%H:%M")
+    aware = datetime.fromtimestamp(instant, tz)
+    offset = aware.strftime("%z")
+    return aware.strftime("%Y-%m-%dT%H:%M:%S" if wall.second else "%Y-%m-%dT%H:%M") + f"{offset[:3]}:{offset[3:]}"
+
+
+def _apply(org: Org, path: Path, key_path: Sequence[str], items: Sequence[Item], start: int, end: int,
+           schedules: tuple[str, ...] | None, write: bool) -> EditResult:
+    try:
+        old = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
+    new = append_items(old, key_path, items, file=str(path))
+    after = check_edit(org.root, {path: new})
+    if write:
+        write_atomic(path, new)
+    return EditResult(path, new, org, after, start, end, schedules)
+
+
+def _window(start: TimeArg, end: TimeArg, tz: tzinfo) -> tuple[int, int]:
+    lo, hi = start.parsed.instant(tz), end.parsed.end_instant(tz)
+    if hi <= lo:
+        raise UsageError(f"{end.option} {end.text} is not after {start.option} {start.text}; "
+                         "write an end later than the start")
+    return lo, hi
+
+
+def _schedule(org: Org, schedule_id: str) -> Schedule:
+    if schedule_id not in org.schedules:
+        known = ", ".join(sorted(org.schedules)) or "none"
+        raise NotFound(f"--schedule: no schedule {schedule_id!r}; known schedules: {known}")
+    return org.schedules[schedule_id]
+
+
+def _person(org: Org, person_id: str, option: str) -> Person:
+    if person_id not in org.people:
+        raise NotFound(f"{option}: no person {person_id!r} in people.yaml; known: {', '.join(sorted(org.people))}")
+    return org.people[person_id]
+
+
+def _schedule_path(org: Org, schedule: Schedule) -> Path:
+    return schedule.path if schedule.path is not None else org.root / "schedules" / f"{schedule.id}.yaml"

@@ -1,0 +1,93 @@
+"""Checking edited config files with the real loader, then writing them atomically."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from oncall.errors import ConfigErrors, Location, Problem
+from oncall.model import Org
+
+# What the loader reads under a config root (SPEC §1); nothing else is copied to check an edit.
+CONFIG_PARTS = ("schedules", "checklists", "oncall.yaml")
+
+
+def copy_config(root: Path, target: Path) -> None:
+    """Copy the config parts of ``root`` into the folder ``target``."""
+    for part in CONFIG_PARTS:
+        source = root / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        elif source.is_file():
+            shutil.copy2(source, target / part)
+
+
+def load_checked(root: Path, *, label: str | None = None) -> Org:
+    """Load the org under ``root`` with the config loader; any error raises ``ConfigErrors``.
+
+    Problem locations under ``root`` are shown relative to it, prefixed by ``label`` when given
+    (a git revision, say) so messages never name a temporary folder.
+    """
+    from oncall.config import load
+
+    result = load(root)
+    errors = [p for p in result.problems if p.severity == "error"]
+    if errors or result.org is None:
+        raise ConfigErrors([_relocate(p, root, label) for p in errors] or
+                           [Problem("the config could not be loaded", Location(label or str(root)))])
+    return result.org
+
+
+def check_edit(root: Path, edits: Mapping[Path, str]) -> Org:
+    """Load the org as it would be with ``edits`` (absolute path -> new text) applied, without
+    touching ``root``. Raises ``ConfigErrors`` naming the real files when the result is invalid."""
+    with tempfile.TemporaryDirectory(prefix="oncall-edit-") as tmp:
+        copy = Path(tmp) / "root"
+        copy.mkdir()
+        copy_config(root, copy)
+        for path, text in edits.items():
+            target = copy / path.resolve().relative_to(root.resolve())
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        try:
+            return load_checked(copy, label=str(root))
+        except ConfigErrors as exc:
+            raise ConfigErrors([_relocate(p, copy, str(root)) for p in exc.problems]) from None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text``: a temporary file in the same folder, fsync, rename.
+    The file keeps its permission bits."""
+    mode = path.stat().st_mode & 0o7777 if path.exists() else None
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _relocate(problem: Problem, folder: Path, label: str | None) -> Problem:
+    """``problem`` with a location inside ``folder`` shown under ``label`` instead."""
+    location = problem.location
+    if location is None:
+        return problem
+    file = location.file
+    for base in {str(folder), str(folder.resolve())}:
+        if file == base or file.startswith(base + os.sep):
+            rest = file[len(base):].lstrip(os.sep)
+            if label:
+                file = f"{label}{rest}" if label.endswith(":") else os.path.join(label, rest)
+            else:
+                file = rest
+            break
+    return Problem(problem.message, Location(file, location.line), problem.severity)
