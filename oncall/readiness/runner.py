@@ -1,0 +1,237 @@
+"""Run checklists: items concurrently on a bounded pool, honouring ``when:``, ``needs:`` and retries.
+
+Items are submitted in an order where every prerequisite comes before the items that need it, and
+the pool takes work first in, first out; so an item waiting on its prerequisites only ever waits on
+work that is already running or done, and a bounded pool cannot deadlock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from oncall.errors import SecretError
+from oncall.model import Checklist, ChecklistItem
+from oncall.readiness.checks import CheckParamError, Context, Outcome, ago, run_check, skip_reason
+from oncall.readiness.results import ERROR, FAIL, NOT_READY, PASS, SKIP, WARN, CheckResult, SavedRun, item_key
+
+DEFAULT_WORKERS = 16
+RETRY_PAUSE = 0.5  # seconds between attempts: enough for a flaky VPN, short enough to not stall a run
+MASK = "********"
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One item of one checklist, as it will be run."""
+
+    checklist: Checklist
+    item: ChecklistItem
+
+    @property
+    def key(self) -> str:
+        return item_key(self.checklist.id, self.item.id)
+
+
+def plan(checklists: Sequence[Checklist]) -> list[Planned]:
+    """Every item of ``checklists`` (each checklist once), prerequisites first, else in file order."""
+    out: list[Planned] = []
+    seen: set[str] = set()
+    for checklist in checklists:
+        if checklist.id not in seen:
+            seen.add(checklist.id)
+            out.extend(Planned(checklist, item) for item in _prerequisites_first(checklist))
+    return out
+
+
+def _prerequisites_first(checklist: Checklist) -> list[ChecklistItem]:
+    by_id = {item.id: item for item in checklist.items}
+    ordered: list[ChecklistItem] = []
+    placed: set[str] = set()
+    visiting: set[str] = set()
+
+    def place(item: ChecklistItem) -> None:
+        if item.id in placed or item.id in visiting:
+            return  # a cycle is reported when the item runs
+        visiting.add(item.id)
+        for need in item.needs:
+            if need in by_id:
+                place(by_id[need])
+        visiting.discard(item.id)
+        placed.add(item.id)
+        ordered.append(item)
+
+    for item in checklist.items:
+        place(item)
+    return ordered
+
+
+def severity(item: ChecklistItem) -> str:
+    """``warn`` when a failure of this item is a warning, not a blocker (``severity: warn``)."""
+    return WARN if str(item.check.get("severity", FAIL)).lower() in ("warn", "warning") else FAIL
+
+
+def _with_severity(item: ChecklistItem, outcome: Outcome) -> Outcome:
+    if outcome.status in NOT_READY and severity(item) == WARN:
+        return Outcome(WARN, outcome.message)
+    return outcome
+
+
+def mask(text: str, secrets: set[str]) -> str:
+    """Replace every secret value in ``text`` (longest first, so overlaps are masked whole)."""
+    for value in sorted(secrets, key=len, reverse=True):
+        if value:
+            text = text.replace(value, MASK)
+    return text
+
+
+def run(
+    planned: Sequence[Planned],
+    ctx: Context,
+    *,
+    workers: int = DEFAULT_WORKERS,
+    clock: Callable[[], int] | None = None,
+    on_start: Callable[[Planned], None] | None = None,
+    on_result: Callable[[CheckResult], None] | None = None,
+) -> list[CheckResult]:
+    """Run every planned item for ``ctx.person``; results come back in plan order.
+
+    ``on_start``/``on_result`` are called from worker threads (for progress displays).
+    """
+    tick = clock or (lambda: ctx.now)
+    futures: dict[str, Future[CheckResult]] = {}
+    lock = threading.Lock()
+
+    def one(p: Planned) -> CheckResult:
+        item_ctx = replace(ctx, checklist=p.checklist.id)
+        started_at = tick()
+        t0 = time.monotonic()
+        attempts = 0
+        outcome = _blocked(p, futures, order)
+        if outcome is None:
+            try:
+                reason = skip_reason(p.item, item_ctx)
+            except CheckParamError as exc:
+                outcome = Outcome(ERROR, str(exc))
+            else:
+                if reason is not None:
+                    outcome = Outcome(SKIP, reason)
+        if outcome is None:
+            if on_start is not None:
+                on_start(p)
+            while True:
+                attempts += 1
+                outcome = _guarded(p.item, item_ctx)
+                if outcome.status not in NOT_READY or attempts > p.item.retries:
+                    break
+                time.sleep(RETRY_PAUSE)
+            outcome = _with_severity(p.item, outcome)
+        result = CheckResult(
+            checklist=p.checklist.id, item=p.item.id, title=p.item.title, kind=p.item.kind,
+            status=outcome.status, message=mask(outcome.message, ctx.used_secrets),
+            fix=p.item.fix if outcome.status not in (PASS, SKIP) else None, playbook=p.item.playbook,
+            at=started_at, duration=time.monotonic() - t0, attempts=max(attempts, 1),
+        )
+        if on_result is not None:
+            with lock:
+                on_result(result)
+        return result
+
+    order = {p.key: i for i, p in enumerate(planned)}
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="check") as pool:
+        for p in planned:
+            futures[p.key] = pool.submit(one, p)
+        return [futures[p.key].result() for p in planned]
+
+
+def _guarded(item: ChecklistItem, ctx: Context) -> Outcome:
+    try:
+        return run_check(item, ctx)
+    except Exception as exc:  # a bug in one check must not take the others down
+        return Outcome(ERROR, f"the check crashed ({type(exc).__name__})")
+
+
+def _blocked(p: Planned, futures: dict[str, Future[CheckResult]], order: dict[str, int]) -> Outcome | None:
+    """A skip when a prerequisite did not pass; None when all passed."""
+    ids = {item.id for item in p.checklist.items}
+    for need in p.item.needs:
+        if need not in ids:
+            return Outcome(ERROR, f"needs {need!r}, which is not an item of checklist {p.checklist.id!r}")
+        key = item_key(p.checklist.id, need)
+        if order.get(key, len(order)) >= order[p.key]:
+            return Outcome(ERROR, f"needs {need!r}, which needs this item back (a cycle); remove one of them")
+        prerequisite = futures[key].result()
+        if prerequisite.status != PASS:
+            return Outcome(SKIP, f"needs {need!r}, which did not pass ({prerequisite.status})")
+    return None
+
+
+def review_findings(checklists: Sequence[Checklist], now: int) -> list[CheckResult]:
+    """A warning for each checklist past its ``review_every`` (stale checklists mislead)."""
+    out = []
+    for checklist in checklists:
+        if checklist.reviewed is None or checklist.review_every is None:
+            continue
+        reviewed = int(datetime(checklist.reviewed.year, checklist.reviewed.month, checklist.reviewed.day,
+                                tzinfo=UTC).timestamp())
+        due = reviewed + checklist.review_every.seconds
+        if now >= due:
+            owner = f"; ask {checklist.owner} to review it" if checklist.owner else ""
+            out.append(CheckResult(
+                checklist=checklist.id, item="review", title=f"Checklist {checklist.name} is current",
+                kind="review", status=WARN,
+                message=f"stale: last reviewed {checklist.reviewed.isoformat()}, due every {checklist.review_every} "
+                        f"(overdue by {ago(now - due)}){owner}",
+                fix="Review the checklist, then update `reviewed:` in checklists/" + checklist.id + ".yaml",
+                at=now,
+            ))
+    return out
+
+
+def static(planned: Sequence[Planned], ctx: Context, saved: SavedRun | None) -> list[CheckResult]:
+    """Readiness without running access checks: secrets present, attestations valid, ``when:``,
+    and for everything else what the last saved ``--check-access`` run found."""
+    last = {r.key: r for r in saved.results} if saved else {}
+    last_passed = saved.last_passed if saved else {}
+    out = []
+    for p in planned:
+        item_ctx = replace(ctx, checklist=p.checklist.id)
+        try:
+            reason = skip_reason(p.item, item_ctx)
+            if reason is not None:
+                outcome = Outcome(SKIP, reason)
+            elif p.item.kind in ("secret", "confirm"):
+                outcome = run_check(p.item, item_ctx)
+            elif p.item.kind == "http" and p.item.check.get("secret") and not item_ctx.secret(
+                str(p.item.check["secret"])
+            ):
+                name = p.item.check["secret"]
+                outcome = Outcome(FAIL, f"secret {name!r} is not in the keyring (oncall secret set {name})")
+            else:
+                outcome = _from_history(last.get(p.key), last_passed.get(p.key), ctx.now)
+        except (CheckParamError, SecretError) as exc:
+            outcome = Outcome(ERROR, exc.message if isinstance(exc, SecretError) else str(exc))
+        outcome = _with_severity(p.item, outcome)
+        out.append(CheckResult(
+            checklist=p.checklist.id, item=p.item.id, title=p.item.title, kind=p.item.kind,
+            status=outcome.status, message=mask(outcome.message, ctx.used_secrets),
+            fix=p.item.fix if outcome.status in (FAIL, ERROR, WARN) else None, playbook=p.item.playbook,
+            at=ctx.now, last_passed=last_passed.get(p.key),
+        ))
+    return out
+
+
+def _from_history(last: CheckResult | None, passed_at: int | None, now: int) -> Outcome:
+    if last is None:
+        return Outcome(SKIP, "not verified yet (oncall ready --check-access)")
+    when = f"{ago(now - last.at)} ago"
+    if last.status == PASS:
+        return Outcome(PASS, f"passed when last checked, {when}")
+    if last.status in NOT_READY:
+        verb = "failed" if last.status == FAIL else "could not run"
+        since = f"; last passed {ago(now - passed_at)} ago" if passed_at else ""
+        return Outcome(last.status, f"{verb} when last checked, {when}: {last.message}{since}")
+    return Outcome(last.status, f"when last checked, {when}: {last.message}")
