@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,12 +23,12 @@ DAY = 86400
 DEFAULT_DAYS = 28
 
 
-class TableOrJson(str, Enum):
+class TableOrJson(StrEnum):
     table = "table"
     json = "json"
 
 
-class GenerateFormat(str, Enum):
+class GenerateFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -245,13 +245,11 @@ def _generate_table(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap], star
         table.add_column("Length", justify="right")
         table.add_column("On call")
         table.add_column("Why")
-        for s, e, person, reason in sorted(entries[sched_id]):
-            yours = [f"{_when(s, viewer)} → {_when(e, viewer)}"] if not same_zone else []
-            if person is None:
-                table.add_row(_when(s, tz), _when(e, tz), *yours, _length(e - s), "NOBODY (gap)", "", style="bold red")
-            else:
-                table.add_row(_when(s, tz), _when(e, tz), *yours, _length(e - s), _name(org, person),
-                              _why(org, reason))
+        for begin, finish, person, reason in sorted(entries[sched_id]):
+            yours = [f"{_when(begin, viewer)} → {_when(finish, viewer)}"] if not same_zone else []
+            who, why, style = ("NOBODY (gap)", "", "bold red") if person is None else (
+                _name(org, person), _why(org, reason), None)
+            table.add_row(_when(begin, tz), _when(finish, tz), *yours, _length(finish - begin), who, why, style=style)
         console.print(table)
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from oncall.model import Interval, Layer, Org, Override, Person, Schedule, Window, WEEKDAYS
+from oncall.model import WEEKDAYS, Interval, Layer, Org, Override, Person, Schedule, Window
 from oncall.times import parse_duration, parse_time, zone
 
 

@@ -87,7 +87,7 @@ def test_shifts_and_gaps_tile_the_window(case):
     sched, people, start, end = case
     tiles = pieces(schedule_timeline(sched, people, start, end))
     assert tiles[0][0] == start and tiles[-1][1] == end
-    for (s1, e1, p1), (s2, e2, p2) in zip(tiles, tiles[1:], strict=False):
+    for (s1, e1, p1), (s2, _e2, p2) in zip(tiles, tiles[1:], strict=False):
         assert s1 < e1 and e1 == s2, "tiles overlap or leave a hole"
         assert p1 != p2, "touching pieces with the same person (or two gaps) were not merged"
 

@@ -1,0 +1,45 @@
+"""Warnings from the engine: gaps, members who never work, layers lost to their windows."""
+
+from __future__ import annotations
+
+from oncall.engine.lint import lint_org
+from tests.engine.build import layer, org, override, schedule, utc, window
+
+WEEKDAYS = window("mon,tue,wed,thu,fri", "00:00", "24:00")
+
+
+def messages(*schedules):
+    return [p.message for p in lint_org(org(*schedules), utc("2026-02-01T00:00Z"))]
+
+
+def test_seven_daily_against_weekdays_flags_the_two_who_never_work():
+    found = messages(schedule("UTC", layer("a,b,c,d,e,f,g", "2026-01-05T00:00", "1d", only=(WEEKDAYS,))))
+    idle = [m for m in found if "never get" in m]
+    assert len(idle) == 1 and "f, g never" in idle[0]  # Jan 5 is a Monday: f always Saturday, g Sunday
+
+
+def test_six_daily_against_weekdays_is_fair():
+    found = messages(schedule("UTC", layer("a,b,c,d,e,f", "2026-01-05T00:00", "1d", only=(WEEKDAYS,))))
+    assert not [m for m in found if "never get" in m]
+
+
+def test_layer_lost_entirely_to_its_windows():
+    # A one-day layer on Monday 2026-02-02 restricted to Saturdays can never cover anything.
+    lost = layer("a,b", "2026-02-02T00:00", "1w", end="2026-02-03T00:00", only=(window("sat", "09:00", "10:00"),))
+    found = messages(schedule("UTC", layer("x", "2026-01-01T00:00", "1d"), lost))
+    assert any("covers nothing" in m for m in found)
+
+
+def test_gaps_are_reported_with_their_hours_and_clean_schedules_are_quiet():
+    gappy = schedule("UTC", layer("a,b", "2026-01-01T00:00", "1d", only=(window("all", "09:00", "17:00"),)), sid="gappy")
+    full = schedule("UTC", layer("a,b", "2026-01-01T00:00", "1d"), sid="full")
+    found = messages(gappy, full)
+    gaps = [m for m in found if "coverage gap" in m]
+    assert len(gaps) == 1 and "'gappy'" in gaps[0] and "448 h" in gaps[0]  # 16 h x 28 days
+
+
+def test_member_shadowed_by_overrides_is_flagged():
+    sched = schedule("UTC", layer("a,b", "2026-01-01T00:00", "1w"),
+                     overrides=(override("c", "2026-01-01T00:00", "2027-06-01T00:00", "UTC"),))
+    found = messages(sched)
+    assert any("get(s) no time on call" in m and "a, b" in m for m in found)
