@@ -97,6 +97,7 @@ ITEM = {
     "when": Key("mapping", "Conditions under which the item applies."),
     "playbook": Key("string", "A playbook to read when it fails."),
     "valid_for": Key("duration", "How long a confirmation stays valid."),
+    "severity": Key("severity", "block (default): the item must pass; warn: a failure only warns."),
     "description": Key("string", "Free text."),
 }
 
