@@ -30,8 +30,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from icalendar import Calendar, vDuration
-from icalendar.parser import escape_char, foldline
+from icalendar import Calendar, vDuration, vText
+from icalendar.parser import Contentline
 
 from oncall.model import Org, Schedule, Shift
 
@@ -341,12 +341,12 @@ def _header(name: str, description: str | None) -> str:
 
 @lru_cache(maxsize=4096)
 def _text_line(prop: str, value: str) -> str:
-    return f"{prop}:{escape_char(value)}"
+    return f"{prop}:{vText(value).to_ical().decode('utf-8')}"
 
 
 @lru_cache(maxsize=8192)
 def _fold(line: str) -> str:
-    return foldline(line) + CRLF
+    return Contentline(line).to_ical().decode("utf-8") + CRLF
 
 
 _UTC_CACHE: dict[int, str] = {}
