@@ -209,19 +209,23 @@ def _table(report: Report, org: Org, tz: tzinfo) -> None:
     from oncall.readiness.checks import ago
 
     console = output.stdout()
+
+    def say(*parts: object) -> None:
+        console.print(*parts, soft_wrap=True)
+
     person = org.people.get(report.person)
     title = person.display if person else report.person
-    console.print(Text(f"Readiness of {title} ({report.person})", style="bold"))
+    say(Text(f"Readiness of {title} ({report.person})", style="bold"))
     for checklist_id in report.checklists:
         checklist = org.checklists.get(checklist_id)
-        console.print()
+        say()
         header = Text(f"{checklist.name if checklist else checklist_id} ({checklist_id})", style="bold")
         for shift in report.shifts:
             if shift.checklist == checklist_id:
                 schedule = org.schedules.get(shift.schedule)
                 start = "on call now" if shift.start <= report.at else f"from {_when(shift.start, tz)}"
                 header.append(f" · {schedule.display if schedule else shift.schedule} {start}", style="")
-        console.print(header)
+        say(header)
         for r in report.results:
             if r.checklist != checklist_id:
                 continue
@@ -231,31 +235,31 @@ def _table(report: Report, org: Org, tz: tzinfo) -> None:
             line.append(f"] {r.title}")
             if r.message:
                 line.append(f" — {r.message}", style="dim" if r.status in ("pass", "skip") else "")
-            console.print(line, soft_wrap=True)
+            say(line)
             if r.status in ("fail", "error", "warn") and r.fix:
-                console.print(Text(f"      • fix: {r.fix}", style=colour), soft_wrap=True)
+                say(Text(f"      • fix: {r.fix}", style=colour))
             if r.status in ("fail", "error", "warn") and r.playbook:
                 link = r.playbook if re.match(r"^https?://", r.playbook) else f"oncall playbook show {r.playbook}"
-                console.print(Text(f"      • playbook: {link}"))
-    console.print()
+                say(Text(f"      • playbook: {link}"))
+    say()
     counts = report.counts()
     summary = ", ".join(f"{n} {word}" for n, word in (
         (counts["pass"], "passed"), (counts["fail"], "failed"), (counts["error"], "could not run"),
         (counts["warn"], "warnings" if counts["warn"] != 1 else "warning"), (counts["skip"], "skipped")) if n)
     if not report.results:
-        console.print(Text("Nothing to check."))
+        say(Text("Nothing to check."))
     elif report.ready:
-        console.print(Text(f"Ready: {summary}.", style="green"))
+        say(Text(f"Ready: {summary}.", style="green"))
     else:
-        console.print(Text(f"Not ready: {summary}. Fix the items marked ✗ or ? before your shift.",
+        say(Text(f"Not ready: {summary}. Fix the items marked ✗ or ? before your shift.",
                            style="red"))
     if report.check_access:
         return
     if report.last_verified:
-        console.print(Text(f"Last verified {ago(report.at - report.last_verified)} ago; "
+        say(Text(f"Last verified {ago(report.at - report.last_verified)} ago; "
                            "run `oncall ready --check-access` to check again."))
     elif report.results:
-        console.print(Text("Never verified: run `oncall ready --check-access` to run the checks."))
+        say(Text("Never verified: run `oncall ready --check-access` to run the checks."))
 
 
 # -- secrets ------------------------------------------------------------------------------------

@@ -197,11 +197,15 @@ def static(planned: Sequence[Planned], ctx: Context, saved: SavedRun | None) -> 
     last = {r.key: r for r in saved.results} if saved else {}
     last_passed = saved.last_passed if saved else {}
     out = []
+    status: dict[str, str] = {}
     for p in planned:
         item_ctx = replace(ctx, checklist=p.checklist.id)
+        unmet = [n for n in p.item.needs if status.get(item_key(p.checklist.id, n)) != PASS]
         try:
             reason = skip_reason(p.item, item_ctx)
-            if reason is not None:
+            if unmet:
+                outcome = Outcome(SKIP, f"needs {unmet[0]!r}, which did not pass")
+            elif reason is not None:
                 outcome = Outcome(SKIP, reason)
             elif p.item.kind in ("secret", "confirm"):
                 outcome = run_check(p.item, item_ctx)
@@ -215,6 +219,7 @@ def static(planned: Sequence[Planned], ctx: Context, saved: SavedRun | None) -> 
         except (CheckParamError, SecretError) as exc:
             outcome = Outcome(ERROR, exc.message if isinstance(exc, SecretError) else str(exc))
         outcome = _with_severity(p.item, outcome)
+        status[p.key] = outcome.status
         out.append(CheckResult(
             checklist=p.checklist.id, item=p.item.id, title=p.item.title, kind=p.item.kind,
             status=outcome.status, message=mask(outcome.message, ctx.used_secrets),
