@@ -13,9 +13,10 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from oncall.edit.diff import ShiftDiff, diff
-from oncall.edit.files import check_edit, write_atomic
+from oncall.edit.files import check_edit
 from oncall.edit.yamltext import Item, append_items
 from oncall.errors import NotFound, UsageError
+from oncall.fsutil import write_atomic
 from oncall.model import Org, Person, Schedule
 from oncall.times import ParsedTime, TimeValueError, epoch_to_wall, parse_time, wall_to_epoch
 
@@ -67,7 +68,7 @@ class EditResult:
 
 
 def add_override(org: Org, schedule_id: str, person_id: str, start: TimeArg, end: TimeArg,
-                 replaces: str | None = None, *, write: bool = True) -> EditResult:
+                 replaces: str | None = None, reason: str | None = None, *, write: bool = True) -> EditResult:
     """Append an override to ``schedules/<id>.yaml``; its times are in the schedule's zone."""
     schedule = _schedule(org, schedule_id)
     _person(org, person_id, "--person")
@@ -77,19 +78,23 @@ def add_override(org: Org, schedule_id: str, person_id: str, start: TimeArg, end
     item: list[tuple[str, str]] = [("person", person_id), ("from", start.text), ("to", end.text)]
     if replaces is not None:
         item.append(("replaces", replaces))
+    if reason:
+        item.append(("reason", reason))
     return _apply(org, _schedule_path(org, schedule), ("overrides",), [item], lo, hi, (schedule.id,), write)
 
 
-def add_time_off(org: Org, person_id: str, start: TimeArg, end: TimeArg, *, write: bool = True) -> EditResult:
+def add_time_off(org: Org, person_id: str, start: TimeArg, end: TimeArg, reason: str | None = None,
+                 *, write: bool = True) -> EditResult:
     """Append time off to the person in ``schedules/people.yaml``, in the person's zone."""
     person = _person(org, person_id, "--person")
     lo, hi = _window(start, end, person.tz)
     path = org.root / "schedules" / "people.yaml"
-    item = [("from", start.text), ("to", end.text)]
+    item = [("from", start.text), ("to", end.text)] + ([("reason", reason)] if reason else [])
     return _apply(org, path, ("people", person.id, "time_off"), [item], lo, hi, None, write)
 
 
-def plan_swap(org: Org, schedule_id: str, first: str, second: str, start: int, end: int) -> list[Item]:
+def plan_swap(org: Org, schedule_id: str, first: str, second: str, start: int, end: int,
+              reason: str | None = None) -> list[Item]:
     """The overrides a swap needs: within ``[start, end)`` ``first`` takes every interval
     ``second`` is on call for in the schedule and ``second`` takes every one of ``first``'s.
     Returned as override items sorted by start, with ``replaces`` recorded."""
@@ -111,17 +116,18 @@ def plan_swap(org: Org, schedule_id: str, first: str, second: str, start: int, e
     items: list[Item] = []
     for shift in shifts:
         taker = first if shift.person == second else second
-        items.append([("person", taker), ("from", wall_text(shift.start, tz)), ("to", wall_text(shift.end, tz)),
-                      ("replaces", shift.person)])
+        item = [("person", taker), ("from", wall_text(shift.start, tz)), ("to", wall_text(shift.end, tz)),
+                ("replaces", shift.person)]
+        items.append(item + ([("reason", reason)] if reason else []))
     return items
 
 
 def swap(org: Org, schedule_id: str, first: str, second: str, start: TimeArg, end: TimeArg,
-         *, write: bool = True) -> EditResult:
+         reason: str | None = None, *, write: bool = True) -> EditResult:
     """Write the overrides of ``plan_swap`` into the schedule's file."""
     schedule = _schedule(org, schedule_id)
     lo, hi = _window(start, end, schedule.tz)
-    items = plan_swap(org, schedule_id, first, second, lo, hi)
+    items = plan_swap(org, schedule_id, first, second, lo, hi, reason)
     return _apply(org, _schedule_path(org, schedule), ("overrides",), items, lo, hi, (schedule.id,), write)
 
 

@@ -58,24 +58,6 @@ def check_edit(root: Path, edits: Mapping[Path, str]) -> Org:
             raise ConfigErrors([_relocate(p, copy, str(root)) for p in exc.problems]) from None
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text``: a temporary file in the same folder, fsync, rename.
-    The file keeps its permission bits."""
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _relocate(problem: Problem, folder: Path, label: str | None) -> Problem:
     """``problem`` with a location inside ``folder`` shown under ``label`` instead."""
     location = problem.location
