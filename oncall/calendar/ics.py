@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from icalendar import Calendar, vDuration, vText
+from icalendar import vDuration, vText
 from icalendar.parser import Contentline
 
 from oncall.model import Org, Schedule, Shift
@@ -256,17 +256,24 @@ def _description(org: Org, ctx: ShiftContext, schedule: Schedule | None, schedul
         parts.append(f"Hands over to {_person_name(org, ctx.after)} at the end.")
     elif ctx.gap_after:
         parts.append("Nobody is on call just after this shift.")
-    reason = ctx.shift.reason
-    if reason.startswith("layer:"):
-        parts.append(f"Why: rotation layer {reason[6:]}.")
-    elif reason == "override":
-        parts.append("Why: an override in the schedule file.")
-    elif reason.startswith("cover:"):
-        parts.append(f"Why: covering for {_person_name(org, reason[6:])}, who is off.")
+    # The engine joins the reasons of merged pieces with ", " (a turn extended by an override).
+    why = [_why(org, reason) for reason in ctx.shift.reason.split(", ") if reason]
+    if why:
+        parts.append(f"Why: {'; then '.join(why)}.")
     if schedule is not None and schedule.checklist:
         parts.append(f"Before the shift run: oncall ready --checklist {schedule.checklist}")
     parts.append(f"Schedule: {ctx.shift.schedule}")
     return "\n".join(parts)
+
+
+def _why(org: Org, reason: str) -> str:
+    if reason.startswith("layer:"):
+        return f"rotation layer {reason[6:]}"
+    if reason == "override":
+        return "an override in the schedule file"
+    if reason.startswith("cover:"):
+        return f"covering for {_person_name(org, reason[6:])}, who is off"
+    return reason
 
 
 def _revise(fresh: list[Event], old: Mapping[str, Event], now: int,
@@ -322,21 +329,21 @@ def _serialise(events: list[Event], name: str, description: str | None) -> bytes
 
 
 def _header(name: str, description: str | None) -> str:
-    # The calendar's own properties go through icalendar's component (one per file, so cheap);
-    # given explicitly, never through Calendar.new(), which would add a random UID and "now".
-    cal = Calendar()
-    cal.add("version", "2.0")
-    cal.add("prodid", PRODID)
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("name", name)
-    cal.add("x-wr-calname", name)
-    if description:
-        cal.add("x-wr-caldesc", description)
-    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", REFRESH)  # a string: a timedelta here would print "1:00:00"
-    text = cal.to_ical().decode("utf-8")
-    return text[: text.rindex("END:VCALENDAR")]
+    # Written like the events, with icalendar's TEXT escaping (NAME and X-WR-CALNAME are TEXT, so
+    # a comma in a name is escaped). No Calendar.new(): it would add a random UID and "now".
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        _text_line("NAME", name),
+        _text_line("X-WR-CALNAME", name),
+        _text_line("X-WR-CALDESC", description) if description else "",
+        f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
+        f"X-PUBLISHED-TTL:{REFRESH}",
+    ]
+    return "".join(_fold(line) for line in lines if line)
 
 
 @lru_cache(maxsize=4096)
