@@ -114,9 +114,11 @@ def init(
 
     Existing files are never overwritten.
     """
+    from datetime import UTC, datetime
+
     from oncall.config.scaffold import scaffold
 
-    created = scaffold(directory)
+    created = scaffold(directory, datetime.fromtimestamp(now(), UTC).date())
     for path in created:
         output.write_text(f"created {path}\n")
     output.info(f"next: edit the files, then run `oncall --root {directory} schedule validate`")

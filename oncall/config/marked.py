@@ -38,6 +38,19 @@ _SEQ = "tag:yaml.org,2002:seq"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
+_RESOLVERS = (
+    (_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")),
+    # A leading zero keeps the text (phone numbers, zip codes); YAML 1.1 would read it as octal.
+    (_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")),
+    (
+        _FLOAT,
+        re.compile(r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*(?:[eE][-+]?[0-9]+)?|\.[0-9]+|(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+)$"),
+        list("-+0123456789."),
+    ),
+    (_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]),
+)
+
+
 class MarkedLoader(_BaseLoader):
     """A safe loader whose implicit types are YAML 1.2 core's, minus the surprises.
 
@@ -49,15 +62,15 @@ class MarkedLoader(_BaseLoader):
     yaml_implicit_resolvers: dict[Any, Any] = {}
 
 
-MarkedLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-# A leading zero keeps the text (phone numbers, zip codes); YAML 1.1 would read it as octal.
-MarkedLoader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
-MarkedLoader.add_implicit_resolver(
-    _FLOAT,
-    re.compile(r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*(?:[eE][-+]?[0-9]+)?|\.[0-9]+|(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+)$"),
-    list("-+0123456789."),
-)
-MarkedLoader.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+class PureMarkedLoader(yaml.SafeLoader):
+    """The same resolvers on PyYAML's pure-Python loader (used where libyaml is missing)."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}
+
+
+for _tag, _pattern, _first in _RESOLVERS:
+    MarkedLoader.add_implicit_resolver(_tag, _pattern, _first)
+    PureMarkedLoader.add_implicit_resolver(_tag, _pattern, _first)
 
 _BOOLS = {"true": True, "false": False}
 
@@ -189,7 +202,7 @@ class _Builder:
                 continue
             # Keys are always names here, so take them as written: `on:` is the key "on", `123:` is "123".
             key = key_node.value
-            if key == "<<" and key_node.style is None:
+            if key == "<<" and key_node.style not in ("'", '"'):
                 merged.extend(self.merge_sources(value_node, line))
                 continue
             if key in key_lines:
@@ -216,12 +229,14 @@ class _Builder:
         return [(s, line) for s in sources]
 
 
-def parse_text(text: str, file: str, problems: list[Problem]) -> Any:
+def parse_text(
+    text: str, file: str, problems: list[Problem], loader_class: type[yaml.SafeLoader] = MarkedLoader
+) -> Any:
     """Parse one YAML document from ``text``; problems are appended, never raised.
 
     Returns the value (None for an empty document or on a syntax error).
     """
-    loader = MarkedLoader(text)
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
