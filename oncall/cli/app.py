@@ -62,6 +62,7 @@ def _global(
 ) -> None:
     """On-call as code: rotations and readiness checklists in YAML."""
     state.root_option = root
+    state.reset()
 
 
 def _register_commands() -> None:

@@ -20,6 +20,10 @@ class State:
     root_option: Path | None = None
     _org: Org | None = None
 
+    def reset(self) -> None:
+        """Forget the loaded org (each command invocation loads it afresh)."""
+        self._org = None
+
     def root(self) -> Path:
         from oncall.config.root import find_root
 

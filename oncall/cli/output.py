@@ -19,8 +19,12 @@ if TYPE_CHECKING:
 def _console(stream: Any) -> Console:
     from rich.console import Console
 
-    no_color = bool(os.environ.get("NO_COLOR")) or not stream.isatty()
+    tty = stream.isatty()
+    no_color = bool(os.environ.get("NO_COLOR")) or not tty
+    # A pipe or a file gets whole lines instead of rich's 80-column default.
+    width = None if tty else int(os.environ.get("COLUMNS", "0") or 0) or 200
     return Console(
+        width=width,
         file=stream,
         markup=False,
         highlight=False,

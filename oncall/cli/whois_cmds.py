@@ -42,9 +42,9 @@ ScheduleOption = Annotated[
 
 
 def _when(seconds: int, tz: tzinfo) -> str:
-    """A short, unambiguous local time: ``Thu 2026-11-26 09:00 EST``."""
+    """A short local time: ``Thu 26 Nov 09:00 EST``."""
     moment = datetime.fromtimestamp(seconds, tz)
-    return f"{moment:%a %Y-%m-%d %H:%M} {moment.tzname()}"
+    return f"{moment:%a %d %b %H:%M} {moment.tzname()}"
 
 
 def _length(seconds: int) -> str:
@@ -102,12 +102,16 @@ def whois_command(
     from rich.table import Table
 
     viewer = local_zone()
-    table = Table(title=f"On call at {_when(at, viewer)}", title_justify="left")
-    for column in ("Schedule", "On call", "Since", "Until", "Next"):
-        table.add_column(column)
+    table = Table(title=f"On call at {_when(at, viewer)} {datetime.fromtimestamp(at, viewer):%Y}",
+                  title_justify="left")
+    table.add_column("Schedule")
+    table.add_column("On call")
+    for column in ("Since", "Until"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("Next")
     for a in answers:
         sched = org.schedules[a.schedule]
-        nxt = f"{_name(org, a.next_person)} at {_when(a.next_start, viewer)}" if a.next_start is not None else "-"
+        nxt = f"{_name(org, a.next_person)}, {_when(a.next_start, viewer)}" if a.next_start is not None else "-"
         if a.person is None:
             since = _when(a.gap_start, viewer) if a.gap_start is not None else "-"
             until = _when(a.gap_end, viewer) if a.gap_end is not None else "no one scheduled"
@@ -237,16 +241,17 @@ def _generate_table(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap], star
         sched = org.schedules[sched_id]
         tz = sched.tz
         same_zone = _same_zone(tz, viewer, start)
-        table = Table(title=f"{sched.display} ({sched_id}, {sched.timezone})", title_justify="left")
-        table.add_column("Start")
-        table.add_column("End")
+        year = datetime.fromtimestamp(start, tz).year
+        table = Table(title=f"{sched.display} ({sched_id}, {sched.timezone}), from {year}", title_justify="left")
+        table.add_column("Start", no_wrap=True)
+        table.add_column("End", no_wrap=True)
         if not same_zone:
-            table.add_column("Your time")
+            table.add_column(f"Start, your time ({zone_name(viewer)})", no_wrap=True)
         table.add_column("Length", justify="right")
         table.add_column("On call")
         table.add_column("Why")
         for begin, finish, person, reason in sorted(entries[sched_id]):
-            yours = [f"{_when(begin, viewer)} → {_when(finish, viewer)}"] if not same_zone else []
+            yours = [_when(begin, viewer)] if not same_zone else []
             who, why, style = ("NOBODY (gap)", "", "bold red") if person is None else (
                 _name(org, person), _why(org, reason), None)
             table.add_row(_when(begin, tz), _when(finish, tz), *yours, _length(finish - begin), who, why, style=style)
@@ -267,7 +272,13 @@ def _why(org: Org, reason: str) -> str:
 
 
 def _same_zone(a: tzinfo, b: tzinfo, at: int) -> bool:
-    return a is b or getattr(a, "key", None) == getattr(b, "key", 1)
+    """True when both zones read the same around ``at`` (``UTC`` and ``Etc/UTC``, say)."""
+    if a is b or getattr(a, "key", None) == getattr(b, "key", 1):
+        return True
+    return all(
+        datetime.fromtimestamp(t, a).utcoffset() == datetime.fromtimestamp(t, b).utcoffset()
+        for t in (at, at + 182 * DAY)
+    )
 
 
 @app.command("next")

@@ -1,12 +1,18 @@
 """Public holidays as spans of instants, for layers that say ``skip_holidays: <country>``.
 
-The ``holidays`` package is imported only when a layer asks for it.
+The ``holidays`` package takes tens of milliseconds to import, which would dominate
+``oncall whois now``; the dates it gives for a country and year are therefore kept in a small
+cache file (``$XDG_CACHE_HOME/oncall/holidays/<country>-<year>.json``). Delete the folder after
+upgrading ``holidays`` to pick up corrected calendars.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import json
+import os
+from datetime import date, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 
 from oncall.errors import ConfigError
 from oncall.times import epoch_to_wall, wall_to_epoch, zone
@@ -16,29 +22,46 @@ def holiday_spans(country: str, timezone: str, start: int, end: int) -> list[tup
     """Whole local days (in ``timezone``) that are public holidays of ``country`` within
     ``[start, end)``, as sorted ``(from, to)`` instants."""
     tz = zone(timezone)
-    first = epoch_to_wall(start, tz).year
-    last = epoch_to_wall(end, tz).year
     spans = []
-    for day in _holiday_dates(country, first, last):
-        midnight = datetime(day.year, day.month, day.day)
-        s = wall_to_epoch(midnight, tz)
-        e = wall_to_epoch(midnight + timedelta(days=1), tz)
-        if s < end and e > start:
-            spans.append((s, e))
+    for year in range(epoch_to_wall(start, tz).year, epoch_to_wall(end, tz).year + 1):
+        for day in holiday_dates(country.upper(), year):
+            midnight = datetime(day.year, day.month, day.day)
+            s = wall_to_epoch(midnight, tz)
+            e = wall_to_epoch(midnight + timedelta(days=1), tz)
+            if s < end and e > start:
+                spans.append((s, e))
     return spans
 
 
-@lru_cache(maxsize=64)
-def _holiday_dates(country: str, first_year: int, last_year: int) -> tuple:
+@lru_cache(maxsize=256)
+def holiday_dates(country: str, year: int) -> tuple[date, ...]:
+    """The public holidays of ``country`` (ISO 3166 code) in ``year``."""
+    cache = _cache_dir() / f"{country}-{year}.json"
+    try:
+        return tuple(date.fromisoformat(d) for d in json.loads(cache.read_text("utf-8")))
+    except (OSError, ValueError, TypeError):
+        pass
     import holidays
 
     try:
-        calendar = holidays.country_holidays(country.upper(), years=range(first_year, last_year + 1))
+        calendar = holidays.country_holidays(country, years=year)
     except NotImplementedError:
         raise ConfigError(
             f"skip_holidays: unknown country {country!r}; write an ISO 3166 code such as US, GB or DE"
         ) from None
-    return tuple(sorted(calendar))
+    days = tuple(sorted(calendar))
+    try:
+        from oncall.fsutil import write_atomic
+
+        write_atomic(cache, json.dumps([d.isoformat() for d in days]))
+    except OSError:
+        pass  # a read-only home only costs the import next time
+    return days
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "oncall" / "holidays"
 
 
 def is_known_country(country: str) -> bool:

@@ -288,3 +288,20 @@ def test_generate_sorts_by_schedule_then_start_and_filters_person():
     mine = generate(o, utc("2026-01-01T00:00Z"), utc("2026-01-03T00:00Z"), person="b")
     assert [(s.schedule, s.start) for s in mine.shifts] == [("alpha", utc("2026-01-01T00:00Z")), ("zeta", utc("2026-01-02T00:00Z"))]
     assert mine.gaps == []
+
+
+# Extension: skip_holidays hands a public holiday to the next person in the rotation.
+def test_skip_holidays_hands_thanksgiving_to_the_next_person(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    tz = "America/New_York"
+    sched = schedule(tz, layer("alice,bob,carol", "2026-11-02T00:00", "1w", skip_holidays="US"))
+    # Week of 2026-11-23 is turn 3 -> alice; Thanksgiving (Thu 26 Nov) goes to bob, the next in order.
+    got, _, tl = shifts(sched, (), local("2026-11-25T00:00", tz), local("2026-11-28T00:00", tz))
+    assert got == [
+        ("alice", local("2026-11-25T00:00", tz), local("2026-11-26T00:00", tz)),
+        ("bob", local("2026-11-26T00:00", tz), local("2026-11-27T00:00", tz)),
+        ("alice", local("2026-11-27T00:00", tz), local("2026-11-28T00:00", tz)),
+    ]
+    assert tl.shifts[1].reason == "cover:alice"
+    # The dates are cached so later runs need not import the holidays package.
+    assert (tmp_path / "oncall" / "holidays" / "US-2026.json").exists()
