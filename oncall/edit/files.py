@@ -59,7 +59,8 @@ def check_edit(root: Path, edits: Mapping[Path, str]) -> Org:
 
 
 def _relocate(problem: Problem, folder: Path, label: str | None) -> Problem:
-    """``problem`` with a location inside ``folder`` shown under ``label`` instead."""
+    """``problem`` with a location inside ``folder`` shown under ``label`` instead. The loader
+    names files relative to the root; a label ending in ``:`` (a git revision) prefixes those too."""
     location = problem.location
     if location is None:
         return problem
@@ -67,9 +68,8 @@ def _relocate(problem: Problem, folder: Path, label: str | None) -> Problem:
     for base in {str(folder), str(folder.resolve())}:
         if file == base or file.startswith(base + os.sep):
             rest = file[len(base):].lstrip(os.sep)
-            if label:
-                file = f"{label}{rest}" if label.endswith(":") else os.path.join(label, rest)
-            else:
-                file = rest
+            file = os.path.join(label, rest) if label and not label.endswith(":") else rest
             break
+    if label and label.endswith(":") and not os.path.isabs(file):
+        file = label + file
     return Problem(problem.message, Location(file, location.line), problem.severity)
