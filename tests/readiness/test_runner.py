@@ -1,0 +1,128 @@
+"""The runner: many checks on a bounded pool, needs, when, retries, severity; the other kinds."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+
+from oncall.readiness.checks import Context, run_check
+from oncall.readiness.results import Attestation
+from oncall.readiness.runner import plan, review_findings, run
+from oncall.times import Duration
+from tests.readiness.conftest import ALICE, Server, checklist, item
+
+NOW = 1_800_000_000
+
+
+def test_hundred_slow_checks_all_come_back_right(server: Server) -> None:
+    items = [item(f"c{i}", "http", http=f"{server.url}/delay/0.5?n={i}", expect_body=f"/delay/0.5")
+             for i in range(100)]
+    results = run(plan([checklist(*items)]), Context(person=ALICE, now=NOW), workers=32)
+    assert [r.item for r in results] == [f"c{i}" for i in range(100)]
+    assert all(r.status == "pass" for r in results), [r.message for r in results if r.status != "pass"]
+    assert len(server.seen) == 100
+
+
+def test_needs_skips_with_the_reason_and_runs_after_a_pass() -> None:
+    failing = item("vpn", "command", command=[sys.executable, "-c", "raise SystemExit(3)"])
+    dependent = item("grafana", "env", env="HOME", needs=["vpn"])
+    ok = item("home", "env", env="HOME")
+    after_ok = item("after", "env", env="HOME", needs=["home"])
+    # Listed before its prerequisite on purpose: the plan reorders.
+    results = {r.item: r for r in run(plan([checklist(dependent, failing, after_ok, ok)]),
+                                      Context(person=ALICE, now=NOW), workers=1)}
+    assert results["grafana"].status == "skip" and "vpn" in results["grafana"].message
+    assert results["after"].status == "pass"
+
+
+def test_needs_cycle_is_an_error_not_a_hang() -> None:
+    a = item("a", "env", env="HOME", needs=["b"])
+    b = item("b", "env", env="HOME", needs=["a"])
+    statuses = {r.item: r.status for r in run(plan([checklist(a, b)]), Context(person=ALICE, now=NOW), workers=2)}
+    assert "error" in statuses.values()
+
+
+def test_when_os_skips_with_reason() -> None:
+    mac = item("mac", "env", env="HOME", when={"os": "darwin" if sys.platform != "darwin" else "linux"})
+    [result] = run(plan([checklist(mac)]), Context(person=ALICE, now=NOW))
+    assert result.status == "skip" and result.message.startswith("only on")
+    here = item("here", "env", env="HOME", when={"os": ["linux", "darwin", "windows"]})
+    assert run(plan([checklist(here)]), Context(person=ALICE, now=NOW))[0].status == "pass"
+
+
+def test_retries_run_again_until_a_pass(tmp_path: Path) -> None:
+    marker = tmp_path / "tries"
+    script = (f"import pathlib; p = pathlib.Path({str(marker)!r}); n = int(p.read_text() or 0) if p.exists() else 0;"
+              "p.write_text(str(n + 1)); raise SystemExit(0 if n >= 1 else 1)")
+    flaky = item("flaky", "command", command=[sys.executable, "-c", script], retries=2)
+    [result] = run(plan([checklist(flaky)]), Context(person=ALICE, now=NOW))
+    assert result.status == "pass" and result.attempts == 2
+
+
+def test_severity_warn_turns_a_failure_into_a_warning() -> None:
+    soft = item("soft", "env", env="ONCALL_SURELY_UNSET_VAR", severity="warn", fix="export it")
+    [result] = run(plan([checklist(soft)]), Context(person=ALICE, now=NOW))
+    assert result.status == "warn" and result.fix == "export it"
+
+
+def test_tcp_dns_file_env() -> None:
+    ctx = Context(person=ALICE, now=NOW)
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        assert run_check(item("t", "tcp", tcp=f"localhost:{port}"), ctx).status == "pass"
+    closed = run_check(item("t", "tcp", tcp=f"127.0.0.1:{port}"), ctx)
+    assert closed.status == "fail"
+    assert run_check(item("t", "tcp", tcp="nonsense"), ctx).status == "error"
+    assert run_check(item("t", "tcp", timeout=2, tcp="no-such-host.invalid:443"), ctx).status == "fail"
+    assert run_check(item("d", "dns", dns="localhost"), ctx).status == "pass"
+    assert run_check(item("d", "dns", timeout=2, dns="no-such-host.invalid"), ctx).status == "fail"
+    assert run_check(item("e", "env", env=["HOME", "PATH"]), ctx).status == "pass"
+    os.environ["ONCALL_TEST_TOKEN"] = "very-secret-env"
+    try:
+        outcome = run_check(item("e", "env", env="ONCALL_TEST_TOKEN", expect="/^nope/"), ctx)
+        assert outcome.status == "fail" and "very-secret-env" not in outcome.message
+    finally:
+        del os.environ["ONCALL_TEST_TOKEN"]
+
+
+def test_file_exists_mode_age(tmp_path: Path) -> None:
+    ctx = Context(person=ALICE, now=NOW)
+    key = tmp_path / "id_ed25519"
+    key.write_text("k")
+    key.chmod(0o600)
+    os.utime(key, (NOW - 3 * 86400, NOW - 3 * 86400))
+    assert run_check(item("f", "file", file=str(key), mode="0600", max_age="7d"), ctx).status == "pass"
+    old = run_check(item("f", "file", file=str(key), max_age="1d"), ctx)
+    assert old.status == "fail" and "3 days" in old.message
+    assert run_check(item("f", "file", file=str(key), mode="0644"), ctx).status == "fail"
+    assert run_check(item("f", "file", file=str(key), mode=600), ctx).status == "error"
+    assert run_check(item("f", "file", file=str(tmp_path / "nope")), ctx).status == "fail"
+    assert run_check(item("f", "file", file=str(tmp_path / "nope"), exists=False), ctx).status == "pass"
+    assert run_check(item("f", "file", file=str(tmp_path), type="dir"), ctx).status == "pass"
+
+
+def test_confirm_is_missing_valid_then_expired() -> None:
+    confirm = item("read", "confirm", confirm="I read it")
+    confirm = confirm.__class__(**{**confirm.__dict__, "valid_for": Duration(90, "d")})
+    ctx = Context(person=ALICE, now=NOW, checklist="t")
+    assert run_check(confirm, ctx).status == "fail"
+    fresh = {"t/read": Attestation("t", "read", "I read it", NOW - 86400)}
+    ctx = Context(person=ALICE, now=NOW, checklist="t", attestations=fresh)
+    assert run_check(confirm, ctx).status == "pass"
+    stale = {"t/read": Attestation("t", "read", "I read it", NOW - 91 * 86400)}
+    outcome = run_check(confirm, Context(person=ALICE, now=NOW, checklist="t", attestations=stale))
+    assert outcome.status == "fail" and "expired" in outcome.message
+
+
+def test_stale_checklist_is_a_warning() -> None:
+    from datetime import date
+
+    cl = checklist(item("h", "env", env="HOME"))
+    cl = cl.__class__(**{**cl.__dict__, "reviewed": date(2020, 1, 1), "review_every": Duration(90, "d"),
+                         "owner": "alice"})
+    [finding] = review_findings([cl], NOW)
+    assert finding.status == "warn" and "stale" in finding.message and "alice" in finding.message
