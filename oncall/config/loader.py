@@ -201,6 +201,18 @@ class _OrgLoader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[Problem] = []
+        # People whose entry was already reported as broken (None: the whole file), so references
+        # to them do not repeat the same mistake as "unknown person" elsewhere.
+        self.broken_people: set[str] | None = set()
+
+    def missing_person(self, f: _File, container: object, key: object, pid: str,
+                       people: dict[str, Person]) -> bool:
+        """True when ``pid`` is not a loaded person; reports it unless already reported."""
+        if pid in people:
+            return False
+        if self.broken_people is not None and pid not in self.broken_people:
+            f.error(container, key, _unknown_person(pid, people))
+        return True
 
     def display(self, path: Path) -> str:
         try:
@@ -272,10 +284,12 @@ class _OrgLoader:
 
     def load_people(self, path: Path) -> dict[str, Person]:
         if not path.exists() and not path.is_symlink():
+            self.broken_people = None
             self.problems.append(Problem("missing; create it with a `people:` mapping (see `oncall init`)",
                                          Location(self.display(path))))
             return {}
         f, data = self.read(path, "write a `people:` mapping of person ids to names, emails and timezones")
+        self.broken_people = None  # until the people mapping is read
         if data is None:
             return {}
         f.keys(data, fmt.PEOPLE_FILE, "people.yaml")
@@ -286,9 +300,11 @@ class _OrgLoader:
         entries = f.mapping(entries, data, "people", "people:")
         if entries is None:
             return {}
+        self.broken_people = set()
         people: dict[str, Person] = {}
         for pid, entry in entries.items():
             if not _ID.match(pid):
+                self.broken_people.add(pid)
                 f.error(entries, pid,
                         f"person id {pid!r} may use only a-z, 0-9, '.', '_' and '-'; write e.g. "
                         f"{_slug(pid)!r}")
@@ -296,6 +312,8 @@ class _OrgLoader:
             person = self.person(f, pid, entry, entries, default_tz)
             if person is not None:
                 people[pid] = person
+            else:
+                self.broken_people.add(pid)
         return people
 
     def person(self, f: _File, pid: str, entry: Any, entries: MarkedMap, default_tz: str) -> Person | None:
@@ -394,12 +412,8 @@ class _OrgLoader:
         out = []
         for i, raw in enumerate(seq):
             pid = f.ref(raw, seq, i, f"each entry of {key}:")
-            if pid is None:
-                continue
-            if pid not in people:
-                f.error(seq, i, _unknown_person(pid, people))
-                continue
-            out.append(pid)
+            if pid is not None and not self.missing_person(f, seq, i, pid, people):
+                out.append(pid)
         return tuple(out)
 
     def layer(self, f: _File, seq: MarkedSeq, i: int, item: Any, tz: tzinfo | None,
@@ -504,14 +518,12 @@ class _OrgLoader:
         if m is None or not f.keys(m, fmt.OVERRIDE, what):
             return None
         pid = f.ref(m["person"], m, "person", "person:")
-        if pid is not None and pid not in people:
-            f.error(m, "person", _unknown_person(pid, people))
+        if pid is not None and self.missing_person(f, m, "person", pid, people):
             pid = None
         replaces = None
         if m.get("replaces") is not None:
             replaces = f.ref(m["replaces"], m, "replaces", "replaces:")
-            if replaces is not None and replaces not in people:
-                f.error(m, "replaces", _unknown_person(replaces, people))
+            if replaces is not None and self.missing_person(f, m, "replaces", replaces, people):
                 replaces = None
         reason = f.text(m, "reason", what)
         interval = f.range(m, tz, what)
@@ -547,8 +559,8 @@ class _OrgLoader:
         owner = None
         if data.get("owner") is not None:
             owner = f.ref(data["owner"], data, "owner", "owner:")
-            if owner is not None and owner not in people:
-                f.error(data, "owner", _unknown_person(owner, people))
+            if owner is not None:
+                self.missing_person(f, data, "owner", owner, people)
         reviewed = None
         if data.get("reviewed") is not None:
             parsed = f.time(data, "reviewed")
