@@ -1,0 +1,168 @@
+"""``oncall notify run`` and ``oncall notify test``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from oncall.cli import output
+from oncall.cli.app import notify_app
+from oncall.cli.context import local_zone, now, state
+from oncall.errors import EXIT_NO
+from oncall.times import iso
+
+if TYPE_CHECKING:
+    from oncall.notify import NotifySettings, Outcome
+
+
+class TableOrJson(str, Enum):
+    table = "table"
+    json = "json"
+
+
+FormatOption = Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Print exactly what would be sent; send nothing, record nothing.")
+]
+
+
+def _settings() -> NotifySettings:
+    from oncall.notify.settings import settings_or_raise
+
+    settings, warnings = settings_or_raise(state.org())
+    for problem in warnings:
+        output.warning(str(problem))
+    return settings
+
+
+@notify_app.command("run")
+def run_command(
+    dry_run: DryRunOption = False,
+    format: FormatOption = TableOrJson.table,
+    state_dir: Annotated[
+        Path | None,
+        typer.Option("--state-dir", help="Where sent messages are recorded. Default: "
+                     "$XDG_STATE_HOME/oncall/notify, else ~/.local/state/oncall/notify."),
+    ] = None,
+) -> None:
+    """Send the reminders, handoffs and readiness alerts due since the last run, each once.
+
+    Meant for cron or a CI schedule. Exit 1 when a message could not be delivered (after retries);
+    it is tried again on the next run.
+    """
+    from oncall.notify import ChannelSender, default_state_dir, run
+
+    settings = _settings()
+    report = run(state.org(), now(), state_dir or default_state_dir(), ChannelSender(settings.channels),
+                 dry_run, settings=settings)
+    for note in report.notes:
+        output.warning(note)
+    viewer = local_zone()
+    if format is TableOrJson.json:
+        output.print_json({
+            "from": iso(report.start, viewer),
+            "to": iso(report.end, viewer),
+            "first_run": report.first_run,
+            "dry_run": dry_run,
+            "already_sent": report.already_sent,
+            "messages": [_outcome_json(o, viewer) for o in report.outcomes],
+        })
+    elif dry_run:
+        _print_messages(report.outcomes, settings)
+    else:
+        _print_table(report.outcomes)
+    what = "would send" if dry_run else "sent"
+    count = sum(1 for o in report.outcomes if o.status != "failed")
+    first = " (first run: looked back only notify.lookback)" if report.first_run else ""
+    output.info(
+        f"{what} {count}, failed {len(report.failed)}, already sent {report.already_sent}; "
+        f"window {_when(report.start, viewer)} to {_when(report.end, viewer)}{first}"
+    )
+    _fail_if_any(report.outcomes)
+
+
+@notify_app.command("test")
+def test_command(
+    channel: Annotated[str | None, typer.Option("--channel", "-c", help="Only this channel. Default: every channel.")] = None,
+    dry_run: DryRunOption = False,
+    format: FormatOption = TableOrJson.table,
+) -> None:
+    """Send a clearly marked drill message through each channel, to prove the alert path works.
+
+    Exit 1 when a channel could not be reached.
+    """
+    from oncall.notify import ChannelSender, drill
+
+    settings = _settings()
+    outcomes = drill(state.org(), now(), ChannelSender(settings.channels), channel, dry_run, settings=settings)
+    viewer = local_zone()
+    if format is TableOrJson.json:
+        output.print_json([_outcome_json(o, viewer) for o in outcomes])
+    elif dry_run:
+        _print_messages(outcomes, settings)
+    else:
+        _print_table(outcomes)
+    _fail_if_any(outcomes)
+
+
+def _fail_if_any(outcomes: list[Outcome]) -> None:
+    failed = [o for o in outcomes if o.status == "failed"]
+    for o in failed:
+        output.error(f"{o.message.channel}: {o.message.subject}: {o.error}")
+    if failed:
+        raise typer.Exit(EXIT_NO)
+
+
+def _when(seconds: int, tz: Any) -> str:
+    moment = datetime.fromtimestamp(seconds, tz)
+    return f"{moment:%a %Y-%m-%d %H:%M} {moment.tzname()}"
+
+
+def _outcome_json(o: Outcome, viewer: Any) -> dict[str, Any]:
+    m = o.message
+    return {
+        "status": o.status,
+        "kind": m.kind,
+        "schedule": m.schedule,
+        "person": m.person,
+        "channel": m.channel,
+        "to": list(m.to),
+        "subject": m.subject,
+        "text": m.body,
+        "due": iso(m.due, viewer),
+        "key": m.key,
+        "error": o.error,
+    }
+
+
+def _print_table(outcomes: list[Outcome]) -> None:
+    if not outcomes:
+        return
+    from rich.table import Table
+
+    table = Table(title_justify="left")
+    for column in ("Status", "Kind", "Schedule", "Channel", "To", "Subject"):
+        table.add_column(column)
+    for o in outcomes:
+        m = o.message
+        table.add_row(o.status, m.kind, m.schedule or "-", m.channel, m.recipient, m.subject,
+                      style="bold red" if o.status == "failed" else None)
+    output.stdout().print(table)
+
+
+def _print_messages(outcomes: list[Outcome], settings: NotifySettings) -> None:
+    """Each message as its channel would carry it: the email headers and body, or the Slack text."""
+    from oncall.notify.settings import SlackChannel
+
+    for o in outcomes:
+        m = o.message
+        channel = settings.channels[m.channel]
+        output.write_text(f"--- {m.kind} via {m.channel} ({channel.kind})\n")
+        if isinstance(channel, SlackChannel):
+            output.write_text(m.slack_text() + "\n\n")
+        else:
+            output.write_text(f"From: {channel.sender}\nTo: {', '.join(m.to)}\nSubject: {m.subject}\n\n{m.body}\n")
