@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ruamel.yaml.nodes import MappingNode, Node
 
 Item = Sequence[tuple[str, str]]  # ordered (key, value) pairs; values are plain strings
-_SAFE_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:+-]*$")
+_SAFE_PLAIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._:+'/ -]*[A-Za-z0-9._'/-])?$")
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def scalar(value: str) -> str:
     a date, which the config loader reads as one), else double-quoted."""
     import yaml
 
-    if _SAFE_PLAIN.match(value):
+    if _SAFE_PLAIN.match(value) and ": " not in value and " #" not in value:
         try:
             loaded = yaml.safe_load(value)
         except yaml.YAMLError:

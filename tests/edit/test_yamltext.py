@@ -85,6 +85,9 @@ def test_values_that_yaml_would_misread_are_quoted() -> None:
     assert scalar("no") == '"no"'
     assert scalar("17:00") == '"17:00"'  # base-60 integer in YAML 1.1
     assert scalar("a b: c") == '"a b: c"'
+    assert scalar("Bob at a conference") == "Bob at a conference"
+    assert scalar("see #ops") == '"see #ops"'
+    assert scalar("trailing ") == '"trailing "'
 
 
 def test_a_key_that_is_not_a_list_is_refused() -> None:
