@@ -637,6 +637,13 @@ class _OrgLoader:
         valid_for = f.duration(m, "valid_for")
         if kind is None:
             return None
+        if m.get("severity") is not None:
+            # The model has no severity field; the readiness runner reads it from the check.
+            severity = f.text(m, "severity", what)
+            if severity not in ("block", "warn", "warning"):
+                f.error(m, "severity", f"severity: {m['severity']!r} is not block or warn; write one of them")
+            else:
+                check = {**check, "severity": severity}
         return ChecklistItem(
             id=iid, title=title, kind=kind, check=check,
             fix=f.text(m, "fix", what), timeout=float(timeout.seconds) if timeout else 10.0,

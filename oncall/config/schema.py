@@ -45,8 +45,10 @@ def _value(kind: str) -> dict[str, Any]:
         "days": {"anyOf": [{"type": "string", "enum": _DAYS},
                            {"type": "array", "items": {"type": "string", "enum": _DAYS}, "minItems": 1}]},
         "check": {"type": "object",
-                  "anyOf": [{"required": [k]} for k in fmt.CHECK_KINDS],
-                  "properties": {**{k: {} for k in fmt.CHECK_KINDS}, "timeout": _duration("smhdw")}},
+                  "anyOf": [{"required": [k]} for k in (*fmt.CHECK_KINDS, "confirm")],
+                  "properties": {**{k: {} for k in fmt.CHECK_KINDS}, "confirm": {"type": "string"},
+                                 "timeout": _duration("smhdw"),
+                                 "severity": {"type": "string", "enum": ["block", "warn"]}}},
     }
     return dict(simple[kind])
 

@@ -1,0 +1,61 @@
+"""The shape STYLE.md promises: the core never imports typer or rich, and commands that must start
+fast import neither icalendar nor keyring."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "oncall"
+CLI_ONLY = {"typer", "rich", "click"}
+HEAVY = ("icalendar", "keyring")
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def _core_files() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if "cli" not in p.relative_to(PACKAGE).parts)
+
+
+@pytest.mark.parametrize("path", _core_files(), ids=lambda p: p.relative_to(PACKAGE).as_posix())
+def test_core_does_not_import_cli_libraries(path: Path) -> None:
+    roots = {name.split(".")[0] for name in _imported_modules(path)}
+    assert not roots & CLI_ONLY, f"{path.relative_to(REPO)} imports {sorted(roots & CLI_ONLY)}; move it to oncall/cli/"
+
+
+def _imports_at_startup(args: list[str], cwd: Path) -> set[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("ONCALL_ROOT", None)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "oncall", *args],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    modules = set()
+    for line in result.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            modules.add(line.rsplit("|", 1)[1].strip())
+    assert modules, "python -X importtime printed nothing"
+    return modules
+
+
+@pytest.mark.parametrize("args", [["--help"], ["schedule", "validate"]], ids=" ".join)
+def test_fast_commands_skip_heavy_libraries(args: list[str]) -> None:
+    modules = _imports_at_startup(args, REPO)
+    heavy = sorted(m for m in modules if m.split(".")[0] in HEAVY)
+    assert heavy == [], f"oncall {' '.join(args)} imports {heavy}"
