@@ -117,6 +117,10 @@ def skip_reason(item: ChecklistItem, ctx: Context) -> str | None:
             for program in (want if isinstance(want, list) else [want]):
                 if shutil.which(str(program)) is None:
                     return f"only where {program} is installed (not on PATH)"
+        elif key == "file":
+            for path in (want if isinstance(want, list) else [want]):
+                if not os.path.exists(os.path.expanduser(str(render(path, ctx.person)))):
+                    return f"only where {path} exists"
         elif key == "secret":
             for name in (want if isinstance(want, list) else [want]):
                 try:
@@ -126,7 +130,7 @@ def skip_reason(item: ChecklistItem, ctx: Context) -> str | None:
                 if not present:
                     return f"only when secret {name!r} is stored (oncall secret set {name})"
         else:
-            raise CheckParamError(f"when: {key!r} is not a condition; write os:, env:, has: or secret:")
+            raise CheckParamError(f"when: {key!r} is not a condition; write os:, env:, has:, file: or secret:")
     return None
 
 

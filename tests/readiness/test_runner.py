@@ -17,7 +17,7 @@ NOW = 1_800_000_000
 
 
 def test_hundred_slow_checks_all_come_back_right(server: Server) -> None:
-    items = [item(f"c{i}", "http", http=f"{server.url}/delay/0.5?n={i}", expect_body=f"/delay/0.5")
+    items = [item(f"c{i}", "http", http=f"{server.url}/delay/0.5?n={i}", expect_body="/delay/0.5")
              for i in range(100)]
     results = run(plan([checklist(*items)]), Context(person=ALICE, now=NOW), workers=32)
     assert [r.item for r in results] == [f"c{i}" for i in range(100)]
