@@ -56,7 +56,7 @@ def ready(
                                                       "(ITEM or CHECKLIST/ITEM); repeat for several.")] = None,
     checklist: Annotated[list[str] | None, typer.Option("--checklist", "-c", help="Run this checklist whatever "
                                                         "your shifts; repeat for several.")] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Checks run at once.")] = 16,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Checks run at once.")] = 32,
 ) -> None:
     """Are you ready for your next shift? Exit 0 ready, 1 not ready, 2 config or usage error.
 

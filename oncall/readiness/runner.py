@@ -19,7 +19,7 @@ from oncall.model import Checklist, ChecklistItem
 from oncall.readiness.checks import CheckParamError, Context, Outcome, ago, run_check, skip_reason
 from oncall.readiness.results import ERROR, FAIL, NOT_READY, PASS, SKIP, WARN, CheckResult, SavedRun, item_key
 
-DEFAULT_WORKERS = 16
+DEFAULT_WORKERS = 32  # checks wait on I/O, not the CPU: many may wait at once
 RETRY_PAUSE = 0.5  # seconds between attempts: enough for a flaky VPN, short enough to not stall a run
 MASK = "********"
 
