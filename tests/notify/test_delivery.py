@@ -80,7 +80,8 @@ def test_slack_client_errors_and_long_retry_after_are_not_retried(webhook: Webho
 
 
 def test_missing_webhook_secret_says_how_to_store_it_without_any_url() -> None:
-    sender = ChannelSender({"ops": SlackChannel("ops", "slack-ops")}, secret={}.get)
+    nothing: dict[str, str] = {}
+    sender = ChannelSender({"ops": SlackChannel("ops", "slack-ops")}, secret=nothing.get)
     with pytest.raises(DeliveryFailed, match=r"secret .slack-ops. .* `oncall secret set slack-ops`"):
         sender.send(message("ops"))
 
