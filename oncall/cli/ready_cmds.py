@@ -286,7 +286,7 @@ def secret_set(
     output.info(f"stored {name} in {info.name} ({info.where})")
     if info.plaintext:
         output.warning(f"{info.name} keeps secrets unencrypted in {info.where}; anyone who can read that file "
-                       "can read them. Prefer gnome-keyring / the macOS Keychain (see `oncall secret --help`).")
+                       "can read them. Prefer the Secret Service (gnome-keyring) or the macOS Keychain.")
 
 
 @secret_app.command("delete")
