@@ -378,8 +378,8 @@ def _report_table(org: Org, report: HoursReport) -> None:
 
     console = output.stdout()
     viewer = local_zone()
-    table = Table(title=f"On-call hours, {_when(report.start, viewer)} to {_when(report.end, viewer)}",
-                  title_justify="left")
+    console.print(f"On-call hours, {_when(report.start, viewer)} to {_when(report.end, viewer)}")
+    table = Table()
     table.add_column("Person")
     for column in ("Hours", "Night", "Weekend", "Holiday", "Shifts"):
         table.add_column(column, justify="right")
