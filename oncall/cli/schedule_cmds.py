@@ -42,13 +42,9 @@ def _practice_warnings(org: Any, at: int) -> list[Problem]:
     """The "legal but wrong" warnings: stale checklists and what the engine's lint finds in the
     next four weeks (coverage gaps, members who never get a turn, layers lost to windows)."""
     from oncall.config.review import stale_checklists
+    from oncall.engine.lint import lint_org
 
-    problems = stale_checklists(org, at)
-    try:
-        from oncall.engine.lint import lint_org
-    except ImportError:  # the engine's lint is optional; validation still covers the files
-        return problems
-    return problems + list(lint_org(org, at, LINT_DAYS))
+    return stale_checklists(org, at) + list(lint_org(org, at, LINT_DAYS))
 
 
 @schedule_app.command("validate")

@@ -1,15 +1,17 @@
-"""``oncall init``: a new config root with a commented people file, schedule and checklist."""
+"""``oncall init``: a new config root with a commented people file, schedule and checklist, and\nthe JSON Schemas their first lines point editors at."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
+from oncall.config.schema import json_schema
 from oncall.errors import UsageError
 from oncall.fsutil import write_atomic
 
 PEOPLE = """\
-# yaml-language-server: $schema=https://oncall-cli.example/schema/people.json
+# yaml-language-server: $schema=../schema/people.json
 # The people who take part in on-call. Schedules and checklists refer to them by id.
 # Person ids use a-z, 0-9, '.', '_' and '-'. Run `oncall schedule validate` after each edit.
 
@@ -34,7 +36,7 @@ people:
 """
 
 SCHEDULE = """\
-# yaml-language-server: $schema=https://oncall-cli.example/schema/schedule.json
+# yaml-language-server: $schema=../schema/schedule.json
 # One schedule per file; its id is the file name (primary). Try: oncall whois now
 name: Primary on-call
 timezone: America/New_York        # required; every local time below is read in it
@@ -63,7 +65,7 @@ overrides:                        # one-off changes; they win over every layer
 """
 
 CHECKLIST = """\
-# yaml-language-server: $schema=https://oncall-cli.example/schema/checklist.json
+# yaml-language-server: $schema=../schema/checklist.json
 # Readiness before a shift. Try: oncall ready --person alice
 name: Primary on-call readiness
 owner: alice                      # who keeps it current
@@ -90,7 +92,7 @@ items:
 
 
 def scaffold(directory: Path, today: date) -> list[Path]:
-    """Write the three example files under ``directory``; never overwrite. Returns the paths."""
+    """Write the example files and schemas under ``directory``; never overwrite. Returns the paths."""
     monday = today - timedelta(days=today.weekday())
     files = {
         directory / "schedules" / "people.yaml": PEOPLE.format(
@@ -100,6 +102,9 @@ def scaffold(directory: Path, today: date) -> list[Path]:
             override_end=(monday + timedelta(days=15)).isoformat()),
         directory / "checklists" / "primary.yaml": CHECKLIST.format(today=today.isoformat()),
     }
+    # The schemas the files' first lines point editors at (autocompletion, flagged mistakes).
+    for kind in ("people", "schedule", "checklist"):
+        files[directory / "schema" / f"{kind}.json"] = json.dumps(json_schema(kind), indent=2) + "\n"
     existing = [path for path in files if path.exists() or path.is_symlink()]
     if existing:
         raise UsageError(

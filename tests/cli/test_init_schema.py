@@ -22,10 +22,14 @@ def test_init_creates_a_root_that_validates(tmp_path: Path, capsys: pytest.Captu
     result = run_oncall(["init", str(target)], capsys)
     assert result.code == EXIT_OK
     created = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
-    assert created == ["checklists/primary.yaml", "schedules/people.yaml", "schedules/primary.yaml"]
+    assert created == ["checklists/primary.yaml", "schedules/people.yaml", "schedules/primary.yaml",
+                       "schema/checklist.json", "schema/people.json", "schema/schedule.json"]
     assert all(f"created {target / name}" in result.out for name in created)
-    for name in created:
-        assert (target / name).read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=")
+    for name, kind in (("schedules/people.yaml", "people"), ("schedules/primary.yaml", "schedule"),
+                       ("checklists/primary.yaml", "checklist")):
+        first = (target / name).read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"# yaml-language-server: $schema=../schema/{kind}.json"
+        assert json.loads((target / "schema" / f"{kind}.json").read_text(encoding="utf-8")) == json_schema(kind)
     check = run_oncall(["--root", str(target), "schedule", "validate", "--strict"], capsys)
     assert (check.code, check.err) == (EXIT_OK, "")
     assert check.out.startswith("ok: 1 schedules, 3 people, 1 checklists")
