@@ -99,7 +99,7 @@ def other_server() -> Iterator[Server]:
 
 
 @pytest.fixture
-def state_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def state_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An empty XDG state folder, and a plain-file keyring in the temp folder."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
@@ -108,7 +108,7 @@ def state_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     from keyrings.alt.file import PlaintextKeyring
 
     backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path / "data" / "keyring_pass.cfg")  # type: ignore[misc]
+    backend.file_path = str(tmp_path / "data" / "keyring_pass.cfg")
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)
     yield tmp_path
