@@ -53,6 +53,7 @@ class ShiftContext:
     shift: Shift
     start: int
     end: int
+    reason: str = ""  # the whole shift's (a clipped piece may show only part of it)
     before: str | None = None
     after: str | None = None
     gap_before: bool = False
@@ -167,7 +168,7 @@ def _place_alone(group: list[Shift]) -> list[ShiftContext]:
     for i, shift in enumerate(group):
         prev = group[i - 1] if i and group[i - 1].end == shift.start else None
         nxt = group[i + 1] if i + 1 < len(group) and group[i + 1].start == shift.end else None
-        out.append(ShiftContext(shift, shift.start, shift.end, prev.person if prev else None,
+        out.append(ShiftContext(shift, shift.start, shift.end, shift.reason, prev.person if prev else None,
                                 nxt.person if nxt else None))
     return out
 
@@ -201,13 +202,12 @@ def _place(org: Org, schedule: Schedule, group: list[Shift]) -> list[ShiftContex
         i = bisect.bisect_right(starts, shift.start) - 1
         real = found[i] if i >= 0 and found[i].end > shift.start and found[i].person == shift.person else None
         if real is None:  # the engine disagrees (shifts not from this org): take it as given
-            out.append(ShiftContext(shift, shift.start, shift.end))
+            out.append(ShiftContext(shift, shift.start, shift.end, shift.reason))
             continue
         prev = found[i - 1] if i > 0 and found[i - 1].end == real.start else None
         nxt = found[i + 1] if i + 1 < len(found) and found[i + 1].start == real.end else None
         out.append(ShiftContext(
-            replace(shift, start=real.start, end=real.end, reason=shift.reason or real.reason),
-            real.start, real.end,
+            shift, real.start, real.end, real.reason or shift.reason,
             prev.person if prev else None, nxt.person if nxt else None,
             gap_before=real.start in gap_starts, gap_after=real.end in gap_ends,
         ))
@@ -231,7 +231,7 @@ def _event(org: Org, ctx: ShiftContext) -> Event:
         "TRANSP:TRANSPARENT",
         _text_line("X-ONCALL-SCHEDULE", shift.schedule),
         _text_line("X-ONCALL-PERSON", shift.person),
-        _text_line("X-ONCALL-REASON", shift.reason) if shift.reason else "",
+        _text_line("X-ONCALL-REASON", ctx.reason) if ctx.reason else "",
     )
     return Event(uid_for(shift.schedule, ctx.start), shift.schedule, ctx.start, ctx.end,
                  tuple(line for line in lines if line))
@@ -257,7 +257,7 @@ def _description(org: Org, ctx: ShiftContext, schedule: Schedule | None, schedul
     elif ctx.gap_after:
         parts.append("Nobody is on call just after this shift.")
     # The engine joins the reasons of merged pieces with ", " (a turn extended by an override).
-    why = [_why(org, reason) for reason in ctx.shift.reason.split(", ") if reason]
+    why = [_why(org, reason) for reason in ctx.reason.split(", ") if reason]
     if why:
         parts.append(f"Why: {'; then '.join(why)}.")
     if schedule is not None and schedule.checklist:
@@ -346,13 +346,43 @@ def _header(name: str, description: str | None) -> str:
     return "".join(_fold(line) for line in lines if line)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def _text_line(prop: str, value: str) -> str:
     return f"{prop}:{vText(value).to_ical().decode('utf-8')}"
 
 
-@lru_cache(maxsize=8192)
+_FOLD_OCTETS = 74  # bytes of content per physical line; a continuation line adds its leading space
+
+
 def _fold(line: str) -> str:
+    """``line`` folded at 75 octets with CRLF, byte for byte as icalendar's ``Contentline`` does.
+
+    icalendar walks the line a character at a time, which is most of an export's time for a year
+    of a large org; this cuts it in slices instead, with the same two rules: never inside a UTF-8
+    sequence, and never right after a backslash or caret, so an escape stays on one line.
+    tests/calendar/test_ics_fold.py checks the two agree.
+    """
+    if len(line) <= _FOLD_OCTETS and line.isascii():
+        return line + CRLF
+    data = line.encode("utf-8")
+    if len(data) <= _FOLD_OCTETS:
+        return line + CRLF
+    parts = []
+    pos, size = 0, len(data)
+    while size - pos > _FOLD_OCTETS:
+        cut = pos + _FOLD_OCTETS
+        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its character
+            cut -= 1
+        if data[cut - 1] in b"\\^" and cut - 1 > pos:
+            cut -= 1
+        parts.append(data[pos:cut])
+        pos = cut
+    parts.append(data[pos:])
+    return b"\r\n ".join(parts).decode("utf-8") + CRLF
+
+
+def icalendar_fold(line: str) -> str:
+    """icalendar's own folding of ``line`` (the reference ``_fold`` is tested against)."""
     return Contentline(line).to_ical().decode("utf-8") + CRLF
 
 

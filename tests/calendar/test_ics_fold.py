@@ -1,0 +1,25 @@
+"""The fast line folding writes exactly what icalendar's own folding writes."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from oncall.calendar.ics import _fold, icalendar_fold
+
+# Letters that take 1, 2, 3 and 4 bytes in UTF-8, and the characters escapes start with.
+ALPHABET = st.sampled_from(list("ab ,;:\\^nZ") + ["é", "ł", "Ж", "李", "キ", "—", "🚀", "🐉"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, min_size=0, max_size=400))
+def test_fold_matches_icalendar(value: str) -> None:
+    line = f"DESCRIPTION:{value}"
+    assert _fold(line) == icalendar_fold(line)
+
+
+def test_fold_edges() -> None:
+    for n in range(60, 160):
+        for filler in ("a", "é", "🚀", "\\", "a\\", "^"):
+            line = "X:" + (filler * n)[:n]
+            assert _fold(line) == icalendar_fold(line), (filler, n)
