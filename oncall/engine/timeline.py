@@ -82,6 +82,8 @@ def layer_pieces(
     own_reason = f"layer:{layer.name}"
     absences = _layer_absences(rotation, people, start, end) if with_time_off else {}
     anyone_off = _Absences([(s, e) for a in absences.values() for s, e in zip(a.starts, a.ends, strict=True)])
+    if not absences and not holidays:
+        return [(s, e, rotation[k % size], own_reason) for k, s, e in turns]
     holiday_off = _Absences(holidays) if holidays else _NOBODY
     pieces: list[Piece] = []
     append = pieces.append
@@ -178,22 +180,22 @@ def merge(schedule_id: str, pieces: Iterable[Piece], start: int, end: int) -> Ti
     """Join touching pieces of the same person into shifts (rule 6) and list the gaps."""
     shifts: list[Shift] = []
     gaps: list[Gap] = []
-    cursor = start
-    run: list = []  # [start, end, person, reasons]
+    run_start = run_end = start
+    run_person: str | None = None
+    run_reason = ""
     for s, e, person, reason in pieces:
-        if run and s == run[1] and person == run[2]:
-            run[1] = cursor = e
-            if reason not in run[3]:
-                run[3].append(reason)
+        if person == run_person and s == run_end:
+            run_end = e
+            if reason != run_reason and reason not in run_reason.split(", "):
+                run_reason = f"{run_reason}, {reason}"
             continue
-        if run:
-            shifts.append(Shift(schedule_id, run[2], run[0], run[1], ", ".join(run[3])))
-        if s > cursor:
-            gaps.append(Gap(schedule_id, cursor, s))
-        run = [s, e, person, [reason]]
-        cursor = e
-    if run:
-        shifts.append(Shift(schedule_id, run[2], run[0], run[1], ", ".join(run[3])))
-    if cursor < end:
-        gaps.append(Gap(schedule_id, cursor, end))
+        if run_person is not None:
+            shifts.append(Shift(schedule_id, run_person, run_start, run_end, run_reason))
+        if s > run_end:
+            gaps.append(Gap(schedule_id, run_end, s))
+        run_start, run_end, run_person, run_reason = s, e, person, reason
+    if run_person is not None:
+        shifts.append(Shift(schedule_id, run_person, run_start, run_end, run_reason))
+    if run_end < end:
+        gaps.append(Gap(schedule_id, run_end, end))
     return Timeline(shifts, gaps)

@@ -8,10 +8,10 @@ rotation that began years ago costs the same as one that began yesterday.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, tzinfo
+from datetime import tzinfo
 
+from oncall.engine.zoneclock import wall_seconds, zone_clock
 from oncall.model import Layer, Window
-from oncall.times import epoch_to_wall, wall_to_epoch
 
 DAY = 86400
 
@@ -19,28 +19,28 @@ DAY = 86400
 class LayerClock:
     """Where a layer's turns fall, in epoch seconds."""
 
-    __slots__ = ("tz", "start_wall", "first", "last", "calendar", "step")
+    __slots__ = ("clock", "start_wall", "first", "last", "calendar", "step")
 
     def __init__(self, layer: Layer, tz: tzinfo) -> None:
-        self.tz = tz
-        self.start_wall: datetime = layer.start
-        self.first = wall_to_epoch(layer.start, tz)
-        self.last = wall_to_epoch(layer.end, tz) if layer.end is not None else None
+        self.clock = zone_clock(tz)
+        self.start_wall = wall_seconds(layer.start)
+        self.first = self.clock.to_instant(self.start_wall)
+        self.last = self.clock.to_instant(wall_seconds(layer.end)) if layer.end is not None else None
         self.calendar = layer.every.is_calendar
-        self.step = layer.every.days if self.calendar else layer.every.seconds
+        # wall seconds per turn for days/weeks, elapsed seconds for hours
+        self.step = layer.every.days * DAY if self.calendar else layer.every.seconds
 
     def turn_start(self, k: int) -> int:
         """The instant turn ``k`` starts (k may be any integer; negative turns are never covered)."""
         if self.calendar:
-            return wall_to_epoch(self.start_wall + timedelta(days=k * self.step), self.tz)
+            return self.clock.to_instant(self.start_wall + k * self.step)
         return self.first + k * self.step
 
     def turn_at(self, t: int) -> int:
         """The turn ``k`` with ``turn_start(k) <= t < turn_start(k + 1)``."""
         if not self.calendar:
             return (t - self.first) // self.step
-        elapsed = epoch_to_wall(t, self.tz) - self.start_wall
-        k = int((elapsed.days * DAY + elapsed.seconds) // (self.step * DAY))
+        k = (self.clock.to_wall(t) - self.start_wall) // self.step
         # The wall-clock estimate is off by at most one turn around a DST change.
         while self.turn_start(k) > t:
             k -= 1
@@ -69,23 +69,27 @@ class LayerClock:
 def window_instants(windows: tuple[Window, ...], tz: tzinfo, start: int, end: int) -> list[tuple[int, int]]:
     """The union of a layer's restriction windows within ``[start, end)``, as sorted disjoint
     instants. Windows are read on the schedule's wall clock, each starting on one of its days."""
-    first_day = (epoch_to_wall(start, tz) - timedelta(days=1)).date()
-    last_day = epoch_to_wall(end, tz).date()
+    clock = zone_clock(tz)
+    clock.ensure(start, end)
+    to_instant = clock.to_instant
+    first_day = clock.to_wall(start) // DAY - 1
+    last_day = clock.to_wall(end) // DAY
+    bounds = [(w.days, w.start * 60, (w.start + w.length) * 60) for w in windows]
     spans: list[tuple[int, int]] = []
-    day = first_day
-    one = timedelta(days=1)
-    while day <= last_day:
-        midnight = datetime(day.year, day.month, day.day)
-        weekday = day.weekday()
-        for window in windows:
-            if weekday not in window.days:
+    for day in range(first_day, last_day + 1):
+        weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
+        midnight = day * DAY
+        for days, opens, closes in bounds:
+            if weekday not in days:
                 continue
-            s = wall_to_epoch(midnight + timedelta(minutes=window.start), tz)
-            e = wall_to_epoch(midnight + timedelta(minutes=window.start + window.length), tz)
-            s, e = max(s, start), min(e, end)
+            s = to_instant(midnight + opens)
+            e = to_instant(midnight + closes)
+            if s < start:
+                s = start
+            if e > end:
+                e = end
             if s < e:
                 spans.append((s, e))
-        day += one
     return union(spans)
 
 
