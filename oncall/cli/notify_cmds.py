@@ -12,7 +12,7 @@ import typer
 from oncall.cli import output
 from oncall.cli.app import notify_app
 from oncall.cli.context import local_zone, now, state
-from oncall.errors import EXIT_NO
+from oncall.errors import EXIT_NO, ConfigErrors
 from oncall.times import iso
 
 if TYPE_CHECKING:
@@ -31,11 +31,15 @@ DryRunOption = Annotated[
 
 
 def _settings() -> NotifySettings:
-    from oncall.notify.settings import settings_or_raise
+    from oncall.notify.settings import load_settings
 
-    settings, warnings = settings_or_raise(state.org())
-    for problem in warnings:
-        output.warning(str(problem))
+    settings, problems = load_settings(state.org())
+    for problem in problems:
+        if problem.severity != "error":
+            output.warning(str(problem))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ConfigErrors(errors)
     return settings
 
 
