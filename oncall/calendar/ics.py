@@ -259,7 +259,7 @@ def _description(org: Org, ctx: ShiftContext, schedule: Schedule | None, schedul
     # The engine joins the reasons of merged pieces with ", " (a turn extended by an override).
     why = [_why(org, reason) for reason in ctx.reason.split(", ") if reason]
     if why:
-        parts.append(f"Why: {'; then '.join(why)}.")
+        parts.append(f"Why: {'; '.join(why)}.")
     if schedule is not None and schedule.checklist:
         parts.append(f"Before the shift run: oncall ready --checklist {schedule.checklist}")
     parts.append(f"Schedule: {ctx.shift.schedule}")
