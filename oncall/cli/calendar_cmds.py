@@ -60,7 +60,12 @@ def publish_cmd(
         raise UsageError("--to must be after --from")
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir}: is a file; give a folder to publish into")
-    report = publish(state.org(), out_dir, start=start, end=end, now=at, base_url=base_url, schedules=schedule)
+    org = state.org()
+    try:
+        report = publish(org, out_dir, start=start, end=end, now=at, base_url=base_url, schedules=schedule)
+    except OSError as exc:
+        where = exc.filename or out_dir
+        raise UsageError(f"{where}: cannot write the feeds ({exc.strerror}); give a folder you can write to") from None
 
     if format_ == "json":
         from oncall.times import iso

@@ -110,3 +110,10 @@ def test_schedule_generate_format_ics(root: Path, tmp_path: Path) -> None:
     assert 1772460000 in starts and 1773666000 in starts  # 2026-03-02T14:00Z, 2026-03-16T13:00Z
     stdout = oncall(root, "schedule", "generate", "--from", "2026-03-01", "--to", "2026-04-30", "--format", "ics")
     assert stdout.returncode == 0 and stdout.stdout.startswith("BEGIN:VCALENDAR")
+
+
+def test_publish_into_a_file_is_exit_2(root: Path, tmp_path: Path) -> None:
+    target = tmp_path / "taken"
+    target.write_text("not a folder")
+    result = oncall(root, "calendar", "publish", str(target))
+    assert result.returncode == 2 and "is a file" in result.stderr and "Traceback" not in result.stderr
