@@ -219,7 +219,8 @@ def parse_settings(
     def known(names: tuple[str, ...], path: tuple[Any, ...]) -> tuple[str, ...]:
         for n in names:
             if n not in channels and n not in raw_channels:
-                check.error(path, f"no channel {n!r} under notify.channels; known: {', '.join(sorted(channels)) or '(none)'}")
+                declared = ", ".join(sorted(str(c) for c in raw_channels)) or "(none)"
+                check.error(path, f"no channel {n!r} under notify.channels; known: {declared}")
         return tuple(n for n in names if n in channels)
 
     team = known(check.name_list(section.get("team", []), (*base, "team"), "notify.team", "[ops-slack]"), (*base, "team"))
@@ -264,7 +265,7 @@ def parse_settings(
         catch_up=catch_up or DEFAULT_CATCH_UP,
         file=file,
     )
-    return settings, check.problems
+    return settings, sorted(check.problems, key=lambda p: p.location.line if p.location else 0)
 
 
 def _channel(check: _Checker, name: str, raw: Any, path: tuple[Any, ...], root: Path | None) -> Channel | None:
@@ -317,6 +318,10 @@ def _email_channel(check: _Checker, name: str, raw: dict[str, Any], path: tuple[
     if "password_secret" in raw:
         password_secret = check.text(raw["password_secret"], (*path, "password_secret"),
                                      "password_secret (the keyring entry holding the SMTP password)", "smtp-oncall")
+    if username and security == "none" and host and not is_loopback(f"smtp://{host}"):
+        check.error((*path, "security"), f"security: none would send the password for {username!r} unencrypted; "
+                    "write security: starttls (port 587) or tls (port 465)")
+        ok = False
     if password_secret and not username:
         check.error((*path, "password_secret"), "password_secret needs username: write the SMTP login, e.g. username: oncall@example.com")
         ok = False
@@ -364,7 +369,7 @@ def _timeout(check: _Checker, raw: dict[str, Any], path: tuple[Any, ...]) -> flo
 
 
 def is_loopback(url: str) -> bool:
-    """True for an ``http://`` URL on this machine (test servers, local relays)."""
+    """True for a URL whose host is this machine (test servers, local relays)."""
     host = urlsplit(url).hostname or ""
     if host == "localhost":
         return True

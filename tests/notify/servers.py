@@ -117,6 +117,9 @@ def webhook() -> Iterator[WebhookServer]:
                 state.release.wait(30)
                 return
             status, headers = reply
+            if status == 200:  # recorded before answering, so the client never sees "ok" first
+                with state.lock:
+                    state.delivered.append(body)
             payload = b"ok" if status == 200 else b"server_error" if status >= 500 else b"rate_limited"
             self.send_response(status)
             for name, value in headers.items():
@@ -124,9 +127,6 @@ def webhook() -> Iterator[WebhookServer]:
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
-            if status == 200:
-                with state.lock:
-                    state.delivered.append(body)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
