@@ -13,7 +13,61 @@ from oncall.cli import output
 from oncall.cli.context import state
 from oncall.errors import EXIT_USAGE, ConfigErrors, OncallError
 
-app = typer.Typer(
+# Which modules define the commands and groups of the top level (see ``_app_for``).
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "whois": ("whois_cmds",),
+    "next": ("whois_cmds",),
+    "schedule": ("schedule_cmds", "whois_cmds", "edit_cmds"),
+    "init": ("schedule_cmds",),
+    "schema": ("schedule_cmds",),
+    "ready": ("ready_cmds",),
+    "secret": ("ready_cmds",),
+    "playbook": ("ready_cmds",),
+    "calendar": ("calendar_cmds",),
+    "notify": ("notify_cmds",),
+    "override": ("edit_cmds",),
+    "timeoff": ("edit_cmds",),
+    "swap": ("edit_cmds",),
+    "report": ("edit_cmds",),
+}
+ALL_MODULES = tuple(dict.fromkeys(m for mods in COMMAND_MODULES.values() for m in mods))
+
+
+class _OncallTyper(typer.Typer):
+    """The top-level app: imports its command modules the first time typer reads its commands.
+
+    Until then only this module is loaded, so ``main`` can import just the module of the
+    command being run (``_app_for``); tests and other callers that use ``app`` directly see
+    every command as usual.
+    """
+
+    _autoload = False  # off while this module builds the app and while modules register
+
+    def _load_modules(self) -> None:
+        if self._autoload:
+            self._autoload = False
+            _import_command_modules(ALL_MODULES)
+
+    @property
+    def registered_commands(self) -> list:
+        self._load_modules()
+        return self._commands
+
+    @registered_commands.setter
+    def registered_commands(self, value: list) -> None:
+        self._commands = value
+
+    @property
+    def registered_groups(self) -> list:
+        self._load_modules()
+        return self._groups
+
+    @registered_groups.setter
+    def registered_groups(self, value: list) -> None:
+        self._groups = value
+
+
+app = _OncallTyper(
     name="oncall",
     help="On-call as code: rotations and readiness checklists in YAML.",
     no_args_is_help=True,
@@ -65,32 +119,62 @@ def _global(
     state.reset()
 
 
-def _register_commands() -> None:
-    # Each module adds its commands to the apps above; none imports heavy libraries at import time.
+def _import_command_modules(names: tuple[str, ...]) -> None:
+    """Import command modules; each adds its commands to the apps above with decorators and
+    imports nothing heavy at import time."""
     import importlib
 
-    for module in (
-        "oncall.cli.schedule_cmds",
-        "oncall.cli.whois_cmds",
-        "oncall.cli.calendar_cmds",
-        "oncall.cli.ready_cmds",
-        "oncall.cli.notify_cmds",
-        "oncall.cli.edit_cmds",
-    ):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+    for name in names:
+        importlib.import_module(f"oncall.cli.{name}")
 
 
-_register_commands()
+app._autoload = True
+
+
+def _command_name(argv: list[str]) -> str | None:
+    """The command or group named on the command line, skipping global options."""
+    args = iter(argv)
+    for arg in args:
+        if arg == "--root":
+            next(args, None)
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _app_for(argv: list[str]) -> typer.Typer:
+    """The app narrowed to the one command or group being run.
+
+    typer turns every registered function into a click command on each run (inspecting
+    signatures and annotations), which costs more than answering ``oncall whois now`` itself.
+    Giving it only the command in use keeps start-up close to the cost of importing the
+    libraries; ``oncall --help`` and unknown names still get the whole app.
+    """
+    import copy
+
+    name = _command_name(argv)
+    if name not in COMMAND_MODULES:
+        return app
+    autoload, app._autoload = app._autoload, False
+    try:
+        _import_command_modules(COMMAND_MODULES[name])
+    finally:
+        app._autoload = autoload
+    commands = [c for c in app._commands if (c.name or "") == name]
+    groups = [g for g in app._groups if g.name == name]
+    if not commands and not groups:
+        return app
+    narrow = copy.copy(app)
+    narrow._autoload = False
+    narrow.registered_commands = commands
+    narrow.registered_groups = groups
+    return narrow
 
 
 def main() -> None:
     """Run the CLI, translating every ``OncallError`` into one message and its exit code."""
     try:
-        code = app(standalone_mode=False)
+        code = _app_for(sys.argv[1:])(standalone_mode=False)
     except OncallError as exc:
         if isinstance(exc, ConfigErrors):
             for problem in exc.problems:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import getpass
 import os
-import subprocess
 import time
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -83,6 +81,8 @@ def current_person(org: Org, explicit: str | None = None) -> CurrentPerson:
         for person in org.people.values():
             if person.email and person.email.lower() == email.lower():
                 return CurrentPerson(person, f"git user.email {email}")
+    import getpass
+
     try:
         login = getpass.getuser()
     except (OSError, KeyError):
@@ -106,6 +106,8 @@ def _person(org: Org, key: str, source: str) -> Person:
 
 
 def _git_email() -> str:
+    import subprocess
+
     try:
         result = subprocess.run(
             ["git", "config", "user.email"], capture_output=True, text=True, timeout=2, stdin=subprocess.DEVNULL
