@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 
 def write_atomic(path: Path | str, data: bytes | str, mode: int | None = None) -> None:
@@ -39,3 +42,27 @@ def write_atomic(path: Path | str, data: bytes | str, mode: int | None = None) -
         pass
     finally:
         os.close(dir_fd)
+
+
+@contextmanager
+def atomic_writer(path: Path | str, mode: int | None = None) -> Iterator[IO[str]]:
+    """A text handle whose content replaces ``path`` only when the block ends without error:
+    for output too large to hold in memory as one string."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if mode is None and target.exists():
+        mode = target.stat().st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode if mode is not None else 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

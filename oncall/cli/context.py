@@ -30,9 +30,9 @@ class State:
     def org(self) -> Org:
         """The org under the config root, loaded once per process; config errors exit 2."""
         if self._org is None:
-            from oncall.config import load_org
+            from oncall.config.cache import load_org_cached
 
-            self._org = load_org(self.root())
+            self._org = load_org_cached(self.root())
         return self._org
 
 

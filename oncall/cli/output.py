@@ -6,7 +6,6 @@ without colour when the stream is not a terminal or ``NO_COLOR`` is set.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from functools import lru_cache
@@ -61,6 +60,8 @@ def stderr() -> Console:
 
 def print_json(data: Any) -> None:
     """Print JSON data to stdout, stable and UTF-8."""
+    import json
+
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, tzinfo
 from enum import StrEnum
 from pathlib import Path
@@ -171,13 +169,7 @@ def generate_command(
     start, end = _window(org, start_text, end_text)
     timeline = generate(org, start, end, schedule, person)
     if format is GenerateFormat.json:
-        data = {
-            "shifts": [_shift_json(org, s) for s in timeline.shifts],
-            "gaps": [_gap_json(org, g) for g in timeline.gaps],
-        }
-        import json
-
-        _emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output_path)
+        _emit_json(org, timeline.shifts, timeline.gaps, output_path)
     elif format is GenerateFormat.csv:
         _emit(_csv(org, timeline.shifts, timeline.gaps), output_path)
     elif format is GenerateFormat.ics:
@@ -212,7 +204,41 @@ def _emit(data: str | bytes, path: Path | None) -> None:
     output.info(f"wrote {path}")
 
 
+def _emit_json(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap], path: Path | None) -> None:
+    """Write ``{"shifts": [...], "gaps": [...]}`` a piece at a time: the same text as one
+    ``json.dumps(..., indent=2)``, without holding a year of a large org in memory twice."""
+    import json
+
+    def pieces() -> Iterator[str]:
+        for key, rows, last in (("shifts", (_shift_json(org, s) for s in shifts), False),
+                                ("gaps", (_gap_json(org, g) for g in gaps), True)):
+            yield f'{{\n  "{key}": [' if key == "shifts" else f'\n  "{key}": ['
+            first = True
+            for row in rows:
+                text = json.dumps(row, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+                yield ("\n    " if first else ",\n    ") + text
+                first = False
+            yield ("]" if first else "\n  ]") + ("\n}\n" if last else ",")
+
+    if path is None:
+        import sys
+
+        sys.stdout.writelines(pieces())
+        return
+    from oncall.fsutil import atomic_writer
+
+    try:
+        with atomic_writer(path) as handle:
+            handle.writelines(pieces())
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write ({exc.strerror}); pass an --output path in a writable folder") from None
+    output.info(f"wrote {path}")
+
+
 def _csv(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap]) -> str:
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["schedule", "person", "start", "end", "reason"])

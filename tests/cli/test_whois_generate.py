@@ -171,3 +171,10 @@ def test_example_org_runs_out_of_the_box():
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
     assert rows and all({"schedule", "person", "start", "end"} <= set(r) for r in rows)
+
+
+@pytest.mark.parametrize("window", [("2026-03-09T00:00:00Z", "2026-03-12T00:00:00Z"), ("2020-01-01", "2020-01-02")])
+def test_generate_json_text_is_exactly_json_dumps_indent_2(root, window):
+    result = run(root, "schedule", "generate", "--from", window[0], "--to", window[1], "--format", "json")
+    data = json.loads(result.stdout)
+    assert result.stdout == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
