@@ -56,7 +56,8 @@ def ready(
                                                       "(ITEM or CHECKLIST/ITEM); repeat for several.")] = None,
     checklist: Annotated[list[str] | None, typer.Option("--checklist", "-c", help="Run this checklist whatever "
                                                         "your shifts; repeat for several.")] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Checks run at once.")] = 32,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, max=256, help="Checks run at once at most. "
+                                                "Default: all of them, up to 256 (and 32 programs).")] = None,
 ) -> None:
     """Are you ready for your next shift? Exit 0 ready, 1 not ready, 2 config or usage error.
 
@@ -160,7 +161,7 @@ def _record_confirmations(org: Org, pid: str, selected: list[Checklist], wanted:
         output.info(f"recorded: {pid} confirms {statement!r} ({c.id}/{item.id}) at {_when(at, tz)}{valid}")
 
 
-def _run_live(planned: list, ctx: object, workers: int, fmt: ReadyFormat) -> list[CheckResult]:
+def _run_live(planned: list, ctx: object, workers: int | None, fmt: ReadyFormat) -> list[CheckResult]:
     from oncall.readiness import runner
     from oncall.readiness.checks import Context
 

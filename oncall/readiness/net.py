@@ -9,6 +9,7 @@ redirects are followed only when asked, never carrying credentials to another or
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import socket
 import ssl
 import threading
@@ -32,6 +33,9 @@ class NetError(Exception):
 
 def resolve(host: str, port: int | None, timeout: float) -> list[str]:
     """The addresses ``host`` resolves to, within ``timeout`` seconds."""
+    literal = _ip_literal(host)
+    if literal is not None:
+        return [literal]  # nothing to look up, so no thread to start: a burst of checks starts sooner
     box: dict[str, object] = {}
 
     def lookup() -> None:
@@ -53,6 +57,19 @@ def resolve(host: str, port: int | None, timeout: float) -> list[str]:
         raise NetError(f"looking up {host} failed ({error})")
     addrs = box.get("addrs")
     return addrs if isinstance(addrs, list) else []
+
+
+def _ip_literal(host: str) -> str | None:
+    """``host`` as an address when it is an IPv4 or IPv6 literal (as getaddrinfo would return it).
+
+    Scoped IPv6 (``fe80::1%eth0``) and the legacy forms getaddrinfo accepts (``127.1``) take the lookup path.
+    """
+    if "%" in host:
+        return None
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return None
 
 
 def tcp_connect(host: str, port: int, timeout: float) -> str:

@@ -1,8 +1,14 @@
 """Run checklists: items concurrently on a bounded pool, honouring ``when:``, ``needs:`` and retries.
 
+Checks wait on the network or on a program, not on the CPU, so the pool has one thread per check,
+up to ``MAX_WORKERS``: 200 checks that each wait 200 ms take about 200 ms, not 200 x 200 ms / pool
+size (see oncall.readiness.pool for how its threads start). Programs cost a process each (memory,
+CPU), so at most ``PROCESS_SLOTS`` run at once.
+
 Items are submitted in an order where every prerequisite comes before the items that need it, and
 the pool takes work first in, first out; so an item waiting on its prerequisites only ever waits on
-work that is already running or done, and a bounded pool cannot deadlock.
+work that is already running or done, and a bounded pool cannot deadlock. (A check waits for a
+process slot only after its prerequisites are done, and never holds a slot while waiting on one.)
 """
 
 from __future__ import annotations
@@ -10,16 +16,18 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from oncall.errors import SecretError
 from oncall.model import Checklist, ChecklistItem
 from oncall.readiness.checks import CheckParamError, Context, Outcome, ago, run_check, skip_reason
+from oncall.readiness.pool import Slot, run_all
 from oncall.readiness.results import ERROR, FAIL, NOT_READY, PASS, SKIP, WARN, CheckResult, SavedRun, item_key
 
-DEFAULT_WORKERS = 32  # checks wait on I/O, not the CPU: many may wait at once
+MAX_WORKERS = 256  # checks run at once at most: each holds a thread and a socket, a pipe or a process
+PROCESS_SLOTS = 32  # command checks run at once at most: a process costs far more than a waiting socket
 RETRY_PAUSE = 0.5  # seconds between attempts: enough for a flaky VPN, short enough to not stall a run
 MASK = "********"
 
@@ -88,29 +96,41 @@ def mask(text: str, secrets: set[str]) -> str:
     return text
 
 
+def pool_size(count: int, workers: int | None = None) -> int:
+    """Threads for ``count`` checks: one per check, at most ``workers`` (default and ceiling ``MAX_WORKERS``)."""
+    limit = MAX_WORKERS if workers is None else min(workers, MAX_WORKERS)
+    return max(1, min(count, limit))
+
+
 def run(
     planned: Sequence[Planned],
     ctx: Context,
     *,
-    workers: int = DEFAULT_WORKERS,
+    workers: int | None = None,
     clock: Callable[[], int] | None = None,
     on_start: Callable[[Planned], None] | None = None,
     on_result: Callable[[CheckResult], None] | None = None,
 ) -> list[CheckResult]:
     """Run every planned item for ``ctx.person``; results come back in plan order.
 
-    ``on_start``/``on_result`` are called from worker threads (for progress displays).
+    At most ``pool_size(len(planned), workers)`` checks run at once, and of those at most
+    ``PROCESS_SLOTS`` command checks. ``on_start``/``on_result`` are called from worker threads,
+    one call at a time (for progress displays).
     """
     tick = clock or (lambda: ctx.now)
-    futures: dict[str, Future[CheckResult]] = {}
+    slots: dict[str, Slot[CheckResult]] = {p.key: Slot() for p in planned}
     lock = threading.Lock()
+    processes = threading.BoundedSemaphore(PROCESS_SLOTS)
+
+    def process_slot(p: Planned) -> AbstractContextManager[object]:
+        return processes if p.item.kind == "command" else nullcontext()
 
     def one(p: Planned) -> CheckResult:
         item_ctx = replace(ctx, checklist=p.checklist.id)
         started_at = tick()
         t0 = time.monotonic()
         attempts = 0
-        outcome = _blocked(p, futures, order)
+        outcome = _blocked(p, slots, order)
         if outcome is None:
             try:
                 reason = skip_reason(p.item, item_ctx)
@@ -121,10 +141,12 @@ def run(
                     outcome = Outcome(SKIP, reason)
         if outcome is None:
             if on_start is not None:
-                on_start(p)
+                with lock:
+                    on_start(p)
             while True:
                 attempts += 1
-                outcome = _guarded(p.item, item_ctx)
+                with process_slot(p):
+                    outcome = _guarded(p.item, item_ctx)
                 if outcome.status not in NOT_READY or attempts > p.item.retries:
                     break
                 time.sleep(RETRY_PAUSE)
@@ -140,11 +162,18 @@ def run(
                 on_result(result)
         return result
 
+    def task(p: Planned) -> Callable[[], None]:
+        def run_one() -> None:
+            try:
+                slots[p.key].set(one(p))
+            except BaseException as exc:  # handed to the caller below, as a future would
+                slots[p.key].fail(exc)
+
+        return run_one
+
     order = {p.key: i for i, p in enumerate(planned)}
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="check") as pool:
-        for p in planned:
-            futures[p.key] = pool.submit(one, p)
-        return [futures[p.key].result() for p in planned]
+    run_all([task(p) for p in planned], pool_size(len(planned), workers), name="check")
+    return [slots[p.key].get() for p in planned]
 
 
 def _guarded(item: ChecklistItem, ctx: Context) -> Outcome:
@@ -154,7 +183,7 @@ def _guarded(item: ChecklistItem, ctx: Context) -> Outcome:
         return Outcome(ERROR, f"the check crashed ({type(exc).__name__})")
 
 
-def _blocked(p: Planned, futures: dict[str, Future[CheckResult]], order: dict[str, int]) -> Outcome | None:
+def _blocked(p: Planned, slots: dict[str, Slot[CheckResult]], order: dict[str, int]) -> Outcome | None:
     """A skip when a prerequisite did not pass; None when all passed."""
     ids = {item.id for item in p.checklist.items}
     for need in p.item.needs:
@@ -163,7 +192,7 @@ def _blocked(p: Planned, futures: dict[str, Future[CheckResult]], order: dict[st
         key = item_key(p.checklist.id, need)
         if order.get(key, len(order)) >= order[p.key]:
             return Outcome(ERROR, f"needs {need!r}, which needs this item back (a cycle); remove one of them")
-        prerequisite = futures[key].result()
+        prerequisite = slots[key].get()
         if prerequisite.status != PASS:
             return Outcome(SKIP, f"needs {need!r}, which did not pass ({prerequisite.status})")
     return None

@@ -72,11 +72,18 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Httpd(ThreadingHTTPServer):
+    # The listen backlog is read in __init__ (server_activate), so it must be a class attribute:
+    # http.server's default of 5 makes a burst of 200 connections wait for SYN retries (1 s and more),
+    # which would measure the server's queue, not the checks.
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 def start_server() -> tuple[ThreadingHTTPServer, Server]:
+    """A threaded HTTP server on 127.0.0.1 (any free port) with a backlog large enough for a burst."""
     holder = Server(url="")
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(holder))
-    httpd.daemon_threads = True
-    httpd.request_queue_size = 256
+    httpd = _Httpd(("127.0.0.1", 0), _handler(holder))
     holder.url = f"http://127.0.0.1:{httpd.server_address[1]}"
     threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return httpd, holder
