@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
+from typing import NamedTuple
 
 from oncall.errors import NotFound, UsageError
 from oncall.model import Org, Person
 from oncall.times import TimeValueError, machine_zone, parse_time
 
 
-@dataclass
 class State:
-    root_option: Path | None = None
-    _org: Org | None = None
+    """The global options of this invocation and what was loaded from them."""
+
+    def __init__(self) -> None:
+        self.root_option: Path | None = None
+        self._org: Org | None = None
 
     def reset(self) -> None:
         """Forget the loaded org (each command invocation loads it afresh)."""
@@ -62,8 +64,7 @@ def parse_instant(value: str, option: str, *, as_end: bool = False) -> int:
     return parsed.end_instant(tz) if as_end else parsed.instant(tz)
 
 
-@dataclass(frozen=True)
-class CurrentPerson:
+class CurrentPerson(NamedTuple):
     person: Person
     how: str  # which source identified them, e.g. "ONCALL_PERSON", "git user.email"
 

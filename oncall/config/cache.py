@@ -3,8 +3,9 @@
 Parsing a large config root (300 schedules, 2,000 people) costs far more than answering
 ``oncall whois now`` from it. The loaded ``Org`` is kept in ``$XDG_CACHE_HOME/oncall/``,
 keyed by the exact state of every input file (path, size, modification time in
-nanoseconds, inode) plus the versions of oncall and Python: change, add or remove any file
-and the next command parses afresh. Only a config that loaded without errors is cached, and
+nanoseconds, inode), of the code that builds the org (the loader and the model), and the
+versions of oncall and Python: change, add or remove any of them and the next command parses
+afresh. Only a config that loaded without errors is cached, and
 only once its newest file is a few seconds old: a file rewritten within the same tick of a
 coarse filesystem clock could otherwise keep its size and time (git's "racily clean" case).
 ``ONCALL_NO_CACHE=1`` turns the cache off.
@@ -23,7 +24,6 @@ import time
 from pathlib import Path
 
 from oncall import __version__
-from oncall.config.loader import load_org
 from oncall.model import Org
 
 _FOLDERS = ("schedules", "checklists")
@@ -34,6 +34,21 @@ _SETTLED_NS = 3_000_000_000  # how old the newest input must be before it is cac
 def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "oncall"
+
+
+def _code_state() -> list[tuple[str, int, int]]:
+    """Size and mtime of the modules whose code decides what a loaded org looks like."""
+    package = Path(__file__).resolve().parents[1]
+    paths = [*sorted((package / "config").glob("*.py")), package / "model.py", package / "times.py",
+             package / "errors.py"]
+    state = []
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        state.append((path.name, st.st_size, st.st_mtime_ns))
+    return state
 
 
 def _fingerprint(root: Path) -> tuple[str, int]:
@@ -54,14 +69,14 @@ def _fingerprint(root: Path) -> tuple[str, int]:
         except OSError:
             entries.append((name, -1, -1, -1))
     entries.sort()
-    text = repr((__version__, sys.version, str(root), entries))
+    text = repr((__version__, sys.version, str(root), entries, _code_state()))
     return hashlib.sha256(text.encode("utf-8")).hexdigest(), max(e[2] for e in entries)
 
 
 def load_org_cached(root: Path) -> Org:
     """``load_org(root)``, from the cache when no input file has changed since it was written."""
     if os.environ.get("ONCALL_NO_CACHE"):
-        return load_org(root)
+        return _parse(root)
     root = Path(root).resolve()
     digest, newest = _fingerprint(root)
     key = digest.encode("ascii")
@@ -74,7 +89,7 @@ def load_org_cached(root: Path) -> Org:
                     return org
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
         pass  # no cache yet, or one from another version: parse afresh
-    org = load_org(root)
+    org = _parse(root)
     if time.time_ns() - newest < _SETTLED_NS:
         return org
     try:
@@ -84,3 +99,10 @@ def load_org_cached(root: Path) -> Org:
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         pass  # an unwritable cache only costs speed
     return org
+
+
+def _parse(root: Path) -> Org:
+    # Imported here: a cache hit never loads the YAML parser or the loader.
+    from oncall.config.loader import load_org
+
+    return load_org(root)

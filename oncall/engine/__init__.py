@@ -7,7 +7,7 @@ instant, with the whole shift around it and who comes next.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from oncall.engine.timeline import Timeline, compose, merge
 from oncall.errors import NotFound
@@ -20,8 +20,7 @@ _DAY = 86400
 _MAX_REACH = 800 * _DAY
 
 
-@dataclass(frozen=True)
-class OnCall:
+class OnCall(NamedTuple):
     """The answer for one schedule at one instant. In a gap ``person``/``start``/``end`` are None
     and ``gap_start``/``gap_end`` bound the gap (None where it is open beyond the search reach)."""
 
@@ -40,7 +39,7 @@ class OnCall:
 def schedule_timeline(schedule: Schedule, people: Mapping[str, Person], start: int, end: int) -> Timeline:
     """Shifts and gaps of one schedule within ``[start, end)``, clipped to it."""
     if end <= start:
-        return Timeline()
+        return Timeline([], [])
     return merge(schedule.id, compose(schedule, people, start, end), start, end)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from oncall.engine.turns import LayerClock, intersect, union, window_instants
 from oncall.model import Gap, Layer, Person, Schedule, Shift
@@ -16,12 +16,11 @@ from oncall.model import Gap, Layer, Person, Schedule, Shift
 Piece = tuple[int, int, str, str]
 
 
-@dataclass(frozen=True)
-class Timeline:
+class Timeline(NamedTuple):
     """Shifts and gaps, each sorted by schedule id then start."""
 
-    shifts: list[Shift] = field(default_factory=list)
-    gaps: list[Gap] = field(default_factory=list)
+    shifts: list[Shift]
+    gaps: list[Gap]
 
 
 class _Absences:

@@ -68,7 +68,7 @@ class ZoneClock:
 
     def _cover(self, year: int) -> None:
         if self.years is None:
-            lo, hi = year - 1, year + 2
+            lo, hi = year, year + 1
             self.first_offset = _offset(self.tz, _year_start(lo))
         else:
             lo, hi = self.years

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from oncall.config import cache
+from oncall.config import loader
 from oncall.config.cache import load_org_cached
 
 PEOPLE = "people:\n  alice: {timezone: UTC}\n  bob: {timezone: UTC}\n"
@@ -42,7 +42,7 @@ def test_second_load_comes_from_the_cache(root, tmp_path, monkeypatch):
     first = load_org_cached(root)
     assert len(_cache_files(tmp_path)) == 1
     calls = []
-    monkeypatch.setattr(cache, "load_org", lambda r: calls.append(r))
+    monkeypatch.setattr(loader, "load_org", lambda r: calls.append(r))
     second = load_org_cached(root)
     assert calls == [] and second == first
 
