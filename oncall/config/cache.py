@@ -16,11 +16,11 @@ only when its key line matches, so a stale or foreign file is never unpickled.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
 import time
+import zlib
 from pathlib import Path
 
 from oncall import __version__
@@ -52,7 +52,7 @@ def _code_state() -> list[tuple[str, int, int]]:
 
 
 def _fingerprint(root: Path) -> tuple[str, int]:
-    """A digest of everything the loader reads under ``root``, and the newest mtime (ns)."""
+    """A description of everything the loader reads under ``root``, and the newest mtime (ns)."""
     entries: list[tuple[str, int, int, int]] = []
     for name in _FOLDERS:
         try:
@@ -69,8 +69,9 @@ def _fingerprint(root: Path) -> tuple[str, int]:
         except OSError:
             entries.append((name, -1, -1, -1))
     entries.sort()
+    # The key is the description itself (a few kB), not a digest: no hashing library to import.
     text = repr((__version__, sys.version, str(root), entries, _code_state()))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest(), max(e[2] for e in entries)
+    return text, max(e[2] for e in entries)
 
 
 def load_org_cached(root: Path) -> Org:
@@ -78,9 +79,9 @@ def load_org_cached(root: Path) -> Org:
     if os.environ.get("ONCALL_NO_CACHE"):
         return _parse(root)
     root = Path(root).resolve()
-    digest, newest = _fingerprint(root)
-    key = digest.encode("ascii")
-    path = cache_dir() / f"org-{hashlib.sha256(str(root).encode('utf-8')).hexdigest()[:16]}.pickle"
+    description, newest = _fingerprint(root)
+    key = description.encode("utf-8", "backslashreplace")
+    path = cache_dir() / f"org-{zlib.crc32(str(root).encode('utf-8')):08x}.pickle"
     try:
         with open(path, "rb") as handle:
             if handle.readline().rstrip(b"\n") == key:
