@@ -18,8 +18,11 @@ Identity rules (the README's "UID and SEQUENCE" section says the same for users)
 
 Speed: icalendar's component tree costs about 150 µs an event to build and serialise, which
 dominates a year of a large org. Events are therefore written as content lines here, with
-icalendar's own TEXT escaping and line folding; the lines that repeat (summaries, descriptions)
-are escaped and folded once.
+icalendar's own TEXT escaping and line folding. Everything an event says besides its instants
+depends only on its schedule, person, reason and neighbours, and a year of a 300-schedule org has
+about 7,000 such combinations for 190,000 events, so those lines are escaped and folded once per
+combination. Neighbours come from the shifts and gaps passed in; the engine is asked only about
+shifts whose neighbours are not there (the window's edges, a ``--person`` selection).
 """
 
 from __future__ import annotations
@@ -29,11 +32,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from operator import attrgetter
+from typing import NamedTuple
 
 from icalendar import vDuration, vText
 from icalendar.parser import Contentline
 
-from oncall.model import Org, Schedule, Shift
+from oncall.model import Gap, Org, Schedule, Shift
 
 PRODID = "-//oncall//oncall-cli//EN"
 UID_DOMAIN = "oncall"
@@ -45,10 +50,11 @@ _DAY = 86400
 _MAX_REACH = 800 * _DAY  # how far to look for the real edges of a shift cut by the window
 
 
-@dataclass(frozen=True)
-class ShiftContext:
+class ShiftContext(NamedTuple):
     """A shift with what its event needs beyond the window: its real (unclipped) bounds and the
-    people on call just before and just after it (None for a gap or when unknown)."""
+    people on call just before and just after it (None for a gap or when unknown).
+
+    A named tuple: a year of a large org makes one per shift."""
 
     shift: Shift
     start: int
@@ -60,18 +66,24 @@ class ShiftContext:
     gap_after: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
-    """One VEVENT as written: identity, revision and the rest of its content lines (unfolded)."""
+    """One VEVENT as written: identity, instants, revision and the rest of its content lines."""
 
     uid: str
     schedule: str
     start: int
     end: int
-    lines: tuple[str, ...]  # every property except UID, DTSTAMP, SEQUENCE and STATUS
+    body: tuple[str, ...]  # the properties written after DTSTART and DTEND, unfolded
     sequence: int = 0
     stamp: int = 0
     cancelled: bool = False
+    folded: bytes = b""  # ``body`` folded and encoded, when known (events share it: see _EventWriter)
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """Every property except UID, DTSTAMP, SEQUENCE and STATUS, unfolded, as written."""
+        return (f"DTSTART:{_utc(self.start)}", f"DTEND:{_utc(self.end)}", *self.body)
 
 
 @dataclass
@@ -94,6 +106,7 @@ def export_calendar(
     *,
     name: str,
     now: int,
+    gaps: Sequence[Gap] | None = None,
     previous: bytes | None = None,
     window: tuple[int, int] | None = None,
     description: str | None = None,
@@ -102,13 +115,16 @@ def export_calendar(
 
     ``now`` (epoch seconds) is the only clock: it gives DTSTAMP and the revision SEQUENCE, so the
     same arguments give the same bytes. Shifts cut by the window are written whole, and the
-    DESCRIPTION names the people on call before and after each shift, both found with the engine.
+    DESCRIPTION names the people on call before and after each shift. Pass ``gaps`` (the same
+    timeline's gaps, only when ``shifts`` is every shift of its schedules, not a ``--person``
+    selection) to answer those from the timeline itself; the engine is then asked only about the
+    shifts at the window's edges. The bytes are the same with or without it.
     With ``previous`` (the bytes of an earlier export of the same calendar), unchanged events keep
     their DTSTAMP and SEQUENCE, changed ones get a higher SEQUENCE, and with ``window`` too,
     events that disappeared inside it are written again as cancelled.
     """
     data, _ = render_calendar(
-        org, shift_contexts(org, shifts), name=name, now=now, previous=previous, window=window,
+        org, shift_contexts(org, shifts, gaps), name=name, now=now, previous=previous, window=window,
         description=description,
     )
     return data
@@ -125,28 +141,40 @@ def render_calendar(
     description: str | None = None,
 ) -> tuple[bytes, ExportStats]:
     """Like ``export_calendar`` for shifts already placed in context; also says what changed."""
-    fresh = [_event(org, c) for c in contexts]
+    fresh = _EventWriter(org).events(contexts)
     old = read_events(previous) if previous else {}
     events, stats = _revise(fresh, old, now, window)
     return _serialise(events, name, description), stats
 
 
-def shift_contexts(org: Org, shifts: Sequence[Shift]) -> list[ShiftContext]:
+def shift_contexts(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap] | None = None) -> list[ShiftContext]:
     """Place each shift among its neighbours: real bounds and the people before and after it.
 
-    Neighbours come from ``shifts`` itself where it holds them; otherwise (the window's edges, a
-    ``--person`` selection) one engine call per schedule over the span that needs them answers,
-    widened only while a shift still touches its edge. Shifts of schedules the org does not know
-    are taken as they are.
+    A neighbour comes from ``shifts`` itself when a shift of the same schedule ends where this
+    one starts (or starts where it ends), or from ``gaps`` when a gap does; shifts in between are
+    taken as the engine's. Only the shifts left with an unknown side (the window's edges, a
+    ``--person`` selection, a gap when ``gaps`` is not given) are looked up in the engine, one call
+    per run of nearby shifts, widened only while a shift still touches its edge. Shifts of
+    schedules the org does not know are taken as they are.
     """
     by_schedule: dict[str, list[Shift]] = {}
     for shift in shifts:
         by_schedule.setdefault(shift.schedule, []).append(shift)
+    # A gap ending at t: nobody just before t; a gap starting at t: nobody just after t.
+    gap_ends: dict[str, set[int]] = {}
+    gap_starts: dict[str, set[int]] = {}
+    for gap in gaps or ():
+        gap_ends.setdefault(gap.schedule, set()).add(gap.end)
+        gap_starts.setdefault(gap.schedule, set()).add(gap.start)
     out: list[ShiftContext] = []
     for schedule_id, group in by_schedule.items():
-        group.sort(key=lambda s: s.start)
+        group.sort(key=_START)
         schedule = org.schedules.get(schedule_id)
-        out.extend(_place(org, schedule, group) if schedule is not None else _place_alone(group))
+        if schedule is None:
+            out.extend(_place_alone(group))
+        else:
+            out.extend(_place(org, schedule, group, gap_ends.get(schedule_id, set()),
+                              gap_starts.get(schedule_id, set())))
     return out
 
 
@@ -162,6 +190,8 @@ def revision(now: int) -> int:
 
 # --------------------------------------------------------------------------- shifts in context
 
+_START = attrgetter("start")
+
 
 def _place_alone(group: list[Shift]) -> list[ShiftContext]:
     out = []
@@ -173,33 +203,65 @@ def _place_alone(group: list[Shift]) -> list[ShiftContext]:
     return out
 
 
-def _place(org: Org, schedule: Schedule, group: list[Shift]) -> list[ShiftContext]:
-    # Shifts whose neighbour on either side is not in the list need the engine's view.
-    starts_open = [i for i, s in enumerate(group) if i == 0 or group[i - 1].end != s.start]
-    ends_open = [i for i, s in enumerate(group) if i + 1 == len(group) or group[i + 1].start != s.end]
-    if not starts_open and not ends_open:  # pragma: no cover - the first shift always is
-        return _place_alone(group)
+def _place(org: Org, schedule: Schedule, group: list[Shift], gap_ends: set[int],
+           gap_starts: set[int]) -> list[ShiftContext]:
+    placed: list[ShiftContext | None] = []
+    unknown: list[int] = []  # indexes of shifts with a side that neither the list nor the gaps answer
+    last = len(group) - 1
+    for i, shift in enumerate(group):
+        start, end = shift.start, shift.end
+        before = group[i - 1].person if i and group[i - 1].end == start else None
+        after = group[i + 1].person if i < last and group[i + 1].start == end else None
+        gap_before = before is None and start in gap_ends
+        gap_after = after is None and end in gap_starts
+        if (before is None and not gap_before) or (after is None and not gap_after):
+            unknown.append(i)
+            placed.append(None)
+        else:
+            placed.append(ShiftContext(shift, start, end, shift.reason, before, after, gap_before, gap_after))
+    if unknown:
+        asked = _ask_engine(org, schedule, [group[i] for i in unknown])
+        for i, ctx in zip(unknown, asked, strict=True):
+            placed[i] = ctx
+    return [ctx for ctx in placed if ctx is not None]
+
+
+def _ask_engine(org: Org, schedule: Schedule, shifts: list[Shift]) -> list[ShiftContext]:
+    """Contexts of ``shifts`` (sorted, one schedule) from the engine, one call per run of shifts
+    whose lookup windows overlap."""
+    reach = max([layer.every.seconds for layer in schedule.layers] + [_DAY]) + _DAY
+    out: list[ShiftContext] = []
+    run = [shifts[0]]
+    for shift in shifts[1:]:
+        if shift.start - run[-1].end > 2 * reach:
+            out.extend(_engine_contexts(org, schedule, run, reach))
+            run = []
+        run.append(shift)
+    out.extend(_engine_contexts(org, schedule, run, reach))
+    return out
+
+
+def _engine_contexts(org: Org, schedule: Schedule, run: list[Shift], reach: int) -> list[ShiftContext]:
     from oncall.engine import schedule_timeline
 
-    lo, hi = group[0].start, group[-1].end
-    reach = max([layer.every.seconds for layer in schedule.layers] + [_DAY]) + _DAY
+    lo, hi = run[0].start, run[-1].end
     while True:
         a, b = lo - reach, hi + reach
         timeline = schedule_timeline(schedule, org.people, a, b)
         found = timeline.shifts
         starts = [s.start for s in found]
-        first, last = (found[0], found[-1]) if found else (None, None)
-        touches = bool(found) and ((first is not None and first.start == a and first.end > lo)
-                                   or (last is not None and last.end == b and last.start < hi))
-        if touches and reach < _MAX_REACH:
+        covering = [bisect.bisect_right(starts, shift.start) - 1 for shift in run]
+        # A shift covering one of ours that starts or ends at the lookup's edge may be cut by it.
+        cut = any(i >= 0 and found[i].end > shift.start and (found[i].start == a or found[i].end == b)
+                  for shift, i in zip(run, covering, strict=True))
+        if cut and reach < _MAX_REACH:
             reach *= 4
             continue
         break
-    gap_starts = {g.end for g in timeline.gaps}  # a gap ending at t: nobody before t
-    gap_ends = {g.start for g in timeline.gaps}  # a gap starting at t: nobody after t
+    gap_ends = {g.end for g in timeline.gaps}
+    gap_starts = {g.start for g in timeline.gaps}
     out = []
-    for shift in group:
-        i = bisect.bisect_right(starts, shift.start) - 1
+    for shift, i in zip(run, covering, strict=True):
         real = found[i] if i >= 0 and found[i].end > shift.start and found[i].person == shift.person else None
         if real is None:  # the engine disagrees (shifts not from this org): take it as given
             out.append(ShiftContext(shift, shift.start, shift.end, shift.reason))
@@ -209,7 +271,7 @@ def _place(org: Org, schedule: Schedule, group: list[Shift]) -> list[ShiftContex
         out.append(ShiftContext(
             shift, real.start, real.end, real.reason or shift.reason,
             prev.person if prev else None, nxt.person if nxt else None,
-            gap_before=real.start in gap_starts, gap_after=real.end in gap_ends,
+            gap_before=real.start in gap_ends, gap_after=real.end in gap_starts,
         ))
     return out
 
@@ -217,63 +279,90 @@ def _place(org: Org, schedule: Schedule, group: list[Shift]) -> list[ShiftContex
 # --------------------------------------------------------------------------- events
 
 
-def _event(org: Org, ctx: ShiftContext) -> Event:
-    shift = ctx.shift
-    schedule = org.schedules.get(shift.schedule)
-    schedule_name = schedule.display if schedule is not None else shift.schedule
-    person_name = _person_name(org, shift.person)
-    lines = (
-        f"DTSTART:{_utc(ctx.start)}",
-        f"DTEND:{_utc(ctx.end)}",
-        _text_line("SUMMARY", f"On call: {schedule_name} — {person_name}"),
-        _text_line("DESCRIPTION", _description(org, ctx, schedule, schedule_name, person_name)),
-        _text_line("CATEGORIES", "On call"),
-        "TRANSP:TRANSPARENT",
-        _text_line("X-ONCALL-SCHEDULE", shift.schedule),
-        _text_line("X-ONCALL-PERSON", shift.person),
-        _text_line("X-ONCALL-REASON", ctx.reason) if ctx.reason else "",
-    )
-    return Event(uid_for(shift.schedule, ctx.start), shift.schedule, ctx.start, ctx.end,
-                 tuple(line for line in lines if line))
+class _EventWriter:
+    """Builds the events of one export, writing each repeated set of lines once.
+
+    An event's lines after DTSTART and DTEND depend only on the key below, so they are escaped,
+    folded and encoded once per key, and the events with that key share them; names are looked
+    up once per person."""
+
+    def __init__(self, org: Org) -> None:
+        self.org = org
+        self.bodies: dict[tuple[str, str, str, str | None, str | None, bool, bool], tuple[tuple[str, ...], bytes]] = {}
+        self.names: dict[str, str] = {}
+
+    def events(self, contexts: Iterable[ShiftContext]) -> list[Event]:
+        bodies, make_body = self.bodies, self._body
+        out: list[Event] = []
+        append = out.append
+        for ctx in contexts:
+            shift, start = ctx.shift, ctx.start
+            key = (shift.schedule, shift.person, ctx.reason, ctx.before, ctx.after,
+                   ctx.before is None and ctx.gap_before, ctx.after is None and ctx.gap_after)
+            body = bodies.get(key)
+            if body is None:
+                body = bodies[key] = make_body(ctx)
+            append(Event(uid_for(shift.schedule, start), shift.schedule, start, ctx.end, body[0], 0, 0, False,
+                         body[1]))
+        return out
+
+    def _body(self, ctx: ShiftContext) -> tuple[tuple[str, ...], bytes]:
+        """The lines after DTSTART and DTEND, unfolded, and folded as bytes."""
+        org, shift = self.org, ctx.shift
+        schedule = org.schedules.get(shift.schedule)
+        schedule_name = schedule.display if schedule is not None else shift.schedule
+        person_name = self.name(shift.person)
+        lines = (
+            _text_line("SUMMARY", f"On call: {schedule_name} — {person_name}"),
+            _text_line("DESCRIPTION", self._description(ctx, schedule, schedule_name, person_name)),
+            _text_line("CATEGORIES", "On call"),
+            "TRANSP:TRANSPARENT",
+            _text_line("X-ONCALL-SCHEDULE", shift.schedule),
+            _text_line("X-ONCALL-PERSON", shift.person),
+            _text_line("X-ONCALL-REASON", ctx.reason) if ctx.reason else "",
+        )
+        kept = tuple(line for line in lines if line)
+        return kept, _fold_all(kept)
+
+    def name(self, person_id: str) -> str:
+        name = self.names.get(person_id)
+        if name is None:
+            person = self.org.people.get(person_id)
+            name = self.names[person_id] = person.display if person is not None else person_id
+        return name
+
+    def _description(self, ctx: ShiftContext, schedule: Schedule | None, schedule_name: str,
+                     person_name: str) -> str:
+        # No instants here: DTSTART/DTEND carry them and clients show them in the reader's zone.
+        parts = [f"{person_name} is on call for {schedule_name}."]
+        if ctx.before is not None:
+            parts.append(f"Handoff: takes over from {self.name(ctx.before)}.")
+        elif ctx.gap_before:
+            parts.append("Handoff: nobody is on call just before this shift.")
+        if ctx.after is not None:
+            parts.append(f"Hands over to {self.name(ctx.after)} at the end.")
+        elif ctx.gap_after:
+            parts.append("Nobody is on call just after this shift.")
+        # The engine joins the reasons of merged pieces with ", " (a turn extended by an override).
+        why = [self._why(reason) for reason in ctx.reason.split(", ") if reason]
+        if why:
+            parts.append(f"Why: {'; '.join(why)}.")
+        if schedule is not None and schedule.checklist:
+            parts.append(f"Before the shift run: oncall ready --checklist {schedule.checklist}")
+        parts.append(f"Schedule: {ctx.shift.schedule}")
+        return "\n".join(parts)
+
+    def _why(self, reason: str) -> str:
+        if reason.startswith("layer:"):
+            return f"rotation layer {reason[6:]}"
+        if reason == "override":
+            return "an override in the schedule file"
+        if reason.startswith("cover:"):
+            return f"covering for {self.name(reason[6:])}, who is off"
+        return reason
 
 
-def _person_name(org: Org, person_id: str | None) -> str:
-    if person_id is None:
-        return "nobody"
-    person = org.people.get(person_id)
-    return person.display if person is not None else person_id
-
-
-def _description(org: Org, ctx: ShiftContext, schedule: Schedule | None, schedule_name: str,
-                 person_name: str) -> str:
-    # No instants here: DTSTART/DTEND carry them and clients show them in the reader's zone.
-    parts = [f"{person_name} is on call for {schedule_name}."]
-    if ctx.before is not None:
-        parts.append(f"Handoff: takes over from {_person_name(org, ctx.before)}.")
-    elif ctx.gap_before:
-        parts.append("Handoff: nobody is on call just before this shift.")
-    if ctx.after is not None:
-        parts.append(f"Hands over to {_person_name(org, ctx.after)} at the end.")
-    elif ctx.gap_after:
-        parts.append("Nobody is on call just after this shift.")
-    # The engine joins the reasons of merged pieces with ", " (a turn extended by an override).
-    why = [_why(org, reason) for reason in ctx.reason.split(", ") if reason]
-    if why:
-        parts.append(f"Why: {'; '.join(why)}.")
-    if schedule is not None and schedule.checklist:
-        parts.append(f"Before the shift run: oncall ready --checklist {schedule.checklist}")
-    parts.append(f"Schedule: {ctx.shift.schedule}")
-    return "\n".join(parts)
-
-
-def _why(org: Org, reason: str) -> str:
-    if reason.startswith("layer:"):
-        return f"rotation layer {reason[6:]}"
-    if reason == "override":
-        return "an override in the schedule file"
-    if reason.startswith("cover:"):
-        return f"covering for {_person_name(org, reason[6:])}, who is off"
-    return reason
+_EVENT_ORDER = attrgetter("schedule", "start", "uid")
 
 
 def _revise(fresh: list[Event], old: Mapping[str, Event], now: int,
@@ -285,7 +374,8 @@ def _revise(fresh: list[Event], old: Mapping[str, Event], now: int,
     for event in fresh:
         seen.add(event.uid)
         before = old.get(event.uid)
-        if before is not None and not before.cancelled and before.lines == event.lines:
+        if (before is not None and not before.cancelled and before.body == event.body
+                and before.start == event.start and before.end == event.end):  # the same lines
             event.sequence, event.stamp = before.sequence, before.stamp
             stats.unchanged += 1
         else:
@@ -304,7 +394,7 @@ def _revise(fresh: list[Event], old: Mapping[str, Event], now: int,
             else:
                 stats.unchanged += 1
             events.append(before)
-    events.sort(key=lambda e: (e.schedule, e.start, e.uid))
+    events.sort(key=_EVENT_ORDER)
     stats.events = len(events)
     return events, stats
 
@@ -313,19 +403,23 @@ def _revise(fresh: list[Event], old: Mapping[str, Event], now: int,
 
 
 def _serialise(events: list[Event], name: str, description: str | None) -> bytes:
-    out = [_header(name, description)]
+    # Bytes joined once: the bodies events share are encoded once, and one non-ASCII name does
+    # not widen a 100 MB string. DTSTAMP, SEQUENCE and STATUS take a handful of values per file.
+    revisions: dict[tuple[int, int, bool], str] = {}
+    out = [_header(name, description).encode("utf-8")]
     append = out.append
     for e in events:
-        append("BEGIN:VEVENT\r\n")
-        append(_fold(f"UID:{e.uid}"))
-        append(f"DTSTAMP:{_utc(e.stamp)}\r\n")
-        append(f"SEQUENCE:{e.sequence}\r\n")
-        append("STATUS:CANCELLED\r\n" if e.cancelled else "STATUS:CONFIRMED\r\n")
-        for line in e.lines:
-            append(_fold(line))
-        append("END:VEVENT\r\n")
-    append("END:VCALENDAR\r\n")
-    return "".join(out).encode("utf-8")
+        key = (e.stamp, e.sequence, e.cancelled)
+        stamp = revisions.get(key)
+        if stamp is None:
+            status = "CANCELLED" if e.cancelled else "CONFIRMED"
+            stamp = revisions[key] = f"DTSTAMP:{_utc(e.stamp)}\r\nSEQUENCE:{e.sequence}\r\nSTATUS:{status}\r\n"
+        append(f"BEGIN:VEVENT\r\n{_fold('UID:' + e.uid)}{stamp}DTSTART:{_utc(e.start)}\r\n"
+               f"DTEND:{_utc(e.end)}\r\n".encode())
+        append(e.folded or _fold_all(e.body))
+        append(b"END:VEVENT\r\n")
+    append(b"END:VCALENDAR\r\n")
+    return b"".join(out)
 
 
 def _header(name: str, description: str | None) -> str:
@@ -379,6 +473,10 @@ def _fold(line: str) -> str:
         pos = cut
     parts.append(data[pos:])
     return b"\r\n ".join(parts).decode("utf-8") + CRLF
+
+
+def _fold_all(lines: Iterable[str]) -> bytes:
+    return "".join(map(_fold, lines)).encode("utf-8")
 
 
 def icalendar_fold(line: str) -> str:
@@ -443,18 +541,18 @@ def _parse_event(lines: list[str]) -> Event | None:
                 sequence = int(value)
             elif key == "STATUS":
                 cancelled = value == "CANCELLED"
+            elif key == "DTSTART":
+                start = _parse_utc(value)
+            elif key == "DTEND":
+                end = _parse_utc(value)
             else:
-                if key == "DTSTART":
-                    start = _parse_utc(value)
-                elif key == "DTEND":
-                    end = _parse_utc(value)
-                elif key == "X-ONCALL-SCHEDULE":
+                if key == "X-ONCALL-SCHEDULE":
                     schedule = value
                 rest.append(line)
     except ValueError:
         return None
-    if not uid or not end:
-        return None
+    if not uid or not start or not end:
+        return None  # not an event this module wrote
     return Event(uid, schedule, start, end, tuple(rest), sequence, stamp, cancelled)
 
 

@@ -83,7 +83,7 @@ def publish(
 
     selected = [s.id for s in select_schedules(org, schedules)]
     timeline = generate(org, start, end, selected)
-    contexts = shift_contexts(org, timeline.shifts)
+    contexts = shift_contexts(org, timeline.shifts, timeline.gaps)
     window = (start, end)
     report = PublishReport(out_dir, start, end)
     out_dir.mkdir(parents=True, exist_ok=True)
