@@ -189,3 +189,13 @@ def test_example_org_is_ready_on_a_fresh_machine(tmp_path: Path) -> None:
         data = json.loads(result.stdout)
         bad = [r for r in data["results"] if r["status"] in ("fail", "error")]
         assert result.returncode == 0 and not bad, bad
+
+
+def test_workers_is_bounded(env: dict[str, str]) -> None:
+    for bad in ("0", "257"):
+        refused = oncall(env, "ready", "--check-access", "--workers", bad)
+        assert refused.returncode == 2 and "--workers" in refused.stderr, refused.stderr
+        assert "Traceback" not in refused.stderr
+    one = oncall(env, "ready", "--check-access", "--workers", "1", "--format", "json")
+    assert one.returncode == 1, one.stderr  # not ready: the secret is not stored yet
+    assert {r["item"] for r in json.loads(one.stdout)["results"]} >= {"token", "api", "python", "read"}

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import threading
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+import pytest
 
 from oncall.readiness.checks import Context, run_check
 from oncall.readiness.results import Attestation
-from oncall.readiness.runner import plan, review_findings, run
+from oncall.readiness.runner import MAX_WORKERS, plan, pool_size, review_findings, run
 from oncall.times import Duration
 from tests.readiness.conftest import ALICE, Server, checklist, item
 
@@ -126,3 +130,105 @@ def test_stale_checklist_is_a_warning() -> None:
                          "owner": "alice"})
     [finding] = review_findings([cl], NOW)
     assert finding.status == "warn" and "stale" in finding.message and "alice" in finding.message
+
+
+def test_two_hundred_checks_on_the_default_pool_send_secrets_only_where_asked(server: Server) -> None:
+    from tests.readiness.conftest import TOKEN
+
+    items = [item(f"c{i}", "http", http=f"{server.url}/delay/0.2?n={i}") for i in range(190)]
+    items += [item(f"s{i}", "http", http=f"{server.url}/me?n={i}", secret="pd") for i in range(10)]
+    ctx = Context(person=ALICE, now=NOW, get_secret=lambda name: TOKEN)
+    results = run(plan([checklist(*items)]), ctx)
+    assert [r.item for r in results] == [i.id for i in items]
+    assert all(r.status == "pass" for r in results), [r.message for r in results if r.status != "pass"]
+    assert all(TOKEN not in r.message for r in results)
+    assert len(server.seen) == 200
+    sent = {s["path"]: s.get("authorization") for s in server.seen}
+    assert all(sent[f"/me?n={i}"] == f"Bearer {TOKEN}" for i in range(10))
+    assert all(sent[f"/delay/0.2?n={i}"] is None for i in range(190))
+
+
+def test_pool_size_is_one_thread_per_check_within_bounds() -> None:
+    assert pool_size(200) == 200
+    assert pool_size(1000) == MAX_WORKERS
+    assert pool_size(200, workers=8) == 8
+    assert pool_size(3, workers=8) == 3
+    assert pool_size(0) == 1
+    assert pool_size(1000, workers=10_000) == MAX_WORKERS
+
+
+def test_at_most_process_slots_programs_run_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from oncall.readiness import proc, runner
+
+    monkeypatch.setattr(runner, "PROCESS_SLOTS", 2)
+    real = proc.run
+    lock = threading.Lock()
+    running = [0]
+    most = [0]
+
+    def counting(argv: Sequence[str], timeout: float, env: Mapping[str, str] | None = None) -> proc.ProcResult:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            return real(argv, timeout, env)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(proc, "run", counting)
+    programs = [item(f"p{i}", "command", command=[sys.executable, "-c", "print('hi')"]) for i in range(6)]
+    others = [item(f"e{i}", "env", env="HOME") for i in range(6)]
+    results = run(plan([checklist(*programs, *others)]), Context(person=ALICE, now=NOW))
+    assert all(r.status == "pass" for r in results), [r.message for r in results]
+    assert 1 <= most[0] <= 2
+
+
+def test_progress_callbacks_are_called_one_at_a_time() -> None:
+    busy = threading.Lock()
+    overlaps: list[str] = []
+    started: list[str] = []
+    finished: list[str] = []
+
+    def exclusive(record: list[str], name: str) -> None:
+        if not busy.acquire(blocking=False):
+            overlaps.append(name)
+            return
+        try:
+            record.append(name)
+            threading.Event().wait(0.001)  # widen the window in which another call could overlap
+        finally:
+            busy.release()
+
+    items = [item(f"e{i}", "env", env="HOME") for i in range(60)]
+    run(plan([checklist(*items)]), Context(person=ALICE, now=NOW),
+        on_start=lambda p: exclusive(started, p.item.id), on_result=lambda r: exclusive(finished, r.item))
+    assert not overlaps
+    assert sorted(started) == sorted(finished) == sorted(f"e{i}" for i in range(60))
+
+
+def test_needs_chains_hold_on_a_large_pool() -> None:
+    chain = [item("c0", "command", command=[sys.executable, "-c", "raise SystemExit(1)"])]
+    chain += [item(f"c{i}", "env", env="HOME", needs=[f"c{i - 1}"]) for i in range(1, 30)]
+    fine = [item("f0", "env", env="HOME")] + [item(f"f{i}", "env", env="HOME", needs=[f"f{i - 1}"]) for i in range(1, 30)]
+    # Dependents first in the file: the plan puts prerequisites first.
+    results = {r.item: r for r in run(plan([checklist(*reversed(chain), *reversed(fine))]),
+                                      Context(person=ALICE, now=NOW))}
+    assert results["c0"].status == "fail"
+    assert all(results[f"c{i}"].status == "skip" for i in range(1, 30))
+    assert all(results[f"f{i}"].status == "pass" for i in range(30))
+
+
+def test_an_ip_address_needs_no_lookup() -> None:
+    from oncall.readiness import net
+
+    assert net.resolve("127.0.0.1", 80, 1) == ["127.0.0.1"]
+    assert net.resolve("::1", 80, 1) == ["::1"]
+    assert net.resolve("2001:DB8::1", 80, 1) == ["2001:db8::1"]  # as getaddrinfo writes it
+    assert net.resolve("127.1", 80, 1) == ["127.0.0.1"]  # a legacy form: looked up as before
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        outcome = run_check(item("t", "tcp", tcp=f"127.0.0.1:{port}"), Context(person=ALICE, now=NOW))
+    assert outcome.status == "pass" and outcome.message == f"connected to 127.0.0.1:{port}"
