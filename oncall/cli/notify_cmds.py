@@ -61,6 +61,8 @@ def run_command(
     from oncall.notify import ChannelSender, default_state_dir, run
 
     settings = _settings()
+    if not settings.channels:
+        output.warning("oncall.yaml has no notify.channels, so there is nowhere to send; see `oncall notify --help`")
     report = run(state.org(), now(), state_dir or default_state_dir(), ChannelSender(settings.channels),
                  dry_run, settings=settings)
     for note in report.notes:
