@@ -1,8 +1,8 @@
 """Run checklists: items concurrently on a bounded pool, honouring ``when:``, ``needs:`` and retries.
 
 Checks wait on the network or on a program, not on the CPU, so the pool has one thread per check,
-up to ``MAX_WORKERS``: 200 checks that each wait 200 ms take about 200 ms, not 200 x 200 ms / pool
-size (see oncall.readiness.pool for how its threads start). Programs cost a process each (memory,
+up to ``MAX_WORKERS``: 200 checks that each wait 200 ms take a little over 200 ms, not
+200 x 200 ms / pool size (see oncall.readiness.pool for how its threads start). Programs cost a process each (memory,
 CPU), so at most ``PROCESS_SLOTS`` run at once.
 
 Items are submitted in an order where every prerequisite comes before the items that need it, and
