@@ -1,11 +1,16 @@
-"""Time the .ics export of one year of an org: events per second and the share inside icalendar.
+"""Time the .ics export of one year of an org: events per second, and where the time goes.
 
     python3 bench/make_org.py bench/out/org300          # the synthetic 300-schedule org
-    python3 bench/bench_ics.py --root bench/out/org300
+    python3 bench/bench_ics.py --root bench/out/org300 [--quick] [--profile 15]
 
 The export is what ``oncall schedule generate --format ics`` runs after the engine: placing the
-shifts in context (real bounds and neighbours, with a few engine calls at the edges), building the
-events and writing the bytes. Engine time for the year itself is measured and reported apart.
+shifts in context (real bounds and neighbours, from the timeline's shifts and gaps, with engine
+calls only for the shifts at the window's edges), building the events and writing the bytes.
+Generating the year itself is the engine's work and is not part of the figures.
+
+Each row is the median of repeated runs. The shares come from one more run under cProfile (self
+time of the functions in icalendar's files and in oncall/engine/, over the profiled total), so
+they are approximate: the profiler slows Python code more than C code.
 """
 
 from __future__ import annotations
@@ -13,8 +18,11 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
+import statistics
 import sys
 import time
+from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,49 +37,70 @@ YEAR_END = int(datetime(2027, 1, 1, tzinfo=UTC).timestamp())
 NOW = int(datetime(2026, 1, 1, 12, tzinfo=UTC).timestamp())
 
 
-def _icalendar_share(stats: pstats.Stats, total: float) -> float:
-    """Time spent in icalendar's own functions (self time, so nothing is counted twice)."""
-    inside = 0.0
+def profile_shares(run: Callable[[], object]) -> tuple[float, float, pstats.Stats]:
+    """``run`` once under cProfile: the shares of its time inside icalendar and inside the engine.
+
+    Self time only, so nothing is counted twice."""
+    profile = cProfile.Profile()
+    profile.enable()
+    run()
+    profile.disable()
+    stats = pstats.Stats(profile)
+    total = stats.total_tt  # type: ignore[attr-defined]
+    inside = Counter[str]()
     for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
-        if "/icalendar/" in filename.replace("\\", "/"):
-            inside += tottime
-    return inside / total if total else 0.0
+        path = filename.replace("\\", "/")
+        if "/icalendar/" in path:
+            inside["icalendar"] += tottime
+        elif "/oncall/engine/" in path:
+            inside["engine"] += tottime
+    return inside["icalendar"] / total, inside["engine"] / total, stats
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--root", type=Path, required=True, help="config root (e.g. bench/out/org300)")
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs; the best is reported")
+    parser.add_argument("--quick", action="store_true", help="3 timed runs per row instead of 7")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="also print the N top entries (self time) of the profiled whole-org run")
     args = parser.parse_args()
+    repeats = 3 if args.quick else 7
 
     org = load_org(args.root)
-    t0 = time.perf_counter()
-    shifts = generate(org, YEAR_START, YEAR_END).shifts
-    engine = time.perf_counter() - t0
+    timeline = generate(org, YEAR_START, YEAR_END)
+    busiest = Counter(s.person for s in timeline.shifts).most_common(1)[0][0]
+    mine = generate(org, YEAR_START, YEAR_END, person=busiest)
+    cases: list[tuple[str, int, Callable[[], bytes]]] = [
+        (f"one year, {len(org.schedules)} schedules, with the timeline's gaps", len(timeline.shifts),
+         lambda: export_calendar(org, timeline.shifts, gaps=timeline.gaps, name="bench", now=NOW)),
+        ("the same without `gaps=` (engine asked at every gap)", len(timeline.shifts),
+         lambda: export_calendar(org, timeline.shifts, name="bench", now=NOW)),
+        (f"one year of one person (`--person {busiest}`)", len(mine.shifts),
+         lambda: export_calendar(org, mine.shifts, name="bench", now=NOW)),
+    ]
 
-    best = float("inf")
-    size = 0
-    for _ in range(args.repeat):
-        t0 = time.perf_counter()
-        data = export_calendar(org, shifts, name="bench", now=NOW)
-        best = min(best, time.perf_counter() - t0)
-        size = len(data)
-
-    profile = cProfile.Profile()
-    profile.enable()
-    t0 = time.perf_counter()
-    export_calendar(org, shifts, name="bench", now=NOW + 60)  # a new "now": no warm caches for stamps
-    profiled = time.perf_counter() - t0
-    profile.disable()
-    stats = pstats.Stats(profile)
-    share = _icalendar_share(stats, stats.total_tt)  # type: ignore[attr-defined]
-
-    events = len(shifts)
-    print(f"org: {len(org.schedules)} schedules, {len(org.people)} people; one year: {events} shifts")
-    print(f"engine generate (not part of the export): {engine:.2f} s")
-    print(f"export: {best:.2f} s best of {args.repeat}, {events / best:,.0f} events/s, {size / 1e6:.1f} MB")
-    print(f"inside icalendar (cProfile self time, profiled run {profiled:.2f} s): {share:.0%}")
-    stats.sort_stats("tottime").print_stats(8)
+    print(f"org: {len(org.schedules)} schedules, {len(org.people)} people; median of {repeats} runs; "
+          "shares from one run under cProfile (self time)")
+    print()
+    print("| export | events | seconds (median) | events/s | inside icalendar | inside the engine |")
+    print("|---|---:|---:|---:|---:|---:|")
+    top: pstats.Stats | None = None
+    for label, events, run in cases:
+        size = len(run())  # warm-up, and the size of the file
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+        seconds = statistics.median(times)
+        icalendar, engine, stats = profile_shares(run)
+        top = top or stats
+        print(f"| {label} ({size / 1e6:.1f} MB) | {events:,} | {seconds:.3f} | {events / seconds:,.0f} "
+              f"| {icalendar:.1%} | {engine:.1%} |")
+        sys.stdout.flush()
+    if args.profile and top is not None:
+        print()
+        top.sort_stats("tottime").print_stats(args.profile)
 
 
 if __name__ == "__main__":

@@ -28,10 +28,11 @@ shifts whose neighbours are not there (the window's edges, a ``--person`` select
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+import gc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -66,9 +67,11 @@ class ShiftContext(NamedTuple):
     gap_after: bool = False
 
 
-@dataclass(slots=True)
-class Event:
-    """One VEVENT as written: identity, instants, revision and the rest of its content lines."""
+class Event(NamedTuple):
+    """One VEVENT as written: identity, instants, revision and the rest of its content lines.
+
+    Immutable (its revision is known when it is made) and a named tuple: an export makes one per
+    shift."""
 
     uid: str
     schedule: str
@@ -123,10 +126,11 @@ def export_calendar(
     their DTSTAMP and SEQUENCE, changed ones get a higher SEQUENCE, and with ``window`` too,
     events that disappeared inside it are written again as cancelled.
     """
-    data, _ = render_calendar(
-        org, shift_contexts(org, shifts, gaps), name=name, now=now, previous=previous, window=window,
-        description=description,
-    )
+    with _collector_paused():
+        data, _ = render_calendar(
+            org, shift_contexts(org, shifts, gaps), name=name, now=now, previous=previous, window=window,
+            description=description,
+        )
     return data
 
 
@@ -141,10 +145,16 @@ def render_calendar(
     description: str | None = None,
 ) -> tuple[bytes, ExportStats]:
     """Like ``export_calendar`` for shifts already placed in context; also says what changed."""
-    fresh = _EventWriter(org).events(contexts)
-    old = read_events(previous) if previous else {}
-    events, stats = _revise(fresh, old, now, window)
-    return _serialise(events, name, description), stats
+    with _collector_paused():
+        old = read_events(previous) if previous else {}
+        revisions = _Revisions(old, now)
+        writer = _EventWriter(org)
+        events = writer.events(contexts, revisions)
+        if window is not None and old:
+            events.extend(revisions.cancelled({e.uid for e in events}, window))
+        events.sort(key=_EVENT_ORDER)
+        revisions.stats.events = len(events)
+        return _serialise(events, name, description, writer.utc), revisions.stats
 
 
 def shift_contexts(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap] | None = None) -> list[ShiftContext]:
@@ -186,6 +196,24 @@ def uid_for(schedule_id: str, start: int) -> str:
 def revision(now: int) -> int:
     """The SEQUENCE a version written at ``now`` gets: minutes since 2024-01-01T00:00Z."""
     return max(0, (now - REVISION_EPOCH) // 60)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while an export is built.
+
+    An export makes two small objects per shift and none of them forms a reference cycle, so
+    reference counting frees everything; but while they pile up the collector runs full passes
+    over them, the timeline and the org, which was a third of the time of a year of a large org.
+    """
+    if not gc.isenabled():  # paused already (a nested call) or turned off by the program
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 # --------------------------------------------------------------------------- shifts in context
@@ -283,27 +311,31 @@ class _EventWriter:
     """Builds the events of one export, writing each repeated set of lines once.
 
     An event's lines after DTSTART and DTEND depend only on the key below, so they are escaped,
-    folded and encoded once per key, and the events with that key share them; names are looked
-    up once per person."""
+    folded and encoded once per key, and the events with that key share them. Names, TEXT values
+    and UTC stamps are made once each too. The caches live as long as one export.
+    """
 
     def __init__(self, org: Org) -> None:
         self.org = org
         self.bodies: dict[tuple[str, str, str, str | None, str | None, bool, bool], tuple[tuple[str, ...], bytes]] = {}
         self.names: dict[str, str] = {}
+        self.texts: dict[tuple[str, str], str] = {}
+        self.utc = _UtcTexts()
 
-    def events(self, contexts: Iterable[ShiftContext]) -> list[Event]:
-        bodies, make_body = self.bodies, self._body
+    def events(self, contexts: Iterable[ShiftContext], revisions: _Revisions) -> list[Event]:
+        bodies, make_body, revise, utc = self.bodies, self._body, revisions.of, self.utc
         out: list[Event] = []
         append = out.append
         for ctx in contexts:
-            shift, start = ctx.shift, ctx.start
+            shift, start, end = ctx.shift, ctx.start, ctx.end
             key = (shift.schedule, shift.person, ctx.reason, ctx.before, ctx.after,
                    ctx.before is None and ctx.gap_before, ctx.after is None and ctx.gap_after)
             body = bodies.get(key)
             if body is None:
                 body = bodies[key] = make_body(ctx)
-            append(Event(uid_for(shift.schedule, start), shift.schedule, start, ctx.end, body[0], 0, 0, False,
-                         body[1]))
+            uid = f"{shift.schedule}-{utc[start]}@{UID_DOMAIN}"  # uid_for's, with this export's stamps
+            sequence, stamp = revise(uid, start, end, body[0])
+            append(Event(uid, shift.schedule, start, end, body[0], sequence, stamp, False, body[1]))
         return out
 
     def _body(self, ctx: ShiftContext) -> tuple[tuple[str, ...], bytes]:
@@ -312,17 +344,24 @@ class _EventWriter:
         schedule = org.schedules.get(shift.schedule)
         schedule_name = schedule.display if schedule is not None else shift.schedule
         person_name = self.name(shift.person)
+        text = self._text_line
         lines = (
-            _text_line("SUMMARY", f"On call: {schedule_name} — {person_name}"),
-            _text_line("DESCRIPTION", self._description(ctx, schedule, schedule_name, person_name)),
-            _text_line("CATEGORIES", "On call"),
+            text("SUMMARY", f"On call: {schedule_name} — {person_name}"),
+            text("DESCRIPTION", self._description(ctx, schedule, schedule_name, person_name)),
+            text("CATEGORIES", "On call"),
             "TRANSP:TRANSPARENT",
-            _text_line("X-ONCALL-SCHEDULE", shift.schedule),
-            _text_line("X-ONCALL-PERSON", shift.person),
-            _text_line("X-ONCALL-REASON", ctx.reason) if ctx.reason else "",
+            text("X-ONCALL-SCHEDULE", shift.schedule),
+            text("X-ONCALL-PERSON", shift.person),
+            text("X-ONCALL-REASON", ctx.reason) if ctx.reason else "",
         )
         kept = tuple(line for line in lines if line)
         return kept, _fold_all(kept)
+
+    def _text_line(self, prop: str, value: str) -> str:
+        line = self.texts.get((prop, value))
+        if line is None:
+            line = self.texts[prop, value] = _text_line(prop, value)
+        return line
 
     def name(self, person_id: str) -> str:
         name = self.names.get(person_id)
@@ -365,44 +404,46 @@ class _EventWriter:
 _EVENT_ORDER = attrgetter("schedule", "start", "uid")
 
 
-def _revise(fresh: list[Event], old: Mapping[str, Event], now: int,
-            window: tuple[int, int] | None) -> tuple[list[Event], ExportStats]:
-    stats = ExportStats()
-    rev = revision(now)
-    seen = set()
-    events: list[Event] = []
-    for event in fresh:
-        seen.add(event.uid)
-        before = old.get(event.uid)
-        if (before is not None and not before.cancelled and before.body == event.body
-                and before.start == event.start and before.end == event.end):  # the same lines
-            event.sequence, event.stamp = before.sequence, before.stamp
-            stats.unchanged += 1
-        else:
-            event.sequence = max(rev, before.sequence + 1) if before is not None else rev
-            event.stamp = now
-            (stats.changed if before is not None else stats.added).append(event.uid)
-        events.append(event)
-    if window is not None:
+class _Revisions:
+    """SEQUENCE and DTSTAMP of each event against the previous file (``old``), and the count of
+    what changed."""
+
+    def __init__(self, old: Mapping[str, Event], now: int) -> None:
+        self.old, self.now, self.rev = old, now, revision(now)
+        self.stats = ExportStats()
+
+    def of(self, uid: str, start: int, end: int, body: tuple[str, ...]) -> tuple[int, int]:
+        """``(sequence, stamp)`` of the event ``uid`` as written now."""
+        before = self.old.get(uid)
+        if before is None:
+            self.stats.added.append(uid)
+            return self.rev, self.now
+        if not before.cancelled and before.body == body and before.start == start and before.end == end:
+            self.stats.unchanged += 1  # the same lines: keep the previous stamp and SEQUENCE
+            return before.sequence, before.stamp
+        self.stats.changed.append(uid)
+        return max(self.rev, before.sequence + 1), self.now
+
+    def cancelled(self, seen: set[str], window: tuple[int, int]) -> list[Event]:
+        """The previous events that are gone and overlap ``window``, written again as cancelled."""
         lo, hi = window
-        for uid, before in old.items():
+        out = []
+        for uid, before in self.old.items():
             if uid in seen or not (before.start < hi and before.end > lo):
                 continue  # still there, or out of the window (past, or beyond its end)
             if not before.cancelled:
-                before = replace(before, cancelled=True, sequence=max(rev, before.sequence + 1), stamp=now)
-                stats.cancelled.append(uid)
+                before = before._replace(cancelled=True, sequence=max(self.rev, before.sequence + 1), stamp=self.now)
+                self.stats.cancelled.append(uid)
             else:
-                stats.unchanged += 1
-            events.append(before)
-    events.sort(key=_EVENT_ORDER)
-    stats.events = len(events)
-    return events, stats
+                self.stats.unchanged += 1
+            out.append(before)
+        return out
 
 
 # --------------------------------------------------------------------------- writing
 
 
-def _serialise(events: list[Event], name: str, description: str | None) -> bytes:
+def _serialise(events: list[Event], name: str, description: str | None, utc: Mapping[int, str]) -> bytes:
     # Bytes joined once: the bodies events share are encoded once, and one non-ASCII name does
     # not widen a 100 MB string. DTSTAMP, SEQUENCE and STATUS take a handful of values per file.
     revisions: dict[tuple[int, int, bool], str] = {}
@@ -413,9 +454,9 @@ def _serialise(events: list[Event], name: str, description: str | None) -> bytes
         stamp = revisions.get(key)
         if stamp is None:
             status = "CANCELLED" if e.cancelled else "CONFIRMED"
-            stamp = revisions[key] = f"DTSTAMP:{_utc(e.stamp)}\r\nSEQUENCE:{e.sequence}\r\nSTATUS:{status}\r\n"
-        append(f"BEGIN:VEVENT\r\n{_fold('UID:' + e.uid)}{stamp}DTSTART:{_utc(e.start)}\r\n"
-               f"DTEND:{_utc(e.end)}\r\n".encode())
+            stamp = revisions[key] = f"DTSTAMP:{utc[e.stamp]}\r\nSEQUENCE:{e.sequence}\r\nSTATUS:{status}\r\n"
+        append(f"BEGIN:VEVENT\r\n{_fold('UID:' + e.uid)}{stamp}DTSTART:{utc[e.start]}\r\n"
+               f"DTEND:{utc[e.end]}\r\n".encode())
         append(e.folded or _fold_all(e.body))
         append(b"END:VEVENT\r\n")
     append(b"END:VCALENDAR\r\n")
@@ -440,7 +481,6 @@ def _header(name: str, description: str | None) -> str:
     return "".join(_fold(line) for line in lines if line)
 
 
-@lru_cache(maxsize=65536)
 def _text_line(prop: str, value: str) -> str:
     return f"{prop}:{vText(value).to_ical().decode('utf-8')}"
 
@@ -484,16 +524,17 @@ def icalendar_fold(line: str) -> str:
     return Contentline(line).to_ical().decode("utf-8") + CRLF
 
 
-_UTC_CACHE: dict[int, str] = {}
-
-
 def _utc(seconds: int) -> str:
-    text = _UTC_CACHE.get(seconds)
-    if text is None:
-        if len(_UTC_CACHE) > 100_000:
-            _UTC_CACHE.clear()
-        text = _UTC_CACHE[seconds] = datetime.fromtimestamp(seconds, UTC).strftime("%Y%m%dT%H%M%SZ")
-    return text
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+class _UtcTexts(dict[int, str]):
+    """``_utc`` of each instant, formatted once: a year of a large org has a few thousand distinct
+    handoff instants for hundreds of thousands of events."""
+
+    def __missing__(self, seconds: int) -> str:
+        text = self[seconds] = _utc(seconds)
+        return text
 
 
 # --------------------------------------------------------------------------- reading our own files
