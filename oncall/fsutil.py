@@ -7,54 +7,24 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
-
-
-def write_atomic(path: Path | str, data: bytes | str, mode: int | None = None) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, fsync'd, then
-    renamed over the target. Keeps the target's permissions when it exists."""
-    target = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if mode is None and target.exists():
-        mode = target.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode if mode is not None else 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    try:
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+from typing import IO, Any
 
 
 @contextmanager
-def atomic_writer(path: Path | str, mode: int | None = None) -> Iterator[IO[str]]:
-    """A text handle whose content replaces ``path`` only when the block ends without error:
-    for output too large to hold in memory as one string."""
+def atomic_writer(path: Path | str, mode: int | None = None, *, binary: bool = False) -> Iterator[IO[Any]]:
+    """A handle whose content replaces ``path`` only when the block ends without error.
+
+    The data goes to a temporary file in the same folder, is fsync'd, then renamed over the
+    target (and the folder fsync'd). Keeps the target's permissions when it exists; text is UTF-8.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     if mode is None and target.exists():
         mode = target.stat().st_mode & 0o7777
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        with handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -66,3 +36,24 @@ def atomic_writer(path: Path | str, mode: int | None = None) -> Iterator[IO[str]
         except FileNotFoundError:
             pass
         raise
+    _sync_folder(target.parent)
+
+
+def write_atomic(path: Path | str, data: bytes | str, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` atomically (see ``atomic_writer``)."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with atomic_writer(path, mode, binary=True) as handle:
+        handle.write(payload)
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
