@@ -13,6 +13,7 @@ import typer
 from oncall.cli import output
 from oncall.cli.app import app, override_app, report_app, schedule_app, timeoff_app
 from oncall.cli.context import local_zone, now, parse_instant, state
+from oncall.cli.output import TableOrJson
 from oncall.errors import EXIT_NO, UsageError
 from oncall.times import iso
 
@@ -26,11 +27,6 @@ DAY = 86400
 DIFF_DAYS = 56  # schedule diff looks eight weeks ahead by default
 REPORT_DAYS = 84  # report hours looks back twelve weeks by default
 MARKER = "<!-- oncall-schedule-diff -->"  # lets a CI job find and update its own comment
-
-
-class EditFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 class DiffFormat(StrEnum):
@@ -50,7 +46,7 @@ EDIT_TIME = "In the file's own timezone unless it has an offset: the schedule's 
 FromOption = Annotated[str, typer.Option("--from", metavar="T", help="Start. " + EDIT_TIME)]
 ToOption = Annotated[str, typer.Option("--to", metavar="T", help="End (exclusive; a date includes that day).")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would change; write nothing.")]
-EditFormatOption = Annotated[EditFormat, typer.Option("--format", "-f", help="table or json.")]
+EditFormatOption = Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")]
 ReasonOption = Annotated[str | None, typer.Option("--reason", help="Why, written to the file for reviewers.")]
 
 
@@ -65,7 +61,7 @@ def override_add(
     ] = None,
     reason: ReasonOption = None,
     dry_run: DryRunOption = False,
-    fmt: EditFormatOption = EditFormat.table,
+    fmt: EditFormatOption = TableOrJson.table,
 ) -> None:
     """Add an override to schedules/<id>.yaml and print the shifts that change.
 
@@ -86,7 +82,7 @@ def timeoff_add(
     end: ToOption,
     reason: ReasonOption = None,
     dry_run: DryRunOption = False,
-    fmt: EditFormatOption = EditFormat.table,
+    fmt: EditFormatOption = TableOrJson.table,
 ) -> None:
     """Add time off to a person in schedules/people.yaml and print the shifts that change.
 
@@ -108,7 +104,7 @@ def swap_command(
     end: ToOption,
     reason: ReasonOption = None,
     dry_run: DryRunOption = False,
-    fmt: EditFormatOption = EditFormat.table,
+    fmt: EditFormatOption = TableOrJson.table,
 ) -> None:
     """Swap two people's shifts within a window by writing the overrides the swap needs.
 
@@ -204,7 +200,7 @@ def hours_command(
 # --- edits -------------------------------------------------------------------------------------
 
 
-def _report_edit(result: EditResult, dry_run: bool, fmt: EditFormat, what: str) -> None:
+def _report_edit(result: EditResult, dry_run: bool, fmt: TableOrJson, what: str) -> None:
     from pathlib import Path
 
     changes = result.changes()
@@ -212,7 +208,7 @@ def _report_edit(result: EditResult, dry_run: bool, fmt: EditFormat, what: str) 
         shown = result.path.relative_to(Path.cwd())
     except ValueError:
         shown = result.path
-    if fmt is EditFormat.json:
+    if fmt is TableOrJson.json:
         output.print_json({"file": str(result.path), "written": not dry_run,
                            **_diff_json(result.before, result.after, changes)})
     else:

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+
+class TableOrJson(StrEnum):
+    """The ``--format`` choices of commands that print a table."""
+
+    table = "table"
+    json = "json"
 
 
 def _console(stream: Any) -> Console:

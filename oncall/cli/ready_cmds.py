@@ -15,6 +15,7 @@ import typer
 from oncall.cli import output
 from oncall.cli.app import app, playbook_app, secret_app
 from oncall.cli.context import current_person, local_zone, now, state
+from oncall.cli.output import TableOrJson
 from oncall.errors import NotFound, UsageError
 from oncall.model import Checklist, Org
 from oncall.times import TimeValueError, parse_duration
@@ -31,11 +32,6 @@ class ReadyFormat(StrEnum):
     table = "table"
     json = "json"
     junit = "junit"
-
-
-class TableOrJson(StrEnum):
-    table = "table"
-    json = "json"
 
 
 def _when(seconds: int, tz: tzinfo) -> str:

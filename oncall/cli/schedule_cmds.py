@@ -12,14 +12,10 @@ import typer
 from oncall.cli import output
 from oncall.cli.app import app, schedule_app
 from oncall.cli.context import now, state
+from oncall.cli.output import TableOrJson
 from oncall.errors import EXIT_NO, EXIT_OK, EXIT_USAGE, Problem, UsageError
 
 LINT_DAYS = 28
-
-
-class ValidateFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 class SchemaKind(StrEnum):
@@ -53,8 +49,8 @@ def validate(
         bool, typer.Option("--strict", help="Exit 1 when there are warnings (unknown keys, coverage gaps...).")
     ] = False,
     fmt: Annotated[
-        ValidateFormat, typer.Option("--format", "-f", help="table: messages on stderr; json: a report on stdout.")
-    ] = ValidateFormat.table,
+        TableOrJson, typer.Option("--format", "-f", help="table: messages on stderr; json: a report on stdout.")
+    ] = TableOrJson.table,
 ) -> None:
     """Check every file under the config root and report every problem with file:line.
 
@@ -72,7 +68,7 @@ def validate(
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     code = EXIT_USAGE if errors else (EXIT_NO if strict and warnings else EXIT_OK)
-    if fmt is ValidateFormat.json:
+    if fmt is TableOrJson.json:
         org = result.org
         output.print_json({
             "root": str(root),

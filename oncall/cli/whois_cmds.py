@@ -13,17 +13,13 @@ import typer
 from oncall.cli import output
 from oncall.cli.app import app, schedule_app
 from oncall.cli.context import current_person, local_zone, now, parse_instant, state
+from oncall.cli.output import TableOrJson
 from oncall.errors import UsageError
 from oncall.model import Gap, Org, Shift
 from oncall.times import iso, parse_duration, zone
 
 DAY = 86400
 DEFAULT_DAYS = 28
-
-
-class TableOrJson(StrEnum):
-    table = "table"
-    json = "json"
 
 
 class GenerateFormat(StrEnum):
