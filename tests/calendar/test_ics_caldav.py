@@ -46,7 +46,7 @@ def stored(calendar: object) -> list[tuple[str, int, int, str, int]]:
 def test_radicale_round_trip_and_update(org: Org, radicale: str) -> None:
     import caldav
 
-    client = caldav.DAVClient(url=radicale, username="oncall", password="unused")
+    client = caldav.DAVClient(url=radicale, username="oncall", password="unused")  # type: ignore[operator]
     calendar = client.principal().make_calendar(name="On call")
 
     first = export_calendar(org, generate(org, START, END).shifts, name="On call", now=NOW)
