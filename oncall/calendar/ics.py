@@ -323,7 +323,11 @@ class _EventWriter:
         self.utc = _UtcTexts()
 
     def events(self, contexts: Iterable[ShiftContext], revisions: _Revisions) -> list[Event]:
-        bodies, make_body, revise, utc = self.bodies, self._body, revisions.of, self.utc
+        bodies, make_body, utc = self.bodies, self._body, self.utc
+        # Without a previous file every event is new: the revision is the same for all.
+        revise = revisions.of if revisions.old else None
+        new = (revisions.rev, revisions.now)
+        added = revisions.stats.added.append
         out: list[Event] = []
         append = out.append
         for ctx in contexts:
@@ -334,7 +338,11 @@ class _EventWriter:
             if body is None:
                 body = bodies[key] = make_body(ctx)
             uid = f"{shift.schedule}-{utc[start]}@{UID_DOMAIN}"  # uid_for's, with this export's stamps
-            sequence, stamp = revise(uid, start, end, body[0])
+            if revise is None:
+                sequence, stamp = new
+                added(uid)
+            else:
+                sequence, stamp = revise(uid, start, end, body[0])
             append(Event(uid, shift.schedule, start, end, body[0], sequence, stamp, False, body[1]))
         return out
 
@@ -455,8 +463,8 @@ def _serialise(events: list[Event], name: str, description: str | None, utc: Map
         if stamp is None:
             status = "CANCELLED" if e.cancelled else "CONFIRMED"
             stamp = revisions[key] = f"DTSTAMP:{utc[e.stamp]}\r\nSEQUENCE:{e.sequence}\r\nSTATUS:{status}\r\n"
-        append(f"BEGIN:VEVENT\r\n{_fold('UID:' + e.uid)}{stamp}DTSTART:{utc[e.start]}\r\n"
-               f"DTEND:{utc[e.end]}\r\n".encode())
+        uid = f"UID:{e.uid}\r\n" if len(e.uid) <= _UID_ROOM and e.uid.isascii() else _fold(f"UID:{e.uid}")
+        append(f"BEGIN:VEVENT\r\n{uid}{stamp}DTSTART:{utc[e.start]}\r\nDTEND:{utc[e.end]}\r\n".encode())
         append(e.folded or _fold_all(e.body))
         append(b"END:VEVENT\r\n")
     append(b"END:VCALENDAR\r\n")
@@ -486,6 +494,7 @@ def _text_line(prop: str, value: str) -> str:
 
 
 _FOLD_OCTETS = 74  # bytes of content per physical line; a continuation line adds its leading space
+_UID_ROOM = _FOLD_OCTETS - len("UID:")  # a UID this long or shorter (and ASCII) needs no folding
 
 
 def _fold(line: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,3 +25,15 @@ def test_fold_edges() -> None:
         for filler in ("a", "é", "🚀", "\\", "a\\", "^"):
             line = "X:" + (filler * n)[:n]
             assert _fold(line) == icalendar_fold(line), (filler, n)
+
+
+def test_a_long_uid_is_folded_like_icalendar() -> None:
+    from oncall.calendar.ics import export_calendar, read_events, uid_for
+    from oncall.model import Org, Shift
+
+    org = Org(Path("."), {}, {}, {})
+    for schedule in ("s" * 46, "s" * 47, "é" * 30):
+        shift = Shift(schedule, "ana", 1_800_000_000, 1_800_003_600)
+        data = export_calendar(org, [shift], name="x", now=1_800_000_000).decode("utf-8")
+        assert icalendar_fold(f"UID:{uid_for(schedule, shift.start)}") in data
+        assert list(read_events(data.encode("utf-8"))) == [uid_for(schedule, shift.start)]
