@@ -64,6 +64,9 @@ def validate(
     result = load(root)
     problems = list(result.problems)
     if result.org is not None:
+        from oncall.notify.settings import load_settings
+
+        problems += load_settings(result.org)[1]  # oncall.yaml's notify: section
         problems += _practice_warnings(result.org, now())
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
@@ -84,7 +87,7 @@ def validate(
             output.error(str(problem))
         for problem in warnings:
             output.warning(str(problem))
-        if result.org is not None:
+        if result.org is not None and not errors:
             org = result.org
             output.write_text(
                 f"ok: {len(org.schedules)} schedules, {len(org.people)} people, "

@@ -140,3 +140,19 @@ def test_oncall_root_environment(tmp_path: Path, capsys: pytest.CaptureFixture[s
     root = build_root(tmp_path)
     result = run_oncall(["schedule", "validate"], capsys, cwd=root / "schedules")
     assert result.code == EXIT_OK and str(root) in result.out
+
+
+def test_notify_settings_in_oncall_yaml_are_validated_too(tmp_path):
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    root = tmp_path / "org"
+    shutil.copytree(repo / "schedules", root / "schedules")
+    shutil.copytree(repo / "checklists", root / "checklists")
+    (root / "oncall.yaml").write_text("notify:\n  remind_before: [24x]\n")
+    proc = subprocess.run([sys.executable, "-m", "oncall", "--root", str(root), "schedule", "validate"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "oncall.yaml:2:" in proc.stderr and "'24x' is not a duration" in proc.stderr
+    assert "ok:" not in proc.stdout
