@@ -118,10 +118,11 @@ def export_calendar(
 
     ``now`` (epoch seconds) is the only clock: it gives DTSTAMP and the revision SEQUENCE, so the
     same arguments give the same bytes. Shifts cut by the window are written whole, and the
-    DESCRIPTION names the people on call before and after each shift. Pass ``gaps`` (the same
-    timeline's gaps, only when ``shifts`` is every shift of its schedules, not a ``--person``
-    selection) to answer those from the timeline itself; the engine is then asked only about the
-    shifts at the window's edges. The bytes are the same with or without it.
+    DESCRIPTION names the people on call before and after each shift. Pass ``gaps`` (the gaps of
+    the same ``Timeline``) to take those from the timeline itself: the engine is then asked only
+    about the shifts at the window's edges, and about shifts whose neighbours are not in
+    ``shifts`` (a ``--person`` selection, for which ``generate`` lists no gaps anyway). The bytes
+    are the same with or without it.
     With ``previous`` (the bytes of an earlier export of the same calendar), unchanged events keep
     their DTSTAMP and SEQUENCE, changed ones get a higher SEQUENCE, and with ``window`` too,
     events that disappeared inside it are written again as cancelled.
