@@ -178,14 +178,15 @@ def shift_contexts(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap] | None
         gap_ends.setdefault(gap.schedule, set()).add(gap.end)
         gap_starts.setdefault(gap.schedule, set()).add(gap.start)
     out: list[ShiftContext] = []
-    for schedule_id, group in by_schedule.items():
-        group.sort(key=_START)
-        schedule = org.schedules.get(schedule_id)
-        if schedule is None:
-            out.extend(_place_alone(group))
-        else:
-            out.extend(_place(org, schedule, group, gap_ends.get(schedule_id, set()),
-                              gap_starts.get(schedule_id, set())))
+    with _collector_paused():
+        for schedule_id, group in by_schedule.items():
+            group.sort(key=_START)
+            schedule = org.schedules.get(schedule_id)
+            if schedule is None:
+                out.extend(_place_alone(group))
+            else:
+                out.extend(_place(org, schedule, group, gap_ends.get(schedule_id, set()),
+                                  gap_starts.get(schedule_id, set())))
     return out
 
 
