@@ -272,6 +272,9 @@ def _ask_engine(org: Org, schedule: Schedule, shifts: list[Shift]) -> list[Shift
 
 
 def _engine_contexts(org: Org, schedule: Schedule, run: list[Shift], reach: int) -> list[ShiftContext]:
+    """Contexts of ``run`` from one engine call around it, widened fourfold while a shift covering
+    one of ours touches the lookup's edge. Past ``_MAX_REACH`` (a rotation of one person never
+    hands over) the shift is written as cut there."""
     from oncall.engine import schedule_timeline
 
     lo, hi = run[0].start, run[-1].end
