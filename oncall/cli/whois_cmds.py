@@ -173,7 +173,7 @@ def generate_command(
 
         names = [org.schedules[s].display for s in sorted({sh.schedule for sh in timeline.shifts} | set(schedule or []))]
         title = f"On call: {_name(org, person)}" if person else f"On call: {', '.join(names) or 'all schedules'}"
-        _emit(export_calendar(org, timeline.shifts, name=title, now=now()), output_path)
+        _emit(export_calendar(org, timeline.shifts, gaps=timeline.gaps, name=title, now=now()), output_path)
     else:
         if output_path is not None:
             raise UsageError("--output needs --format json, csv or ics")
