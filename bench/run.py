@@ -53,19 +53,21 @@ def settle(root: Path) -> None:
 
 
 def peak_rss_mb(argv: list[str], env: dict[str, str]) -> float:
-    """Peak RSS of ``python -m oncall ARGV`` as the process itself reports it at exit.
+    """Peak RSS of ``python -m oncall ARGV``: VmHWM of its own address space, read at exit.
 
-    (A child's ``wait4`` figure would include the benchmark's own memory, inherited at fork.)
+    (``ru_maxrss`` would not do: on Linux it carries the parent's peak across fork and exec,
+    and this benchmark holds a large RRULE calendar in memory by then.)
     """
-    probe = ("import resource, runpy, sys\n"
+    probe = ("import runpy, sys\n"
              "sys.argv = ['oncall'] + sys.argv[1:]\n"
              "try:\n    runpy.run_module('oncall', run_name='__main__')\n"
              "finally:\n"
-             "    sys.stderr.write('maxrss=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+             "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0].split()[1]\n"
+             "    sys.stderr.write('maxrss=%s\\n' % hwm)\n")
     proc = subprocess.run([sys.executable, "-c", probe, *argv], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                           text=True, cwd=REPO, env=env)
     line = [x for x in proc.stderr.splitlines() if x.startswith("maxrss=")][-1]
-    return int(line.split("=")[1]) / 1024  # KiB on Linux
+    return int(line.split("=")[1]) / 1024  # kB
 
 
 def main() -> None:
