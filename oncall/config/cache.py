@@ -2,8 +2,9 @@
 
 Parsing a large config root (300 schedules, 2,000 people) costs far more than answering
 ``oncall whois now`` from it. The loaded ``Org`` is kept in ``$XDG_CACHE_HOME/oncall/``,
-keyed by the exact state of every input file (path, size, modification time in
-nanoseconds, inode), of the code that builds the org (the loader and the model), and the
+keyed by the exact state of every input file (path, size, modification and change times in
+nanoseconds, inode — the change time moves on any write, even one that restores the old
+modification time), of the code that builds the org (the loader and the model), and the
 versions of oncall and Python: change, add or remove any of them and the next command parses
 afresh. Only a config that loaded without errors is cached, and
 only once its newest file is a few seconds old: a file rewritten within the same tick of a
@@ -52,26 +53,27 @@ def _code_state() -> list[tuple[str, int, int]]:
 
 
 def _fingerprint(root: Path) -> tuple[str, int]:
-    """A description of everything the loader reads under ``root``, and the newest mtime (ns)."""
-    entries: list[tuple[str, int, int, int]] = []
+    """A description of everything the loader reads under ``root``, and when the most recently
+    changed of those files changed (ns)."""
+    entries: list[tuple[str, int, int, int, int]] = []
     for name in _FOLDERS:
         try:
             with os.scandir(root / name) as listing:
                 for entry in listing:
                     st = entry.stat()
-                    entries.append((f"{name}/{entry.name}", st.st_size, st.st_mtime_ns, st.st_ino))
+                    entries.append((f"{name}/{entry.name}", st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
         except OSError:
-            entries.append((name, -1, -1, -1))
+            entries.append((name, -1, -1, -1, -1))
     for name in _FILES:
         try:
             st = (root / name).stat()
-            entries.append((name, st.st_size, st.st_mtime_ns, st.st_ino))
+            entries.append((name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
         except OSError:
-            entries.append((name, -1, -1, -1))
+            entries.append((name, -1, -1, -1, -1))
     entries.sort()
     # The key is the description itself (a few kB), not a digest: no hashing library to import.
     text = repr((__version__, sys.version, str(root), entries, _code_state()))
-    return text, max(e[2] for e in entries)
+    return text, max(max(e[2], e[3]) for e in entries)
 
 
 def load_org_cached(root: Path) -> Org:

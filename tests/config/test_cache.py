@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from oncall.config import loader
+from oncall.config import cache, loader
 from oncall.config.cache import load_org_cached
 
 PEOPLE = "people:\n  alice: {timezone: UTC}\n  bob: {timezone: UTC}\n"
@@ -16,7 +16,7 @@ SCHEDULE = "timezone: UTC\nlayers:\n  - people: [alice, bob]\n    start: 2026-01
 
 
 def _age(root: Path, seconds: int = 60) -> None:
-    """Backdate every file so the cache considers them settled."""
+    """Give every file a distinct, older modification time (the change time stays now)."""
     past = time.time() - seconds
     for path in root.rglob("*"):
         os.utime(path, (past, past))
@@ -26,6 +26,7 @@ def _age(root: Path, seconds: int = 60) -> None:
 def root(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("ONCALL_NO_CACHE", raising=False)
+    monkeypatch.setattr(cache, "_SETTLED_NS", 0)  # files written by the test count as settled
     root = tmp_path / "org"
     (root / "schedules").mkdir(parents=True)
     (root / "schedules" / "people.yaml").write_text(PEOPLE)
@@ -59,8 +60,9 @@ def test_any_change_to_an_input_reloads(root, tmp_path):
     assert set(load_org_cached(root).schedules) == {"primary"}
 
 
-def test_freshly_written_files_are_not_cached(root, tmp_path):
-    (root / "schedules" / "primary.yaml").write_text(SCHEDULE)  # mtime: now
+def test_freshly_written_files_are_not_cached(root, tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "_SETTLED_NS", 3_000_000_000)
+    (root / "schedules" / "primary.yaml").write_text(SCHEDULE)  # changed: now
     load_org_cached(root)
     assert _cache_files(tmp_path) == []
 
@@ -77,3 +79,12 @@ def test_cache_can_be_turned_off(root, tmp_path, monkeypatch):
     monkeypatch.setenv("ONCALL_NO_CACHE", "1")
     load_org_cached(root)
     assert _cache_files(tmp_path) == []
+
+
+def test_a_rewrite_that_restores_the_old_mtime_and_size_still_reloads(root, tmp_path):
+    load_org_cached(root)
+    target = root / "schedules" / "primary.yaml"
+    st = target.stat()
+    target.write_text(SCHEDULE.replace("alice, bob", "bob, alice"))  # same size
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))  # and the old modification time
+    assert load_org_cached(root).schedules["primary"].layers[0].people == ("bob", "alice")
