@@ -10,7 +10,10 @@ import os
 import sys
 from enum import StrEnum
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from oncall.errors import UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -75,6 +78,26 @@ def print_json(data: Any) -> None:
 
 def write_text(text: str) -> None:
     sys.stdout.write(text)
+
+
+def emit(data: str | bytes, path: Path | None) -> None:
+    """Data to stdout, or, with ``--output PATH``, to that file written atomically."""
+    if path is None:
+        if isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(data)
+        return
+    from oncall.fsutil import write_atomic
+
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise UsageError(f"--output {path}: cannot write ({exc.strerror or exc}); "
+                         "pass a path in a writable folder") from None
+    info(f"wrote {path}")
 
 
 def info(message: str) -> None:

@@ -13,7 +13,7 @@ from oncall.cli import output
 from oncall.cli.app import app, schedule_app
 from oncall.cli.context import now, state
 from oncall.cli.output import TableOrJson
-from oncall.errors import EXIT_NO, EXIT_OK, EXIT_USAGE, Problem, UsageError
+from oncall.errors import EXIT_NO, EXIT_OK, EXIT_USAGE, Problem
 
 LINT_DAYS = 28
 
@@ -131,14 +131,5 @@ def schema(
     Point a YAML file at it with a first line `# yaml-language-server: $schema=PATH`.
     """
     from oncall.config.schema import json_schema
-    from oncall.fsutil import write_atomic
 
-    text = json.dumps(json_schema(kind.value), indent=2) + "\n"
-    if out is None:
-        output.write_text(text)
-        return
-    try:
-        write_atomic(out, text)
-    except OSError as exc:
-        raise UsageError(f"--output {out}: cannot write ({exc.strerror or exc})") from None
-    output.info(f"wrote {out}")
+    output.emit(json.dumps(json_schema(kind.value), indent=2) + "\n", out)

@@ -167,37 +167,17 @@ def generate_command(
     if format is GenerateFormat.json:
         _emit_json(org, timeline.shifts, timeline.gaps, output_path)
     elif format is GenerateFormat.csv:
-        _emit(_csv(org, timeline.shifts, timeline.gaps), output_path)
+        output.emit(_csv(org, timeline.shifts, timeline.gaps), output_path)
     elif format is GenerateFormat.ics:
         from oncall.calendar.ics import export_calendar
 
         names = [org.schedules[s].display for s in sorted({sh.schedule for sh in timeline.shifts} | set(schedule or []))]
         title = f"On call: {_name(org, person)}" if person else f"On call: {', '.join(names) or 'all schedules'}"
-        _emit(export_calendar(org, timeline.shifts, gaps=timeline.gaps, name=title, now=now()), output_path)
+        output.emit(export_calendar(org, timeline.shifts, gaps=timeline.gaps, name=title, now=now()), output_path)
     else:
         if output_path is not None:
             raise UsageError("--output needs --format json, csv or ics")
         _generate_table(org, timeline.shifts, timeline.gaps, start, end)
-
-
-def _emit(data: str | bytes, path: Path | None) -> None:
-    if path is None:
-        import sys
-
-        if isinstance(data, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-        else:
-            sys.stdout.write(data)
-        return
-    from oncall.fsutil import write_atomic
-
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write ({exc.strerror}); pass an --output path in a writable folder") from None
-    output.info(f"wrote {path}")
 
 
 def _emit_json(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap], path: Path | None) -> None:
