@@ -14,13 +14,13 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from oncall.errors import EXIT_NO, OncallError
+from oncall.fsutil import write_atomic
 
 VERSION = 1
 FORGET_AFTER = 7 * 86400  # keep keys this long past their shift, well beyond any catch-up window
@@ -90,29 +90,7 @@ class SentLog:
 
     def save(self) -> None:
         data: dict[str, Any] = {"version": VERSION, "last_run": self.last_run, "sent": dict(sorted(self.sent.items()))}
-        write_atomic(self.path, json.dumps(data, indent=1) + "\n")
-
-
-def write_atomic(path: Path, content: str) -> None:
-    """Write ``content`` to ``path`` through a synced temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        write_atomic(self.path, json.dumps(data, indent=1) + "\n", mode=0o600)
 
 
 @contextlib.contextmanager
