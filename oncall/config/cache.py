@@ -26,15 +26,11 @@ from pathlib import Path
 
 from oncall import __version__
 from oncall.model import Org
+from oncall.xdg import cache_dir
 
 _FOLDERS = ("schedules", "checklists")
 _FILES = ("oncall.yaml",)
 _SETTLED_NS = 3_000_000_000  # how old the newest input must be before it is cached
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "oncall"
 
 
 def _code_state() -> list[tuple[str, int, int]]:

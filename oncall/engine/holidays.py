@@ -9,13 +9,12 @@ upgrading ``holidays`` to pick up corrected calendars.
 from __future__ import annotations
 
 import json
-import os
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from pathlib import Path
 
 from oncall.errors import ConfigError
 from oncall.times import epoch_to_wall, wall_to_epoch, zone
+from oncall.xdg import cache_dir
 
 
 def holiday_spans(country: str, timezone: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -36,7 +35,7 @@ def holiday_spans(country: str, timezone: str, start: int, end: int) -> list[tup
 @lru_cache(maxsize=256)
 def holiday_dates(country: str, year: int) -> tuple[date, ...]:
     """The public holidays of ``country`` (ISO 3166 code) in ``year``."""
-    cache = _cache_dir() / f"{country}-{year}.json"
+    cache = cache_dir() / "holidays" / f"{country}-{year}.json"
     try:
         return tuple(date.fromisoformat(d) for d in json.loads(cache.read_text("utf-8")))
     except (OSError, ValueError, TypeError):
@@ -57,11 +56,6 @@ def holiday_dates(country: str, year: int) -> tuple[date, ...]:
     except OSError:
         pass  # a read-only home only costs the import next time
     return days
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "oncall" / "holidays"
 
 
 def is_known_country(country: str) -> bool:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 from oncall.errors import EXIT_NO, OncallError
 from oncall.fsutil import write_atomic
+from oncall.xdg import state_dir
 
 VERSION = 1
 FORGET_AFTER = 7 * 86400  # keep keys this long past their shift, well beyond any catch-up window
@@ -34,8 +34,7 @@ class StateError(OncallError):
 
 def default_state_dir() -> Path:
     """``$XDG_STATE_HOME/oncall/notify``, else ``~/.local/state/oncall/notify``."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "oncall" / "notify"
+    return state_dir() / "notify"
 
 
 def state_file(state_dir: Path, root: Path) -> Path:

@@ -7,18 +7,15 @@ a file and an interrupted run never leaves a broken one.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from oncall.fsutil import write_atomic
+from oncall.xdg import state_dir
+
+__all__ = ["read_json", "state_dir", "write_json"]
 
 
-def state_dir() -> Path:
-    """The oncall state folder (not created here)."""
-    base = os.environ.get("XDG_STATE_HOME", "").strip()
-    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".local" / "state"
-    return root / "oncall"
 
 
 def read_json(path: Path) -> Any:
