@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.readiness.conftest import TOKEN, Server, start_server
+from tests.readiness.conftest import TOKEN, Server, serving
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -66,10 +66,7 @@ items:
 
 @pytest.fixture
 def server() -> Iterator[Server]:
-    httpd, holder = start_server()
-    yield holder
-    httpd.shutdown()
-    httpd.server_close()
+    yield from serving()
 
 
 @pytest.fixture

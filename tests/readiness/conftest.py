@@ -89,20 +89,24 @@ def start_server() -> tuple[ThreadingHTTPServer, Server]:
     return httpd, holder
 
 
+def serving() -> Iterator[Server]:
+    """A running server for the length of a fixture (``yield from serving()``)."""
+    httpd, holder = start_server()
+    try:
+        yield holder
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 @pytest.fixture
 def server() -> Iterator[Server]:
-    httpd, holder = start_server()
-    yield holder
-    httpd.shutdown()
-    httpd.server_close()
+    yield from serving()
 
 
 @pytest.fixture
 def other_server() -> Iterator[Server]:
-    httpd, holder = start_server()
-    yield holder
-    httpd.shutdown()
-    httpd.server_close()
+    yield from serving()
 
 
 @pytest.fixture
