@@ -1,7 +1,7 @@
 """Parsing and converting the time values of SPEC §2.
 
 Internally the engine works in integer seconds since the Unix epoch (UTC instants).
-Local wall-clock readings are naive ``datetime`` objects; ``localize`` turns one into an
+Local wall-clock readings are naive ``datetime`` objects; ``wall_to_epoch`` turns one into an
 instant with RFC 5545's rule (``fold=0``): a reading in the spring-forward gap takes the
 offset from before the jump, an ambiguous one is its first occurrence.
 """
@@ -89,10 +89,6 @@ def parse_time_of_day(value: object, allow_24: bool = False) -> int:
     return hours * 60 + minutes
 
 
-def format_minutes(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 @lru_cache(maxsize=512)
 def zone(name: str) -> ZoneInfo:
     """The IANA zone ``name``; raises ``TimeValueError`` naming what to write instead."""
@@ -104,11 +100,6 @@ def zone(name: str) -> ZoneInfo:
         raise TimeValueError(
             f"unknown timezone {name!r}; write an IANA name like 'America/New_York' or 'UTC'"
         ) from None
-
-
-def localize(wall: datetime, tz: tzinfo) -> datetime:
-    """Attach ``tz`` to a naive wall-clock reading with fold=0 (SPEC §2) and return it in UTC."""
-    return wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
 
 
 def wall_to_epoch(wall: datetime, tz: tzinfo) -> int:

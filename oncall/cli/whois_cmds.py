@@ -16,7 +16,7 @@ from oncall.cli.context import current_person, local_zone, now, parse_instant, s
 from oncall.cli.output import TableOrJson
 from oncall.errors import UsageError
 from oncall.model import Gap, Org, Shift
-from oncall.times import iso, parse_duration, zone
+from oncall.times import iso, parse_duration
 
 DAY = 86400
 DEFAULT_DAYS = 28
@@ -313,7 +313,7 @@ def next_command(
     if format is TableOrJson.json:
         output.print_json([_shift_json(org, s) | {"name": org.schedules[s.schedule].display} for s in shifts])
         return
-    viewer = me.person.tz if me.person.timezone else local_zone()
+    viewer = me.person.tz  # every person has a zone (people.yaml default, else UTC)
     console = output.stdout()
     if not shifts:
         console.print(f"{me.person.display} has no shifts in the next {within}.")
@@ -332,5 +332,3 @@ def next_command(
 def zone_name(tz: tzinfo) -> str:
     return getattr(tz, "key", None) or str(tz)
 
-
-__all__ = ["generate_command", "next_command", "whois_command", "zone"]
