@@ -49,6 +49,7 @@ class Problem:
     message: str
     location: Location | None = None
     severity: str = "error"
+    code: str | None = None  # a stable name for the kind of finding (``gap``, ``unknown-key``...)
 
     def __str__(self) -> str:
         prefix = f"{self.location}: " if self.location else ""

@@ -35,7 +35,10 @@ class Person:
     email: str | None = None
     timezone: str = "UTC"
     time_off: tuple[Interval, ...] = ()  # sorted, resolved to instants in the person's zone
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)  # slack, phone, country...
+    slack: str | None = None  # Slack member id (U0...), for mentions, DMs and the @oncall group
+    country: str | None = None  # ISO 3166 code: this person's public holidays (reports, skip_holidays: people)
+    subdivision: str | None = None  # a state or region of ``country`` with its own holidays
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)  # phone and other free-form fields
     location: Location | None = field(default=None, compare=False)
 
     @property
@@ -49,7 +52,8 @@ class Person:
     def fields(self) -> dict[str, Any]:
         """Every field usable as ``{person.<field>}`` in checklist strings."""
         values: dict[str, Any] = dict(self.extra)
-        values.update(id=self.id, name=self.name, email=self.email or "", timezone=self.timezone)
+        values.update(id=self.id, name=self.name, email=self.email or "", timezone=self.timezone,
+                      slack=self.slack or "", country=self.country or "", subdivision=self.subdivision or "")
         return values
 
 
@@ -76,11 +80,14 @@ class Window:
 class Layer:
     name: str
     people: tuple[str, ...]
-    start: datetime  # naive wall-clock reading in the schedule's zone: turn 0 starts here
+    start: datetime  # naive wall-clock reading in the layer's zone: turn 0 starts here
     every: Duration  # h, d or w
     end: datetime | None = None  # naive wall-clock reading; no coverage from here on
     only: tuple[Window, ...] = ()  # empty: no restriction
-    skip_holidays: str | None = None  # a country code for the ``holidays`` package
+    skip_holidays: str | None = None  # a country code for the ``holidays`` package, or "people"
+    timezone: str | None = None  # the zone start, end, turns and windows are read in; None: the schedule's
+    offset: int = 0  # turn k belongs to people[(k + offset) % len(people)]
+    advance: str = "always"  # "always": every period is a turn; "covered": only periods that meet a window
     location: Location | None = field(default=None, compare=False)
 
 
@@ -102,6 +109,8 @@ class Schedule:
     name: str = ""
     checklist: str | None = None
     overrides: tuple[Override, ...] = ()
+    playbook: str | None = None  # a playbooks/<name>.md stem or a URL, linked from messages
+    avoid: tuple[str, ...] = ()  # schedule ids whose on-call people this schedule never picks
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
     path: Path | None = field(default=None, compare=False)
 
@@ -130,6 +139,7 @@ class ChecklistItem:
     when: Mapping[str, Any] = field(default_factory=dict, compare=False)
     playbook: str | None = None
     valid_for: Duration | None = None  # for confirm items
+    severity: str = "block"  # "block": a failure makes the person not ready; "warn": it only warns
     location: Location | None = field(default=None, compare=False)
 
 

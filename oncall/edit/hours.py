@@ -151,7 +151,7 @@ def _at(day: datetime, clock: time, tz: tzinfo) -> int:
 
 
 def _holidays(person: Person, country: str, start: int, end: int) -> list[Span]:
-    from oncall.engine.holidays import holiday_spans, is_known_country
+    from oncall.holidays import holiday_spans, is_known_country
 
     if not is_known_country(country):
         raise ConfigError(

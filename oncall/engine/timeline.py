@@ -168,7 +168,7 @@ def compose(schedule: Schedule, people: Mapping[str, Person], start: int, end: i
     for layer in schedule.layers:  # later layers win (rule 3)
         spans = None
         if layer.skip_holidays:
-            from oncall.engine.holidays import holiday_spans
+            from oncall.holidays import holiday_spans
 
             spans = holiday_spans(layer.skip_holidays, schedule.timezone, start, end)
         pieces = overlay(pieces, layer_pieces(layer, schedule, people, start, end, holidays=spans))

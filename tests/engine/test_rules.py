@@ -292,7 +292,7 @@ def test_generate_sorts_by_schedule_then_start_and_filters_person():
 
 # Extension: skip_holidays hands a public holiday to the next person in the rotation.
 def test_skip_holidays_hands_thanksgiving_to_the_next_person(tmp_path, monkeypatch):
-    from oncall.engine.holidays import holiday_dates
+    from oncall.holidays import holiday_dates
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     holiday_dates.cache_clear()  # another test may have asked for US 2026 in this process

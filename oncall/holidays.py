@@ -1,4 +1,4 @@
-"""Public holidays as spans of instants, for layers that say ``skip_holidays: <country>``.
+"""Public holidays: the one seam through which the `holidays` package and its date cache are reached.
 
 The ``holidays`` package takes tens of milliseconds to import, which would dominate
 ``oncall whois now``; the dates it gives for a country and year are therefore kept in a small
