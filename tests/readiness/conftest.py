@@ -126,7 +126,7 @@ def state_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     keyring.set_keyring(previous)
 
 
-ALICE = Person(id="alice", name="Alice Park", email="alice@example.com", extra={"slack": "U024BE7LH"})
+ALICE = Person(id="alice", name="Alice Park", email="alice@example.com", slack="U024BE7LH")
 
 
 def item(iid: str, kind: str, timeout: float = 5.0, **check: object) -> ChecklistItem:
