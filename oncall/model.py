@@ -151,6 +151,7 @@ class Checklist:
     owner: str | None = None
     reviewed: date | None = None
     review_every: Duration | None = None
+    max_age: Duration | None = None  # a shared result older than this at a shift's start is stale (default 7d)
     path: Path | None = field(default=None, compare=False)
 
 

@@ -14,6 +14,11 @@ def _base(variable: str, default: str) -> Path:
     return Path(value) if value and os.path.isabs(value) else Path.home() / default
 
 
+def config_dir() -> Path:
+    """``$XDG_CONFIG_HOME/oncall`` (default ``~/.config/oncall``): the user's own settings (``me:``)."""
+    return _base("XDG_CONFIG_HOME", ".config") / "oncall"
+
+
 def state_dir() -> Path:
     """``$XDG_STATE_HOME/oncall`` (default ``~/.local/state/oncall``): saved results, sent messages."""
     return _base("XDG_STATE_HOME", ".local/state") / "oncall"
