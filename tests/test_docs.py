@@ -39,6 +39,40 @@ def test_every_command_has_help_and_is_explained_in_a_page():
         assert path in prose, f"`{path}` is explained in no page of docs/ (only in the generated cli.md)"
 
 
+def _mentions() -> list[tuple[str, str]]:
+    """(page, text) of every ``oncall ...`` in inline code or at the start of a code-block line."""
+    found = []
+    for page in docgen.pages():
+        if page.name == "cli.md":
+            continue
+        for line in page.read_text(encoding="utf-8").splitlines():
+            spans = re.findall(r"`(oncall [^`]+)`", line)
+            stripped = line.strip().removeprefix("$ ")
+            if stripped.startswith("oncall ") and "`" not in stripped:
+                spans.append(stripped)
+            found += [(page.name, span) for span in spans]
+    return found
+
+
+def test_every_option_the_docs_mention_exists():
+    options = {path: {o for p in ctx.command.params for o in (*p.opts, *p.secondary_opts)}
+               for path, ctx in docgen.commands()}
+    mentions = _mentions()
+    assert len(mentions) > 50
+    for page, text in mentions:
+        words = text.split()[1:]
+        while words[:1] == ["--root"]:
+            words = words[2:]
+        path = "oncall"
+        while words and f"{path} {words[0]}" in options:
+            path = f"{path} {words.pop(0)}"
+        for word in words:
+            option = re.match(r"\[?(--?[a-z][a-z-]*)", word)
+            if option and word.startswith(("-", "[-")):
+                name = option.group(1)
+                assert name in options[path] | options["oncall"] | {"--help"}, f"{page}: `{text}`: {path} has no option {name}"
+
+
 def test_links_between_pages_resolve():
     for page in docgen.pages():
         text = page.read_text(encoding="utf-8")
