@@ -1,0 +1,28 @@
+"""Ids from names: lower-case ``[a-z0-9._-]``, accents folded (``José Núñez`` → ``jose-nunez``),
+clashes resolved with a number (``alex-kim-2``)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_NOT_ID = re.compile(r"[^a-z0-9._-]+")
+
+
+def slug(text: str, fallback: str = "id") -> str:
+    """``text`` as an id: ASCII, lower-case, runs of other characters as one ``-``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    cleaned = _NOT_ID.sub("-", ascii_text.lower()).strip("-._")
+    return cleaned or fallback
+
+
+def unique(base: str, taken: Iterable[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... the first not in ``taken``."""
+    used = set(taken)
+    if base not in used:
+        return base
+    n = 2
+    while f"{base}-{n}" in used:
+        n += 1
+    return f"{base}-{n}"
