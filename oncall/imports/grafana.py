@@ -3,9 +3,9 @@
 
 How Grafana OnCall renders a shift, and how it is read here:
 
-* ``start`` is a wall-clock time in the shift's ``time_zone`` (else the schedule's, else UTC); each
-  event lasts ``duration`` seconds on that wall clock. ``until`` and ``rotation_start`` are
-  compared as UTC times.
+* ``start`` (and ``rotation_start``, from which turns are created) is a wall-clock time in the
+  shift's ``time_zone`` (else the schedule's, else UTC); each event lasts ``duration`` seconds on
+  that wall clock. ``until`` is compared as a UTC time: no event starts after it.
 * ``rolling_users`` hands each recurrence period (``interval`` × ``frequency``) to the next group:
   a turn of ``interval`` days, weeks or hours starting at ``start``, covering the event(s) of that
   period. ``start_rotation_from_user_index`` picks the group of the first turn (``offset``).
@@ -53,7 +53,7 @@ def read(schedules: Node, shifts: Node | None = None, users: Node | None = None,
     """The schedules in ``schedules`` with their ``shifts``; ``users`` (``GET /api/v1/users/``)
     names people; ``final_shifts`` maps a schedule id (or None for the only schedule) to its
     ``/schedules/{id}/final_shifts`` export, for ``--check``."""
-    export = Export(SERVICE, [], {})
+    export = Export(SERVICE, "grafana", [], {})
     shift_nodes = list(_results(shifts)) if shifts is not None else []
     schedule_nodes = list(_results(schedules))
     if users is not None:
@@ -67,8 +67,11 @@ def read(schedules: Node, shifts: Node | None = None, users: Node | None = None,
         final_shifts[schedule_nodes[0].req("id").text()] = final_shifts.pop(None)
     for node in schedule_nodes:
         schedule = _schedule(node, shift_nodes, export)
+        if schedule is None:
+            continue
+        export.schedules.append(schedule)
         key = node.req("id").text()
-        if schedule is not None and key in final_shifts:
+        if key in final_shifts:
             schedule.rendered = [_rendered(entry, export) for entry in _results(final_shifts.pop(key))]
     for unknown, node in final_shifts.items():
         raise node.fail(f"no schedule {unknown!r} in the schedules export")
@@ -185,8 +188,15 @@ def _read_shift(node: Node, schedule: SourceSchedule) -> _Shift:
         frequency=frequency.text() if frequency is not None else None,
         interval=interval.integer() if interval is not None else 1,
         by_day=days, week_start=_ICAL_DAYS[week_start.text()] if week_start is not None else 6,
-        until=_utc(node.get("until")), rotation_start=_utc(node.get("rotation_start")),
+        until=_utc(node.get("until")), rotation_start=_wall(node.get("rotation_start"), tz_name),
     )
+
+
+def _wall(node: Node | None, tz_name: str) -> int | None:
+    """A time written like ``start``: a wall-clock reading in the shift's zone."""
+    if node is None:
+        return None
+    return wall_to_epoch(node.datetime().replace(tzinfo=None), zone(tz_name))
 
 
 def _utc(node: Node | None) -> int | None:

@@ -116,6 +116,7 @@ class Export:
     """Everything read from one service's export."""
 
     service: str
+    command: str  # the `oncall import` subcommand that reads it
     schedules: list[SourceSchedule]
     people: dict[str, SourcePerson]
     inexact: list[Inexact] = field(default_factory=list)

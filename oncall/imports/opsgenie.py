@@ -39,7 +39,7 @@ _DAYS = {name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "th
 def read(documents: list[Node], users: Node | None = None, timezone: str | None = None) -> Export:
     """The schedules in ``documents``. A bare rotations list has no time zone: ``timezone`` names
     the schedule's (and the file name stands for the schedule's name)."""
-    export = Export(SERVICE, [], {})
+    export = Export(SERVICE, "opsgenie", [], {})
     for document in documents:
         data = document.req("data") if isinstance(document.value, dict) and document.has("data") else document
         items = list(data.items()) if isinstance(data.value, list) else [data]
@@ -172,7 +172,7 @@ def _participant(node: Node, origin: Origin, export: Export) -> str:
             name = email.split("@")[0] if email else key
             export.people[key] = SourcePerson(key, name, Origin(SERVICE, "user", key, email), email=email)
         return key
-    ref = node.get("name") or node.get("id")
+    ref, ident = node.get("name") or node.get("id"), node.get("id")
     label = ref.text() if ref is not None else kind
     if kind == "none":
         key, name, why = "none", "Nobody", "nobody on call (an Opsgenie `none` participant)"
@@ -182,7 +182,9 @@ def _participant(node: Node, origin: Origin, export: Export) -> str:
         why = f"whoever is on call for the Opsgenie {kind} {label}"
         what = f"a participant is the {kind} {label}, whose on-call person is not in this export"
     if key not in export.people:
-        export.people[key] = SourcePerson(key, name, Origin(SERVICE, kind, None, label), placeholder=why)
+        origin_of = Origin(SERVICE, "participant", None, "none") if kind == "none" else Origin(
+            SERVICE, kind, ident.text() if ident is not None else None, label)
+        export.people[key] = SourcePerson(key, name, origin_of, placeholder=why)
     export.inexact.append(Inexact(origin, what, f"a placeholder person for those turns ({name})"))
     return key
 

@@ -42,7 +42,7 @@ _TIME_OF_DAY = re.compile(r"^([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?$")
 def read(documents: list[Node], users: Node | None = None) -> Export:
     """The schedules in ``documents`` (each a schedule, ``{"schedule": ...}``, ``{"schedules":
     [...]}`` or a list of them); ``users`` is a ``GET /users`` export for emails and time zones."""
-    export = Export(SERVICE, [], {})
+    export = Export(SERVICE, "pagerduty", [], {})
     for document in documents:
         for node in _schedule_nodes(document):
             export.schedules.append(_schedule(node, export))

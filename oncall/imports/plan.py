@@ -79,7 +79,7 @@ def plan_import(export: Export, root: Path, *, force: bool = False, check: bool 
         if existing and not force:
             conflicts.append(existing[0].relative_to(root).as_posix())
         text = schedule_text(
-            header=_header(export.service, item.source),
+            header=_header(export.command, item.source),
             name=item.source.name, timezone=item.source.timezone, layers=item.layers, ids=ids,
             overrides=[OverrideSpec(ids[o.person], o.start, o.end, str(o.origin)) for o in item.source.overrides],
         )
@@ -133,8 +133,8 @@ def _schedules(export: Export, plan: ImportPlan) -> list[_Written]:
     return out
 
 
-def _header(service: str, source: SourceSchedule) -> list[str]:
-    lines = [f"Imported from {source.origin} by `oncall import {service.lower()}`."]
+def _header(command: str, source: SourceSchedule) -> list[str]:
+    lines = [f"Imported from {source.origin} by `oncall import {command}`."]
     lines += source.notes
     if sum(1 for r in source.rotations if r.members) > 1:
         lines.append("Layers run from the lowest precedence to the highest: where several cover the same "

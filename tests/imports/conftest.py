@@ -80,3 +80,15 @@ def differences(plan: ImportPlan) -> list[tuple[str, str, str, str]]:
 def inexact(plan: ImportPlan) -> list[str]:
     return [str(item) for item in plan.inexact]
 
+
+
+def layer_cover(root: Path, schedule: str, layer: str, start: str, end: str) -> list[tuple[str, str, str]]:
+    """What one layer alone covers, ``(start, end, person)`` in the schedule's zone."""
+    from oncall.engine.timeline import layer_pieces
+
+    org = load_org(root)
+    found = org.schedules[schedule]
+    tz = zone(found.timezone)
+    chosen = next(item for item in found.layers if item.name == layer)
+    pieces = layer_pieces(chosen, found, org.people, at(start), at(end), with_time_off=False)
+    return [(_local(s, tz), _local(e, tz), who) for s, e, who, _ in pieces]

@@ -37,7 +37,7 @@ def _export(*people: SourcePerson) -> Export:
                         timezone="America/New_York")
     schedule = SourceSchedule(Origin("PagerDuty", "schedule", "S1", "Primary"), "Primary", "America/New_York",
                               [rotation])
-    return Export("PagerDuty", [schedule], {p.key: p for p in people})
+    return Export("PagerDuty", "pagerduty", [schedule], {p.key: p for p in people})
 
 
 def _person(key: str, name: str, email: str | None = None) -> SourcePerson:
