@@ -58,8 +58,20 @@ def holiday_dates(country: str, year: int) -> tuple[date, ...]:
     return days
 
 
+@lru_cache(maxsize=64)
 def is_known_country(country: str) -> bool:
     """True when the ``holidays`` package has a calendar for ``country``."""
     import holidays
 
     return country.upper() in holidays.list_supported_countries()
+
+
+@lru_cache(maxsize=64)
+def subdivisions(country: str) -> tuple[str, ...]:
+    """The codes of the states or regions of ``country`` that have holidays of their own."""
+    import holidays
+
+    try:
+        return tuple(holidays.country_holidays(country.upper()).subdivisions)
+    except NotImplementedError:
+        return ()

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from oncall.errors import Location
+from oncall.errors import Location, Problem
 from oncall.times import Duration, zone
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -153,6 +153,127 @@ class Checklist:
     review_every: Duration | None = None
     max_age: Duration | None = None  # a shared result older than this at a shift's start is stale (default 7d)
     path: Path | None = field(default=None, compare=False)
+    review_location: Location | None = field(default=None, compare=False)  # the `reviewed:` line
+
+    @property
+    def review_due(self) -> date | None:
+        """The date from which the checklist is stale: ``reviewed`` plus ``review_every`` in whole
+        days (rounded up, at least one). None when either is missing.
+
+        This is the one staleness rule: ``schedule validate``, ``ready`` and notifications all ask
+        it (docs/readiness.md)."""
+        if self.reviewed is None or self.review_every is None:
+            return None
+        days = max(1, -(-self.review_every.seconds // 86400))
+        return self.reviewed + timedelta(days=days)
+
+    def overdue_days(self, today: date) -> int | None:
+        """Whole days the review is overdue on ``today`` (0 on the due date itself), or None when
+        the checklist is not stale on ``today`` (or has no review rule).
+
+        ``today`` is the caller's calendar date: the command line passes the date in the
+        machine's timezone."""
+        due = self.review_due
+        if due is None or today < due:
+            return None
+        return (today - due).days
+
+
+DEFAULT_REMIND_BEFORE = (86400, 3600)  # seconds, largest first
+DEFAULT_LOOKBACK = 3600
+DEFAULT_CATCH_UP = 6 * 3600
+DEFAULT_CHANNEL_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class SlackChannel:
+    """A Slack incoming webhook; its URL is the keyring secret ``webhook_secret``."""
+
+    name: str
+    webhook_secret: str
+    timezone: str | None = None
+    timeout: float = DEFAULT_CHANNEL_TIMEOUT
+
+    kind = "slack"
+
+
+@dataclass(frozen=True)
+class EmailChannel:
+    """An SMTP server. ``to`` receives team messages; direct messages go to the person's email."""
+
+    name: str
+    host: str
+    sender: str
+    port: int = 587
+    security: str = "starttls"  # starttls | tls | none
+    username: str | None = None
+    password_secret: str | None = None  # keyring entry holding the SMTP password
+    to: tuple[str, ...] = ()
+    ca_file: Path | None = None  # resolved against the config root
+    timezone: str | None = None
+    timeout: float = DEFAULT_CHANNEL_TIMEOUT
+
+    kind = "email"
+
+
+Channel = SlackChannel | EmailChannel
+
+
+@dataclass(frozen=True)
+class ScheduleRoute:
+    """Where one schedule's team messages go, and its own reminder lead times."""
+
+    channels: tuple[str, ...] = ()
+    remind_before: tuple[int, ...] | None = None  # seconds, largest first; None: the section's default
+    playbook: str | None = None
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    """The ``notify:`` section of ``oncall.yaml``. Durations are seconds."""
+
+    channels: Mapping[str, Channel] = field(default_factory=dict)
+    team: tuple[str, ...] = ()  # default team channels for schedules without a route
+    direct: tuple[str, ...] = ()  # channels that reach a person directly
+    schedules: Mapping[str, ScheduleRoute] = field(default_factory=dict)
+    remind_before: tuple[int, ...] = DEFAULT_REMIND_BEFORE  # largest first
+    ready_before: int | None = None  # None: the largest reminder lead
+    lookback: int = DEFAULT_LOOKBACK
+    catch_up: int = DEFAULT_CATCH_UP
+    file: str = "oncall.yaml"
+
+    def route(self, schedule_id: str) -> ScheduleRoute:
+        """The schedule's route, falling back to the default team channels."""
+        own = self.schedules.get(schedule_id)
+        if own is None:
+            return ScheduleRoute(channels=self.team)
+        if not own.channels:
+            return ScheduleRoute(self.team, own.remind_before, own.playbook)
+        return own
+
+    def leads(self, schedule_id: str) -> tuple[int, ...]:
+        own = self.route(schedule_id).remind_before
+        return self.remind_before if own is None else own
+
+    @property
+    def readiness_horizon(self) -> int:
+        if self.ready_before is not None:
+            return self.ready_before
+        return max(self.remind_before, default=86400)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """``oncall.yaml``, as read. ``problems`` are what the loader found wrong in it: its errors
+    stop the commands that use these settings (``notify``) and ``schedule validate``, not the
+    ones that only read schedules."""
+
+    notify: NotifySettings = field(default_factory=NotifySettings)
+    problems: tuple[Problem, ...] = field(default=(), compare=False)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
 
 
 @dataclass(frozen=True)
@@ -163,7 +284,7 @@ class Org:
     people: Mapping[str, Person]
     schedules: Mapping[str, Schedule]  # by id, sorted
     checklists: Mapping[str, Checklist]
-    settings: Mapping[str, Any] = field(default_factory=dict, compare=False)  # oncall.yaml
+    settings: Settings = field(default_factory=Settings, compare=False)  # oncall.yaml
 
 
 class Shift(NamedTuple):

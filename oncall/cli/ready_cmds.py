@@ -87,7 +87,7 @@ def ready(
     ctx = checks.Context(person=me, now=at, attestations=load_attestations(me.id))
     planned = runner.plan(selected)
     saved = load_results(me.id)
-    findings = runner.review_findings(selected, at)
+    findings = runner.review_findings(selected, datetime.fromtimestamp(at, tz).date(), at)
     if check_access and planned:
         results = _run_live(planned, ctx, workers, fmt)
         saved = save_results(SavedRun(person=me.id, started=at, finished=now(), results=tuple(results),

@@ -11,9 +11,10 @@ import typer
 
 from oncall.cli import output
 from oncall.cli.app import app, schedule_app
-from oncall.cli.context import now, state
+from oncall.cli.context import local_zone, now, state
 from oncall.cli.output import TableOrJson
 from oncall.errors import EXIT_NO, EXIT_OK, EXIT_USAGE, Problem
+from oncall.times import from_epoch
 
 LINT_DAYS = 28
 
@@ -22,6 +23,7 @@ class SchemaKind(StrEnum):
     people = "people"
     schedule = "schedule"
     checklist = "checklist"
+    settings = "settings"
 
 
 def _problem_json(problem: Problem) -> dict[str, Any]:
@@ -40,7 +42,7 @@ def _practice_warnings(org: Any, at: int) -> list[Problem]:
     from oncall.config.review import stale_checklists
     from oncall.engine.lint import lint_org
 
-    return stale_checklists(org, at) + list(lint_org(org, at, LINT_DAYS))
+    return stale_checklists(org, from_epoch(at, local_zone()).date()) + list(lint_org(org, at, LINT_DAYS))
 
 
 @schedule_app.command("validate")
@@ -64,9 +66,6 @@ def validate(
     result = load(root)
     problems = list(result.problems)
     if result.org is not None:
-        from oncall.notify.settings import load_settings
-
-        problems += load_settings(result.org)[1]  # oncall.yaml's notify: section
         problems += _practice_warnings(result.org, now())
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]

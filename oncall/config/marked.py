@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from oncall.config.codes import FILE, SYNTAX
 from oncall.config.marks import MarkedMap, MarkedSeq, line_of
 from oncall.errors import ConfigErrors, Location, Problem
 
@@ -96,7 +97,7 @@ class _Builder:
         self.active: set[int] = set()
 
     def error(self, line: int, message: str) -> None:
-        self.problems.append(Problem(message, Location(self.file, line)))
+        self.problems.append(Problem(message, Location(self.file, line), code=SYNTAX))
 
     def build(self, node: yaml.Node) -> Any:
         key = id(node)
@@ -210,14 +211,14 @@ def parse_text(
         context = f" ({exc.context})" if exc.context else ""
         problems.append(
             Problem(f"YAML syntax error: {what}{context}; check the indentation and quoting here",
-                    Location(file, mark.line + 1 if mark else 0))
+                    Location(file, mark.line + 1 if mark else 0), code=SYNTAX)
         )
         return None
     except yaml.YAMLError as exc:
-        problems.append(Problem(f"not readable as YAML: {_one_line(exc)}", Location(file)))
+        problems.append(Problem(f"not readable as YAML: {_one_line(exc)}", Location(file), code=SYNTAX))
         return None
     except RecursionError:
-        problems.append(Problem("the YAML is nested too deeply; flatten it", Location(file)))
+        problems.append(Problem("the YAML is nested too deeply; flatten it", Location(file), code=SYNTAX))
         return None
     finally:
         loader.dispose()
@@ -226,7 +227,8 @@ def parse_text(
     try:
         return _Builder(file, problems).build(node)
     except RecursionError:
-        problems.append(Problem("the YAML is nested too deeply; flatten it", Location(file, node.start_mark.line + 1)))
+        problems.append(Problem("the YAML is nested too deeply; flatten it", Location(file, node.start_mark.line + 1),
+                                code=SYNTAX))
         return None
 
 
@@ -236,23 +238,23 @@ def read_text(path: Path, file: str, problems: list[Problem]) -> str | None:
     try:
         raw = path.read_bytes()
     except IsADirectoryError:
-        problems.append(Problem("is a folder, not a file; move it away or rename it", where))
+        problems.append(Problem("is a folder, not a file; move it away or rename it", where, code=FILE))
         return None
     except PermissionError:
-        problems.append(Problem("cannot be read (permission denied); make it readable (chmod a+r)", where))
+        problems.append(Problem("cannot be read (permission denied); make it readable (chmod a+r)", where, code=FILE))
         return None
     except OSError as exc:
-        problems.append(Problem(f"cannot be read ({exc.strerror or exc}); check the file", where))
+        problems.append(Problem(f"cannot be read ({exc.strerror or exc}); check the file", where, code=FILE))
         return None
     if b"\x00" in raw:
-        problems.append(Problem("is a binary file, not YAML text; replace it with a YAML file", where))
+        problems.append(Problem("is a binary file, not YAML text; replace it with a YAML file", where, code=FILE))
         return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         problems.append(
-            Problem(f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", Location(file, line))
+            Problem(f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", Location(file, line), code=FILE)
         )
         return None
     return text

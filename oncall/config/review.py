@@ -1,45 +1,32 @@
-"""Checks that are legal but wrong in practice and need no scheduling: stale checklists."""
+"""Warnings for checklists past their review date (the rule is ``Checklist.overdue_days``)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import date
 
+from oncall.config import codes
 from oncall.errors import Location, Problem
-from oncall.model import Checklist, Org
+from oncall.model import Org
 
 
-def stale_checklists(org: Org, at: int) -> list[Problem]:
-    """Warnings for checklists whose last review (``reviewed`` + ``review_every``) is before the
-    day of ``at`` (epoch seconds), and for checklists that say how often to review but not when
-    they last were."""
-    today = datetime.fromtimestamp(at, UTC).date()
+def stale_checklists(org: Org, today: date) -> list[Problem]:
+    """A warning for each checklist that is stale on ``today`` (the caller's calendar date), and
+    for each that says how often to review but not when it last was."""
     problems = []
     for checklist in org.checklists.values():
         if checklist.review_every is None:
             continue
-        where = _reviewed_line(checklist)
+        where = checklist.review_location or Location(f"checklists/{checklist.id}.yaml")
         if checklist.reviewed is None:
             problems.append(Problem(
                 f"checklist {checklist.id!r} has review_every but no `reviewed:` date; "
-                f"write the date of its last review, e.g. reviewed: {today.isoformat()}", where, "warning"))
+                f"write the date of its last review, e.g. reviewed: {today.isoformat()}", where, "warning",
+                codes.STALE_CHECKLIST))
             continue
-        due = checklist.reviewed + timedelta(days=max(1, checklist.review_every.seconds // 86400))
-        if due < today:
+        if checklist.overdue_days(today) is not None:
+            assert checklist.review_due is not None
             problems.append(Problem(
-                f"checklist {checklist.id!r} was due for review on {due.isoformat()} (reviewed "
+                f"checklist {checklist.id!r} was due for review on {checklist.review_due.isoformat()} (reviewed "
                 f"{checklist.reviewed.isoformat()}, review_every {checklist.review_every}); review it "
-                f"and set reviewed: {today.isoformat()}", where, "warning"))
+                f"and set reviewed: {today.isoformat()}", where, "warning", codes.STALE_CHECKLIST))
     return problems
-
-
-def _reviewed_line(checklist: Checklist) -> Location:
-    """Where ``reviewed:`` is written (the model keeps no line for it; read only when warning)."""
-    name = f"checklists/{checklist.path.name if checklist.path else checklist.id + '.yaml'}"
-    try:
-        lines = checklist.path.read_text(encoding="utf-8-sig").splitlines() if checklist.path else []
-    except (OSError, UnicodeDecodeError):
-        lines = []
-    for number, text in enumerate(lines, 1):
-        if text.startswith(("reviewed:", "review_every:")):
-            return Location(name, number)
-    return Location(name)

@@ -22,7 +22,7 @@ people:
     name: Alice Park
     email: alice@example.com      # how oncall recognises you from `git config user.email`
     timezone: America/New_York    # IANA name; time_off is read in it
-    slack: U024BE7LH              # any other field is kept, usable as {{person.slack}}
+    slack: U024BE7LH              # Slack member id; any other field is kept, usable as {{person.phone}}
     time_off:
       - from: {off_from}          # a date: the whole day; both ends inclusive
         to: {off_to}

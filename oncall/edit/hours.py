@@ -106,8 +106,7 @@ def hours_report(org: Org, start: int, end: int, schedules: Iterable[str] | None
 def person_hours(person: Person, shifts: list[Shift], start: int, end: int) -> PersonHours:
     """The figures for one person's ``shifts`` (already clipped to ``[start, end)``)."""
     tz = person.tz
-    country = person.extra.get("country")
-    country = str(country) if country else None
+    country = person.country
     holidays = _holidays(person, country, start, end) if country and shifts else []
     total = night = weekend = holiday = 0
     for shift in shifts:

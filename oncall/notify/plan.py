@@ -115,15 +115,13 @@ def _nearest_lead(shift_start: int, leads: Sequence[int], start: int, end: int) 
 
 
 def _schedule_playbook(schedule: Schedule) -> str | None:
-    value = schedule.extra.get("playbook")
-    return value if isinstance(value, str) and value else None
+    return schedule.playbook
 
 
 def _recipients(settings: NotifySettings, schedule: Schedule, person: Person, notes: list[str],
                 *, direct_too: bool) -> list[_Recipient]:
     out: list[_Recipient] = []
-    slack_id = person.extra.get("slack")
-    mention = str(slack_id) if slack_id else None
+    mention = person.slack or None
     for name in settings.route(schedule.id).channels:
         channel = settings.channels[name]
         tz = zone(channel.timezone) if channel.timezone else schedule.tz

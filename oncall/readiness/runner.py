@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import date
 
 from oncall.errors import SecretError
 from oncall.model import Checklist, ChecklistItem
@@ -79,7 +79,7 @@ def _prerequisites_first(checklist: Checklist) -> list[ChecklistItem]:
 
 def severity(item: ChecklistItem) -> str:
     """``warn`` when a failure of this item is a warning, not a blocker (``severity: warn``)."""
-    return WARN if str(item.check.get("severity", FAIL)).lower() in ("warn", "warning") else FAIL
+    return WARN if item.severity == "warn" else FAIL
 
 
 def _with_severity(item: ChecklistItem, outcome: Outcome) -> Outcome:
@@ -198,25 +198,24 @@ def _blocked(p: Planned, slots: dict[str, Slot[CheckResult]], order: dict[str, i
     return None
 
 
-def review_findings(checklists: Sequence[Checklist], now: int) -> list[CheckResult]:
-    """A warning for each checklist past its ``review_every`` (stale checklists mislead)."""
+def review_findings(checklists: Sequence[Checklist], today: date, at: int) -> list[CheckResult]:
+    """A warning for each checklist that is stale on ``today`` (the caller's calendar date; the
+    rule is ``Checklist.overdue_days``), stamped ``at``. Stale checklists mislead."""
     out = []
     for checklist in checklists:
-        if checklist.reviewed is None or checklist.review_every is None:
+        overdue = checklist.overdue_days(today)
+        if overdue is None or checklist.reviewed is None:
             continue
-        reviewed = int(datetime(checklist.reviewed.year, checklist.reviewed.month, checklist.reviewed.day,
-                                tzinfo=UTC).timestamp())
-        due = reviewed + checklist.review_every.seconds
-        if now >= due:
-            owner = f"; ask {checklist.owner} to review it" if checklist.owner else ""
-            out.append(CheckResult(
-                checklist=checklist.id, item="review", title=f"Checklist {checklist.name} is current",
-                kind="review", status=WARN,
-                message=f"stale: last reviewed {checklist.reviewed.isoformat()}, due every {checklist.review_every} "
-                        f"(overdue by {ago(now - due)}){owner}",
-                fix="Review the checklist, then update `reviewed:` in checklists/" + checklist.id + ".yaml",
-                at=now,
-            ))
+        owner = f"; ask {checklist.owner} to review it" if checklist.owner else ""
+        late = "due today" if overdue == 0 else f"overdue by {overdue} day{'s' if overdue != 1 else ''}"
+        out.append(CheckResult(
+            checklist=checklist.id, item="review", title=f"Checklist {checklist.name} is current",
+            kind="review", status=WARN,
+            message=f"stale: last reviewed {checklist.reviewed.isoformat()}, due every {checklist.review_every} "
+                    f"({late}){owner}",
+            fix="Review the checklist, then update `reviewed:` in checklists/" + checklist.id + ".yaml",
+            at=at,
+        ))
     return out
 
 

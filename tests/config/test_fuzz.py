@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oncall.config import load
+from oncall.config import codes, load
 from oncall.config.marked import parse_text
 from oncall.errors import Problem
 
@@ -40,6 +40,7 @@ def assert_clean(problems: list[Problem]) -> None:
         assert isinstance(problem, Problem)
         assert problem.message and "\n" not in problem.message
         assert problem.severity in ("error", "warning")
+        assert problem.code in codes.ALL, problem
 
 
 @settings(max_examples=150, deadline=None)

@@ -10,6 +10,7 @@ import pytest
 
 from oncall.config import load, load_org
 from oncall.errors import ConfigErrors
+from oncall.model import EmailChannel
 from oncall.times import Duration, wall_to_epoch, zone
 
 MakeRoot = Callable[..., Path]
@@ -110,7 +111,7 @@ people:
         # dates include the last day
         (wall_to_epoch(datetime(2026, 12, 21), ny), wall_to_epoch(datetime(2027, 1, 2), ny)),
     ]
-    assert alice.extra == {"slack": "U1", "phone": "0049 30 1234"}
+    assert alice.slack == "U1" and alice.extra == {"phone": "0049 30 1234"}
     assert alice.time_off[0].location is not None and alice.time_off[0].location.file == "schedules/people.yaml"
     assert bob.timezone == "Europe/Berlin"  # the file's default
     assert carol.name == "carol" and carol.timezone == "Europe/Berlin"
@@ -122,11 +123,14 @@ def test_people_default_timezone_is_utc(make_root: MakeRoot) -> None:
 
 
 def test_schedule_layers_windows_overrides(make_root: MakeRoot) -> None:
-    root = make_root({"schedules/payments.yaml": SCHEDULE, "checklists/primary.yaml": CHECKLIST},
+    root = make_root({"schedules/payments.yaml": SCHEDULE, "checklists/primary.yaml": CHECKLIST,
+                      "playbooks/paging.md": "# Paging\n"},
                      people="people:\n  alice: {}\n  bob: {}\n  carol: {}\n  '7': {}\n")
     result = load(root)
     assert [p for p in result.problems if p.severity == "error"] == []
-    assert [str(p) for p in result.warnings] == ["schedules/payments.yaml:4: unknown key 'team' in schedule 'payments'"]
+    assert [str(p) for p in result.warnings] == [
+        "schedules/payments.yaml:4: unknown key 'team' in schedule 'payments'; known keys: name, description, "
+        "timezone, checklist, playbook, avoid, layers, overrides"]
     org = result.org
     assert org is not None
     s = org.schedules["payments"]
@@ -151,7 +155,7 @@ def test_schedule_layers_windows_overrides(make_root: MakeRoot) -> None:
 
 
 def test_checklist_items(make_root: MakeRoot) -> None:
-    org = load_org(make_root({"checklists/primary.yaml": CHECKLIST}))
+    org = load_org(make_root({"checklists/primary.yaml": CHECKLIST, "playbooks/paging.md": "# Paging\n"}))
     c = org.checklists["primary"]
     assert (c.id, c.name, c.owner, c.reviewed, c.review_every) == (
         "primary", "Primary", "alice", date(2026, 10, 1), Duration(90, "d"))
@@ -165,8 +169,11 @@ def test_checklist_items(make_root: MakeRoot) -> None:
 
 
 def test_settings_from_oncall_yaml(make_root: MakeRoot) -> None:
-    org = load_org(make_root({"oncall.yaml": "notify:\n  email: {from: oncall@example.com}\n"}))
-    assert org.settings["notify"]["email"]["from"] == "oncall@example.com"
+    text = "notify:\n  channels:\n    mail: {type: email, host: smtp.example.com, sender: oncall@example.com}\n"
+    org = load_org(make_root({"oncall.yaml": text}))
+    mail = org.settings.notify.channels["mail"]
+    assert isinstance(mail, EmailChannel) and (mail.host, mail.port) == ("smtp.example.com", 587)
+    assert org.settings.problems == ()
 
 
 def test_schedules_are_sorted_by_id(make_root: MakeRoot) -> None:
@@ -186,3 +193,18 @@ def test_load_org_raises_every_error_but_not_warnings(make_root: MakeRoot) -> No
     assert [s.split(": ", 1)[0] for s in shown] == [
         "schedules/a.yaml:1", "schedules/a.yaml:3", "schedules/a.yaml:3", "schedules/b.yaml:3"]
     assert all(p.severity == "error" for p in caught.value.problems)
+
+
+def test_every_problem_of_every_bad_case_has_a_stable_code(tmp_path: Path) -> None:
+    import shutil
+
+    from oncall.config import codes
+
+    data = REPO / "tests" / "data"
+    for case in sorted(p for p in (data / "bad").iterdir() if p.is_dir()):
+        root = tmp_path / case.name
+        shutil.copytree(data / "base", root)
+        shutil.copytree(case, root, symlinks=True, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
+        problems = load(root).problems
+        assert problems, case.name
+        assert all(p.code in codes.ALL for p in problems), (case.name, [(p.code, str(p)) for p in problems])

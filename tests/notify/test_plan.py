@@ -17,7 +17,7 @@ S = 1_800_000_000  # a shift start
 def org() -> Org:
     layer = Layer("l", ("ann", "ben"), __import__("datetime").datetime(2027, 1, 1), parse_duration("1d"))
     people = {
-        "ann": Person("ann", "Ann", timezone="Pacific/Chatham", extra={"slack": "UANN"}),
+        "ann": Person("ann", "Ann", timezone="Pacific/Chatham", slack="UANN"),
         "ben": Person("ben", "Ben", timezone="UTC"),
     }
     return Org(Path("."), people, {"ops": Schedule("ops", "Asia/Kolkata", (layer,), name="Ops")}, {})

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from oncall.config import load_org
-from oncall.errors import Problem
-from oncall.notify.settings import EmailChannel, NotifySettings, SlackChannel, load_settings
+from oncall.errors import ConfigErrors, Problem
+from oncall.notify.settings import (
+    EmailChannel,
+    NotifySettings,
+    SlackChannel,
+    load_settings,
+    settings_or_raise,
+)
 from tests.notify.servers import write_root
 
 GOOD = """\
@@ -85,19 +93,22 @@ notify:
     paymnts: {channel: mail}
 """
     _, problems = settings_of(tmp_path, text)
-    found = [(p.severity, str(p)) for p in problems]
-    assert ("warning", "oncall.yaml:4: unknown key 'colour' in notify (ignored); known keys: channels, team, "
+    found = [(p.severity, p.code, str(p)) for p in problems]
+    assert ("warning", "unknown-key", "oncall.yaml:4: unknown key 'colour' in notify; known keys: channels, team, "
             "direct, schedules, remind_before, ready_before, lookback, catch_up") in found
-    messages = "\n".join(s for _, s in found)
-    assert "oncall.yaml:2: notify.remind_before: 'soon' is not a duration" in messages
-    assert "oncall.yaml:3: no channel 'ops-slak' under notify.channels; known: mail, ops-slack, pager" in messages
-    assert "oncall.yaml:7: webhook_secret (the keyring entry holding the webhook URL) must be a non-empty string" in messages
+    messages = "\n".join(s for _, _, s in found)
+    assert "oncall.yaml:2: remind_before: 'soon' is not a duration" in messages
+    assert ("oncall.yaml:3: unknown channel 'ops-slak' (not under notify.channels); did you mean 'ops-slack'?"
+            in messages)
+    assert ("oncall.yaml:7: channel 'ops-slack' needs `webhook_secret:` (the keyring entry holding the webhook URL; "
+            "store it with `oncall secret set NAME`)") in messages
     assert "oncall.yaml:11: port 99999 must be a whole number from 1 to 65535" in messages
     assert ("oncall.yaml:12: security: none would send the password for 'oncall@example.com' unencrypted; "
             "write security: starttls (port 587) or tls (port 465)") in messages
     assert "oncall.yaml:13: sender 'not-an-address' is not an email address; write e.g. oncall@example.com" in messages
     assert "oncall.yaml:17: channel 'pager' needs type: slack or type: email (got 'pagerduty')" in messages
-    assert "oncall.yaml:19: no schedule 'paymnts' in schedules/; known: payments" in messages
+    assert "oncall.yaml:19: unknown schedule 'paymnts' in notify.schedules; did you mean 'payments'?" in messages
+    assert {code for _, code, _ in found} == {"unknown-key", "bad-value", "unknown-reference", "missing-key"}
 
 
 def test_ca_file_is_read_relative_to_the_root(tmp_path: Path) -> None:
@@ -112,3 +123,26 @@ def test_ca_file_is_read_relative_to_the_root(tmp_path: Path) -> None:
     mail = settings.channels["mail"]
     assert problems == [] and isinstance(mail, EmailChannel)
     assert mail.ca_file == tmp_path / "root" / "certs" / "ca.pem"
+
+
+def test_a_broken_notify_section_stops_notify_and_validate_not_whois(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.cli.cli_runner import run_oncall
+
+    root = write_root(tmp_path / "root", "notify:\n  channels:\n    pager: {type: pagerduty}\n")
+    org = load_org(root)  # the schedules are fine: commands that read them go ahead
+    assert [(str(p.location), p.code) for p in org.settings.errors] == [("oncall.yaml:3", "bad-value")]
+    with pytest.raises(ConfigErrors):
+        settings_or_raise(org)
+    whois = run_oncall(["--root", str(root), "whois", "--format", "json"], capsys)
+    assert whois.code == 0, whois.err
+    validate = run_oncall(["--root", str(root), "schedule", "validate"], capsys)
+    assert validate.code == 2
+    assert [line for line in validate.err.splitlines() if line.startswith("error: ")] == [
+        "error: oncall.yaml:3: channel 'pager' needs type: slack or type: email (got 'pagerduty')"]
+
+
+def test_a_yaml_error_in_oncall_yaml_is_located(tmp_path: Path) -> None:
+    org = load_org(write_root(tmp_path / "root", "notify:\n  team: [a\n"))
+    assert [(str(p.location), p.code) for p in org.settings.errors] == [("oncall.yaml:3", "syntax")]

@@ -131,13 +131,14 @@ ALICE = Person(id="alice", name="Alice Park", email="alice@example.com", slack="
 
 def item(iid: str, kind: str, timeout: float = 5.0, **check: object) -> ChecklistItem:
     """A checklist item built directly (no YAML)."""
-    params = {k: v for k, v in check.items() if k not in ("needs", "when", "retries", "fix")}
+    params = {k: v for k, v in check.items() if k not in ("needs", "when", "retries", "fix", "severity")}
     return ChecklistItem(
         id=iid, title=f"{iid} title", kind=kind, check=params, timeout=timeout,
         needs=tuple(check.get("needs", ())),  # type: ignore[arg-type]
         when=check.get("when", {}),  # type: ignore[arg-type]
         retries=int(check.get("retries", 0)),  # type: ignore[call-overload]
         fix=str(check["fix"]) if "fix" in check else None,
+        severity=str(check.get("severity", "block")),
     )
 
 

@@ -128,7 +128,7 @@ def test_stale_checklist_is_a_warning() -> None:
     cl = checklist(item("h", "env", env="HOME"))
     cl = cl.__class__(**{**cl.__dict__, "reviewed": date(2020, 1, 1), "review_every": Duration(90, "d"),
                          "owner": "alice"})
-    [finding] = review_findings([cl], NOW)
+    [finding] = review_findings([cl], date(2026, 11, 26), NOW)
     assert finding.status == "warn" and "stale" in finding.message and "alice" in finding.message
 
 

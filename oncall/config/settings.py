@@ -1,0 +1,202 @@
+"""``oncall.yaml`` → ``Settings``: the ``notify:`` section's channels, routing and lead times.
+
+Secrets (a Slack webhook URL, an SMTP password) are never written in the file: it names a
+keyring entry and the value is read at send time. Other top-level keys are left alone.
+
+The problems found here are kept on the ``Settings`` (and listed by ``schedule validate``):
+a mistake in the notification setup stops ``oncall notify``, never ``oncall whois``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Collection
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from oncall.config import codes
+from oncall.config import format as fmt
+from oncall.config.marked import MarkedMap, read_yaml
+from oncall.config.reader import FileReader, listing, suggest
+from oncall.config.schedules import read_playbook
+from oncall.errors import Problem
+from oncall.model import (
+    DEFAULT_CATCH_UP,
+    DEFAULT_CHANNEL_TIMEOUT,
+    DEFAULT_LOOKBACK,
+    DEFAULT_REMIND_BEFORE,
+    Channel,
+    EmailChannel,
+    NotifySettings,
+    ScheduleRoute,
+    Settings,
+    SlackChannel,
+)
+
+FILE_NAME = "oncall.yaml"
+DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+_CHANNEL_NAME = re.compile(fmt.CHANNEL_NAME_PATTERN)
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
+
+
+def load_settings(root: Path, schedules: Collection[str]) -> Settings:
+    """Read ``oncall.yaml`` under ``root`` (absent: the defaults). ``schedules`` are the schedule
+    ids that routes may name."""
+    path = root / FILE_NAME
+    if not path.exists() and not path.is_symlink():
+        return Settings()
+    problems: list[Problem] = []
+    f = FileReader(FILE_NAME, problems)
+    data = read_yaml(path, FILE_NAME, problems)
+    notify = NotifySettings()
+    if data is not None:
+        top = f.mapping(data, data, None, "oncall.yaml")
+        if top is not None:
+            f.keys(top, "settings_file", "oncall.yaml")
+            if top.get("notify") is not None:
+                notify = _notify(f, top, schedules, root)
+    return Settings(notify, tuple(sorted(problems, key=lambda p: p.location.line if p.location else 0)))
+
+
+def _notify(f: FileReader, top: MarkedMap, schedules: Collection[str], root: Path) -> NotifySettings:
+    m = f.mapping(top["notify"], top, "notify", "notify:")
+    if m is None:
+        return NotifySettings()
+    f.keys(m, "notify", "notify")
+    channels: dict[str, Channel] = {}
+    declared: list[str] = []
+    if m.get("channels") is not None:
+        raw_channels = f.mapping(m["channels"], m, "channels", "notify.channels")
+        for name, raw in (raw_channels or {}).items():
+            declared.append(name)
+            channel = _channel(f, name, raw, raw_channels, root)
+            if channel is not None:
+                channels[name] = channel
+
+    def known(names: tuple[str, ...], container: object, key: object) -> tuple[str, ...]:
+        for name in names:
+            if name not in declared:
+                close = suggest(name, declared)
+                hint = f"did you mean {close!r}?" if close else f"write one of: {listing(declared)}"
+                f.error(container, key, f"unknown channel {name!r} (not under notify.channels); {hint}",
+                        codes.UNKNOWN_REFERENCE)
+        return tuple(n for n in names if n in channels)
+
+    team = known(f.names(m, "team", "notify", "[ops-slack]"), m, "team")
+    direct = known(f.names(m, "direct", "notify", "[mail]"), m, "direct")
+    remind_before = f.durations(m, "remind_before", "mhdw")
+    ready_before = f.duration(m, "ready_before")
+    lookback, catch_up = f.duration(m, "lookback"), f.duration(m, "catch_up")
+
+    routes: dict[str, ScheduleRoute] = {}
+    if m.get("schedules") is not None:
+        raw_routes = f.mapping(m["schedules"], m, "schedules", "notify.schedules")
+        for sid, raw in (raw_routes or {}).items():
+            if sid not in schedules:
+                close = suggest(sid, schedules)
+                hint = f"did you mean {close!r}?" if close else f"write one of: {listing(schedules)}"
+                f.error(raw_routes, sid, f"unknown schedule {sid!r} in notify.schedules; {hint}",
+                        codes.UNKNOWN_REFERENCE)
+            what = f"notify.schedules.{sid}"
+            route = f.mapping(raw, raw_routes, sid, what) if raw is not None else MarkedMap(0)
+            if route is None:
+                continue
+            f.keys(route, "route", what)
+            names = known(f.names(route, "channel", what, "ops-slack"), route, "channel")
+            leads = f.durations(route, "remind_before", "mhdw") if "remind_before" in route else None
+            playbook = read_playbook(f, route, "playbook", what, root)
+            routes[sid] = ScheduleRoute(names, leads, playbook)
+
+    return NotifySettings(
+        channels=channels,
+        team=team,
+        direct=direct,
+        schedules=routes,
+        remind_before=remind_before or DEFAULT_REMIND_BEFORE,
+        ready_before=ready_before.seconds if ready_before else None,
+        lookback=lookback.seconds if lookback else DEFAULT_LOOKBACK,
+        catch_up=catch_up.seconds if catch_up else DEFAULT_CATCH_UP,
+        file=FILE_NAME,
+    )
+
+
+def _channel(f: FileReader, name: str, raw: Any, channels: MarkedMap | None, root: Path) -> Channel | None:
+    if not _CHANNEL_NAME.match(name):
+        f.error(channels, name, f"channel name {name!r} must be letters, digits, '.', '_' or '-', e.g. ops-slack")
+        return None
+    m = f.mapping(raw, channels, name, f"channel {name!r}")
+    if m is None:
+        return None
+    what = f"channel {name!r}"
+    kind = m.get("type")
+    if kind == "slack":
+        f.keys(m, "slack_channel", what)
+        secret = f.word(m, "webhook_secret", what, "slack-ops-webhook")
+        tz, timeout = f.timezone(m, "timezone"), _timeout(f, m)
+        return SlackChannel(name, secret, tz, timeout) if secret else None
+    if kind == "email":
+        f.keys(m, "email_channel", what)
+        return _email_channel(f, name, m, root)
+    f.error(m, "type" if "type" in m else None, f"{what} needs type: slack or type: email (got {kind!r})",
+            codes.MISSING_KEY if kind is None else codes.BAD_VALUE)
+    return None
+
+
+def _email_channel(f: FileReader, name: str, m: MarkedMap, root: Path) -> EmailChannel | None:
+    what = f"channel {name!r}"
+    before = len(f.problems)
+    host = f.word(m, "host", what, "smtp.example.com")
+    sender = f.word(m, "sender", what, "oncall@example.com")
+    if sender is not None and not _EMAIL.match(sender):
+        f.error(m, "sender", f"sender {sender!r} is not an email address; write e.g. oncall@example.com")
+    security = m.get("security", "starttls")
+    if security not in fmt.SECURITY_MODES:
+        f.error(m, "security", f"security {security!r} is not one of {', '.join(fmt.SECURITY_MODES)}; "
+                               "write starttls (port 587), tls (port 465) or none (local relays only)")
+        security = "starttls"
+    port = m.get("port", DEFAULT_PORTS[security])
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+        f.error(m, "port", f"port {port!r} must be a whole number from 1 to 65535, e.g. {DEFAULT_PORTS[security]}")
+    username = f.word(m, "username", what, "oncall@example.com")
+    password_secret = f.word(m, "password_secret", what, "smtp-oncall")
+    if username and security == "none" and host and not is_loopback(f"smtp://{host}"):
+        f.error(m, "security", f"security: none would send the password for {username!r} unencrypted; "
+                               "write security: starttls (port 587) or tls (port 465)")
+    if password_secret and not username:
+        f.error(m, "password_secret", "password_secret needs username: write the SMTP login, "
+                                      "e.g. username: oncall@example.com", codes.MISSING_KEY)
+    to = f.names(m, "to", what, "[team@example.com]")
+    for address in to:
+        if not _EMAIL.match(address):
+            f.error(m, "to", f"{address!r} is not an email address; write e.g. team@example.com")
+    ca_file = None
+    text = f.word(m, "ca_file", what, "certs/smtp-ca.pem")
+    if text is not None:
+        ca_file = Path(text).expanduser()
+        ca_file = ca_file if ca_file.is_absolute() else root / ca_file
+        if not ca_file.is_file():
+            f.error(m, "ca_file", f"ca_file {text!r} does not exist; write the path of a PEM file "
+                                  "(relative to the config root)", codes.UNKNOWN_REFERENCE)
+    tz, timeout = f.timezone(m, "timezone"), _timeout(f, m)
+    if host is None or sender is None or any(p.severity == "error" for p in f.problems[before:]):
+        return None
+    return EmailChannel(name, host, sender, int(port), str(security), username, password_secret, to, ca_file,
+                        tz, timeout)
+
+
+def _timeout(f: FileReader, m: MarkedMap) -> float:
+    timeout = f.duration(m, "timeout")
+    return float(timeout.seconds) if timeout else DEFAULT_CHANNEL_TIMEOUT
+
+
+def is_loopback(url: str) -> bool:
+    """True for a URL whose host is this machine (test servers, local relays)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
