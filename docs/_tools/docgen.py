@@ -97,51 +97,17 @@ def cli_reference() -> str:
 
 # --- the formats reference ------------------------------------------------------------------
 
-SECTION_TITLES = {
-    "people_file": "`schedules/people.yaml`",
-    "person": "A person (under `people:`)",
-    "time_off": "Time off (under a person's `time_off:`)",
-    "schedule": "`schedules/<id>.yaml`",
-    "layer": "A layer (under `layers:`)",
-    "window": "A window (under a layer's `only:`)",
-    "override": "An override (under `overrides:`)",
-    "checklist": "`checklists/<id>.yaml`",
-    "item": "An item (under `items:`)",
-}
-TYPE_WORDS = {
-    "string": "text", "id": "an id", "ids": "a list of ids", "timezone": "an IANA timezone",
-    "datetime": "a local datetime or a date", "date": "a date", "time": 'a time of day, "HH:MM"',
-    "end-time": 'a time of day, "HH:MM" or "24:00"', "duration": "a duration (`30s`, `15m`, `12h`, `1d`, `2w`)",
-    "turn-length": "`<N>h`, `<N>d` or `<N>w`", "integer": "a whole number", "mapping": "a mapping",
-    "days": "days (`mon`..`sun`, `mon-fri`, `weekdays`, `weekend`)", "check": "a mapping: the check",
-    "severity": "`block` or `warn`", "boolean": "`true` or `false`",
-}
-
-
-def _title(section: str) -> str:
-    return SECTION_TITLES.get(section, section.replace("_", " ").capitalize())
-
-
-def _type_words(kind: str) -> str:
-    if ":" in kind:
-        shape, section = kind.split(":", 1)
-        noun = _title(section)
-        noun = noun if noun.startswith("`") else f"{section.replace('_', ' ')} entries"
-        return f"a list of {noun}" if shape == "list" else f"a mapping of id to {noun}"
-    return TYPE_WORDS.get(kind, kind)
-
-
 def formats_reference() -> str:
     """Markdown: one table per section of ``oncall.config.format``, every key the files may hold."""
     from oncall.config import format as fmt
 
     out = []
     for section, keys in fmt.SECTIONS.items():
-        out += [f"### {_title(section)}", "", "| key | value | |", "|---|---|---|"]
+        out += [f"### {fmt.SECTION_TITLES[section]}", "", "| key | value | |", "|---|---|---|"]
         for name, key in keys.items():
             required = "**required**. " if key.required else ""
             meaning = key.help.replace("|", "\\|").replace("<", "&lt;")
-            out.append(f"| `{name}` | {_type_words(key.type)} | {required}{meaning} |")
+            out.append(f"| `{name}` | {fmt.value_words(key)} | {required}{meaning} |")
         out.append("")
     return "\n".join(out)
 

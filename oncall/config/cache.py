@@ -28,7 +28,7 @@ from oncall import __version__
 from oncall.model import Org
 from oncall.xdg import cache_dir
 
-_FOLDERS = ("schedules", "checklists")
+_FOLDERS = ("schedules", "checklists", "playbooks")
 _FILES = ("oncall.yaml",)
 _SETTLED_NS = 3_000_000_000  # how old the newest input must be before it is cached
 

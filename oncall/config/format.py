@@ -255,24 +255,55 @@ SECTIONS: dict[str, dict[str, Key]] = {
     "route": ROUTE,
 }
 
-# Where each section is written, for messages and the reference.
+# Where each section is written: the headings of the formats reference (docs/formats.md).
 SECTION_TITLES: dict[str, str] = {
-    "people_file": "schedules/people.yaml",
-    "person": "a person (an entry of `people:`)",
-    "time_off": "an entry of a person's `time_off:`",
-    "schedule": "schedules/<id>.yaml",
-    "layer": "a layer (an entry of `layers:`)",
-    "window": "a window (an entry of a layer's `only:`)",
-    "override": "an override (an entry of `overrides:`)",
-    "checklist": "checklists/<id>.yaml",
-    "item": "an item (an entry of `items:`)",
-    "check": "an item's `check:`",
-    "settings_file": "oncall.yaml",
-    "notify": "`notify:` in oncall.yaml",
-    "slack_channel": "a channel with `type: slack` (under `notify.channels`)",
-    "email_channel": "a channel with `type: email` (under `notify.channels`)",
-    "route": "a schedule's route (under `notify.schedules`)",
+    "people_file": "`schedules/people.yaml`",
+    "person": "A person (under `people:`)",
+    "time_off": "Time off (under a person's `time_off:`)",
+    "schedule": "`schedules/<id>.yaml`",
+    "layer": "A layer (under `layers:`)",
+    "window": "A window (under a layer's `only:`)",
+    "override": "An override (under `overrides:`)",
+    "checklist": "`checklists/<id>.yaml`",
+    "item": "An item (under `items:`)",
+    "check": "A check (an item's `check:`)",
+    "settings_file": "`oncall.yaml`",
+    "notify": "Notifications (`notify:` in oncall.yaml)",
+    "slack_channel": "A Slack channel (under `notify.channels`, `type: slack`)",
+    "email_channel": "An email channel (under `notify.channels`, `type: email`)",
+    "route": "A route (under `notify.schedules`, by schedule id)",
 }
+
+# Each value type in words, for the reference.
+TYPE_WORDS: dict[str, str] = {
+    "string": "text", "id": "an id", "ids": "a list of ids", "timezone": "an IANA timezone",
+    "datetime": "a local datetime or a date", "date": "a date", "time": 'a time of day, "HH:MM"',
+    "end-time": 'a time of day, "HH:MM" or "24:00"', "duration": "a duration (`30s`, `15m`, `12h`, `1d`, `2w`)",
+    "durations": "a duration or a list of them", "turn-length": "`<N>h`, `<N>d` or `<N>w`",
+    "integer": "a whole number", "port": "a port number (1-65535)", "boolean": "`true` or `false`",
+    "argv": "a list of words", "mapping": "a mapping", "names": "a name or a list of names",
+    "emails": "an address or a list of addresses", "country": "an ISO 3166 country code (`US`, `DE`)",
+    "holidays": "a country code, or `people`", "playbook": "a playbook name or a URL",
+    "days": "days (`mon`..`sun`, `mon-fri`, `weekdays`, `weekend`)", "check": "a mapping: the check",
+}
+
+
+def value_words(key: Key) -> str:
+    """What ``key`` takes, in words (the reference's "value" column)."""
+    if key.type == "choice":
+        return " or ".join(f"`{c}`" for c in key.choices)
+    shape, _, sections = key.type.partition(":")
+    if not sections:
+        return TYPE_WORDS.get(key.type, key.type)
+    names = [SECTION_TITLES[s].split(" (")[0].lower().removeprefix("a ").removeprefix("an ")
+             for s in sections.split("|")]
+    noun = " or ".join(names)
+    if shape == "list":
+        return f"a list of {noun} entries"
+    if shape == "map":
+        return f"{noun} entries, by name"
+    return "a mapping (below)"
+
 
 # Sections whose mappings may hold keys of the user's own (kept, never warned about).
 EXTRAS_ALLOWED = frozenset({"person", "settings_file"})

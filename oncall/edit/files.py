@@ -12,7 +12,7 @@ from oncall.errors import ConfigErrors, Location, Problem
 from oncall.model import Org
 
 # What the loader reads under a config root (SPEC §1); nothing else is copied to check an edit.
-CONFIG_PARTS = ("schedules", "checklists", "oncall.yaml")
+CONFIG_PARTS = ("schedules", "checklists", "playbooks", "oncall.yaml")
 
 
 def copy_config(root: Path, target: Path) -> None:
