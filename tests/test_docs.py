@@ -54,9 +54,10 @@ def _mentions() -> list[tuple[str, str]]:
     return found
 
 
-def test_every_option_the_docs_mention_exists():
+def test_every_command_and_option_the_docs_mention_exists():
+    contexts = dict(docgen.commands())
     options = {path: {o for p in ctx.command.params for o in (*p.opts, *p.secondary_opts)}
-               for path, ctx in docgen.commands()}
+               for path, ctx in contexts.items()}
     mentions = _mentions()
     assert len(mentions) > 50
     for page, text in mentions:
@@ -66,6 +67,8 @@ def test_every_option_the_docs_mention_exists():
         path = "oncall"
         while words and f"{path} {words[0]}" in options:
             path = f"{path} {words.pop(0)}"
+        if words and re.fullmatch(r"[a-z][a-z-]*", words[0]) and hasattr(contexts[path].command, "list_commands"):
+            raise AssertionError(f"{page}: `{text}`: {path} has no command {words[0]!r}")
         for word in words:
             option = re.match(r"\[?(--?[a-z][a-z-]*)", word)
             if option and word.startswith(("-", "[-")):
