@@ -1,7 +1,9 @@
 """One exception hierarchy for the whole package.
 
 Every error a user can cause is an ``OncallError``: it carries a message, an optional
-location (file and line) and the process exit code. The CLI translates them in one place.
+location (file and line), optionally which input of the call was wrong (``argument``, in the
+core's own words: ``schedule``, ``person``...) and the process exit code. The CLI translates them
+in one place, naming the option that carried a wrong ``argument``.
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ class OncallError(Exception):
 
     exit_code = EXIT_USAGE
 
-    def __init__(self, message: str, location: Location | None = None) -> None:
+    def __init__(self, message: str, location: Location | None = None, *, argument: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.location = location
+        self.argument = argument
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}" if self.location else self.message

@@ -15,8 +15,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-EPOCH = datetime(1970, 1, 1)
-EPOCH_DATE = date(1970, 1, 1)
+DAY = 86400  # seconds in a day of elapsed time (a wall-clock day can have 23 or 25 hours)
 
 _DURATION = re.compile(r"^\s*([0-9]+)\s*([smhdw])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}

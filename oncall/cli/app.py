@@ -1,100 +1,100 @@
-"""The ``oncall`` command: the typer app, global options and the one error handler."""
+"""The ``oncall`` command: the command registry, the global options and the one error handler.
+
+Commands are loaded lazily, through click's public group API (``list_commands`` and
+``get_command``): ``oncall whois now`` imports and builds only the ``whois`` command, so
+start-up costs little more than importing the libraries every command needs.
+"""
 
 from __future__ import annotations
 
+import importlib
+import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from oncall import __version__
 from oncall.cli import output
-from oncall.cli.context import state
-from oncall.errors import EXIT_USAGE, ConfigErrors, OncallError
+from oncall.cli.context import Session
+from oncall.errors import EXIT_OK, EXIT_USAGE, ConfigErrors, OncallError
 
-# Which modules define the commands and groups of the top level (see ``_app_for``).
-COMMAND_MODULES: dict[str, tuple[str, ...]] = {
-    "whois": ("whois_cmds",),
-    "next": ("whois_cmds",),
-    "schedule": ("schedule_cmds", "whois_cmds", "edit_cmds"),
-    "init": ("schedule_cmds",),
-    "schema": ("schedule_cmds",),
-    "ready": ("ready_cmds",),
-    "secret": ("ready_cmds",),
-    "playbook": ("ready_cmds",),
-    "calendar": ("calendar_cmds",),
-    "notify": ("notify_cmds",),
-    "override": ("edit_cmds",),
-    "timeoff": ("edit_cmds",),
-    "swap": ("edit_cmds",),
-    "report": ("edit_cmds",),
+# Every command and command group of ``oncall``: its name and "module:object", where the object
+# is a ``typer.Typer`` (a group of commands) or a function (one command). Adding a command group
+# is one line here; `oncall --help` lists them in this order.
+COMMANDS: dict[str, str] = {
+    "whois": "oncall.cli.whois:whois",
+    "next": "oncall.cli.whois:next_shifts",
+    "schedule": "oncall.cli.schedule:app",
+    "report": "oncall.cli.report:app",
+    "override": "oncall.cli.edit:override_app",
+    "timeoff": "oncall.cli.edit:timeoff_app",
+    "swap": "oncall.cli.edit:swap",
+    "ready": "oncall.cli.ready:ready",
+    "secret": "oncall.cli.secret:app",
+    "playbook": "oncall.cli.playbook:app",
+    "calendar": "oncall.cli.calendar:app",
+    "notify": "oncall.cli.notify:app",
+    "init": "oncall.cli.init:init",
+    "schema": "oncall.cli.init:schema",
 }
-ALL_MODULES = tuple(dict.fromkeys(m for mods in COMMAND_MODULES.values() for m in mods))
 
 
-class _OncallTyper(typer.Typer):
-    """The top-level app: imports its command modules the first time typer reads its commands.
+def command_group(help: str) -> typer.Typer:
+    """A typer app for a group of commands (``oncall schedule ...``): a group even with one command."""
 
-    Until then only this module is loaded, so ``main`` can import just the module of the
-    command being run (``_app_for``); tests and other callers that use ``app`` directly see
-    every command as usual.
-    """
+    def group() -> None:
+        pass
 
-    _autoload = False  # off while this module builds the app and while modules register
-
-    def _load_modules(self) -> None:
-        if self._autoload:
-            self._autoload = False
-            _import_command_modules(ALL_MODULES)
-
-    @property
-    def registered_commands(self) -> list:
-        self._load_modules()
-        return self._commands
-
-    @registered_commands.setter
-    def registered_commands(self, value: list) -> None:
-        self._commands = value
-
-    @property
-    def registered_groups(self) -> list:
-        self._load_modules()
-        return self._groups
-
-    @registered_groups.setter
-    def registered_groups(self, value: list) -> None:
-        self._groups = value
+    return typer.Typer(help=help, callback=group, no_args_is_help=True, add_completion=False,
+                       rich_markup_mode=None, suggest_commands=False)  # click suggests already
 
 
-app = _OncallTyper(
+def load_command(name: str, ref: str) -> click.Command:
+    """The click command of a registry entry: a group's typer app, or one function made a command."""
+    module_name, _, attribute = ref.partition(":")
+    target = getattr(importlib.import_module(module_name), attribute)
+    if not isinstance(target, typer.Typer):
+        single = typer.Typer(add_completion=False, rich_markup_mode=None)
+        single.command(name)(target)
+        target = single
+    command = typer.main.get_command(target)
+    command.name = name
+    return command
+
+
+class LazyGroup(TyperGroup):
+    """The top-level group: knows its commands by name and builds each one only when it is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.add_command(load_command(cmd_name, COMMANDS[cmd_name]), cmd_name)
+        return self.commands.get(cmd_name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as exc:  # suggest from every name, loaded or not
+            raise click.exceptions.NoSuchCommand(exc.command_name, possibilities=COMMANDS, ctx=ctx) from None
+
+
+app = typer.Typer(
     name="oncall",
+    cls=LazyGroup,
     help="On-call as code: rotations and readiness checklists in YAML.",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    suggest_commands=False,  # LazyGroup.resolve_command suggests
 )
-schedule_app = typer.Typer(help="Validate, generate and compare schedules.", no_args_is_help=True)
-calendar_app = typer.Typer(help="Publish calendar feeds people can subscribe to.", no_args_is_help=True)
-secret_app = typer.Typer(help="Keep checklist secrets in the OS keyring.", no_args_is_help=True)
-notify_app = typer.Typer(help="Send shift reminders, handoffs and readiness alerts.", no_args_is_help=True)
-override_app = typer.Typer(help="Add overrides to a schedule file.", no_args_is_help=True)
-timeoff_app = typer.Typer(help="Add time off to people.yaml.", no_args_is_help=True)
-report_app = typer.Typer(help="Reports over generated shifts.", no_args_is_help=True)
-playbook_app = typer.Typer(help="Read the playbooks checklists link to.", no_args_is_help=True)
-
-for sub, name in (
-    (schedule_app, "schedule"),
-    (calendar_app, "calendar"),
-    (secret_app, "secret"),
-    (notify_app, "notify"),
-    (override_app, "override"),
-    (timeoff_app, "timeoff"),
-    (report_app, "report"),
-    (playbook_app, "playbook"),
-):
-    app.add_typer(sub, name=name)
 
 
 def _version(value: bool) -> None:
@@ -105,100 +105,73 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _global(
+    ctx: typer.Context,
     root: Annotated[
         Path | None,
         typer.Option("--root", help="The config root (a folder with schedules/). Default: $ONCALL_ROOT, "
                      "else the nearest parent folder with a schedules/ folder."),
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
     """On-call as code: rotations and readiness checklists in YAML."""
-    state.root_option = root
-    state.reset()
+    ctx.ensure_object(Session).root_option = root
 
 
-def _import_command_modules(names: tuple[str, ...]) -> None:
-    """Import command modules; each adds its commands to the apps above with decorators and
-    imports nothing heavy at import time."""
-    import importlib
+def run(args: Sequence[str] | None = None) -> int:
+    """Run ``oncall ARGS`` (default: the process's arguments) and return its exit code.
 
-    for name in names:
-        importlib.import_module(f"oncall.cli.{name}")
-
-
-app._autoload = True
-
-
-def _command_name(argv: list[str]) -> str | None:
-    """The command or group named on the command line, skipping global options."""
-    args = iter(argv)
-    for arg in args:
-        if arg == "--root":
-            next(args, None)
-        elif not arg.startswith("-"):
-            return arg
-    return None
-
-
-def _app_for(argv: list[str]) -> typer.Typer:
-    """The app narrowed to the one command or group being run.
-
-    typer turns every registered function into a click command on each run (inspecting
-    signatures and annotations), which costs more than answering ``oncall whois now`` itself.
-    Giving it only the command in use keeps start-up close to the cost of importing the
-    libraries; ``oncall --help`` and unknown names still get the whole app.
+    Each run starts clean: its session (config root, loaded org) lives in the click context of
+    that run only. Errors are translated here, once: an ``OncallError`` is one ``error:`` line per
+    problem and its exit code, click's usage errors exit 2, a closed stdout is a normal end.
     """
-    import copy
-
-    name = _command_name(argv)
-    if name not in COMMAND_MODULES:
-        return app
-    autoload, app._autoload = app._autoload, False
+    argv = list(sys.argv[1:] if args is None else args)
+    current = Session()
     try:
-        _import_command_modules(COMMAND_MODULES[name])
-    finally:
-        app._autoload = autoload
-    commands = [c for c in app._commands if (c.name or "") == name]
-    groups = [g for g in app._groups if g.name == name]
-    if not commands and not groups:
-        return app
-    narrow = copy.copy(app)
-    narrow._autoload = False
-    narrow.registered_commands = commands
-    narrow.registered_groups = groups
-    return narrow
-
-
-def main() -> None:
-    """Run the CLI, translating every ``OncallError`` into one message and its exit code."""
-    try:
-        code = _app_for(sys.argv[1:])(standalone_mode=False)
+        code = typer.main.get_command(app).main(argv, prog_name="oncall", standalone_mode=False, obj=current)
     except OncallError as exc:
         if isinstance(exc, ConfigErrors):
             for problem in exc.problems:
                 output.error(str(problem))
         else:
-            output.error(str(exc))
-        sys.exit(exc.exit_code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
+            option = current.option_for(exc.argument) if exc.argument else None
+            output.error(f"{option}: {exc}" if option else str(exc))
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
         output.error("aborted")
-        sys.exit(130)
+        return 130
     except KeyboardInterrupt:
         output.error("interrupted")
-        sys.exit(130)
+        return 130
     except BrokenPipeError:
-        sys.exit(0)
-    except Exception as exc:  # click's usage errors and friends
-        import click
+        return _closed_stdout()
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        return exc.exit_code if exc.exit_code else EXIT_USAGE
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _closed_stdout()
+    return code if isinstance(code, int) else EXIT_OK
 
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code if exc.exit_code else EXIT_USAGE)
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        raise
-    sys.exit(code if isinstance(code, int) else 0)
+
+def _closed_stdout() -> int:
+    """The reader of stdout went away (``| head``): a normal end, with nothing more to say.
+
+    stdout is pointed at /dev/null so the interpreter's own flush at exit does not fail again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_OK
+
+
+def main(args: Sequence[str] | None = None) -> NoReturn:
+    """The ``oncall`` program: ``run`` and exit with its code."""
+    sys.exit(run(args))
+

@@ -1,4 +1,4 @@
-"""What every command needs: the config root, the loaded org, "now", the current person."""
+"""What every command needs: this run's session (config root, loaded org), "now", the current person."""
 
 from __future__ import annotations
 
@@ -8,21 +8,23 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import NamedTuple
 
+import click
+
 from oncall.errors import NotFound, UsageError
 from oncall.model import Org, Person
-from oncall.times import TimeValueError, machine_zone, parse_time
+from oncall.times import machine_zone
 
 
-class State:
-    """The global options of this invocation and what was loaded from them."""
+class Session:
+    """One run of ``oncall``: its global options and what was loaded from them.
 
-    def __init__(self) -> None:
-        self.root_option: Path | None = None
+    It lives in the click context of that run (``ctx.obj``), so every run starts clean.
+    """
+
+    def __init__(self, root_option: Path | None = None) -> None:
+        self.root_option = root_option
+        self.command: click.Command | None = None  # the command being run, once it asked for its session
         self._org: Org | None = None
-
-    def reset(self) -> None:
-        """Forget the loaded org (each command invocation loads it afresh)."""
-        self._org = None
 
     def root(self) -> Path:
         from oncall.config.root import find_root
@@ -30,15 +32,30 @@ class State:
         return find_root(self.root_option, os.environ.get("ONCALL_ROOT"), Path.cwd())
 
     def org(self) -> Org:
-        """The org under the config root, loaded once per process; config errors exit 2."""
+        """The org under the config root, loaded once per run; config errors exit 2."""
         if self._org is None:
             from oncall.config.cache import load_org_cached
 
             self._org = load_org_cached(self.root())
         return self._org
 
+    def option_for(self, argument: str) -> str | None:
+        """How the running command spells the input a core error names (``schedule`` is
+        ``--schedule``, a positional argument its metavar), or None when it has no such input."""
+        for param in self.command.params if self.command else ():
+            if param.name == argument:
+                if isinstance(param, click.Option):
+                    return max(param.opts, key=len)
+                return param.human_readable_name
+        return None
 
-state = State()
+
+def session() -> Session:
+    """The session of the run in progress (called from inside a command)."""
+    ctx = click.get_current_context()
+    current = ctx.ensure_object(Session)
+    current.command = ctx.command
+    return current
 
 
 def now() -> int:
@@ -49,19 +66,6 @@ def now() -> int:
 def local_zone() -> tzinfo:
     """The viewer's timezone, used to read times given without an offset."""
     return machine_zone()
-
-
-def parse_instant(value: str, option: str, *, as_end: bool = False) -> int:
-    """Read a command-line time ``T``: an offset datetime, or a local datetime/date in the machine's
-    zone. With ``as_end``, a date means the end of that whole day (SPEC §6)."""
-    if value.strip().lower() == "now":
-        return now()
-    try:
-        parsed = parse_time(value)
-    except TimeValueError as exc:
-        raise UsageError(f"{option}: {exc}") from None
-    tz = local_zone()
-    return parsed.end_instant(tz) if as_end else parsed.instant(tz)
 
 
 class CurrentPerson(NamedTuple):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import StrEnum
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,21 +19,20 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-class TableOrJson(StrEnum):
-    """The ``--format`` choices of commands that print a table."""
-
-    table = "table"
-    json = "json"
-
-
 def _console(stream: Any) -> Console:
     from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich exits 1 here; a reader that went away (`| head`) is a normal end, which the
+            # CLI's one handler turns into exit 0.
+            raise BrokenPipeError
 
     tty = stream.isatty()
     no_color = bool(os.environ.get("NO_COLOR")) or not tty
     # A pipe or a file gets whole lines instead of rich's 80-column default.
     width = None if tty else int(os.environ.get("COLUMNS", "0") or 0) or 200
-    return Console(
+    return _Console(
         width=width,
         file=stream,
         markup=False,
@@ -69,18 +68,18 @@ def stderr() -> Console:
     return _err()
 
 
-def print_json(data: Any) -> None:
-    """Print JSON data to stdout, stable and UTF-8."""
+def print_json(data: Any, path: Path | None = None) -> None:
+    """JSON data, stable and UTF-8, to stdout (or to ``path``), written as it is encoded."""
     import json
 
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    emit(json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(data), path, end="\n")
 
 
 def write_text(text: str) -> None:
     sys.stdout.write(text)
 
 
-def emit(data: str | bytes, path: Path | None) -> None:
+def emit(data: str | bytes | Iterable[str], path: Path | None, *, end: str = "") -> None:
     """Data to stdout, or, with ``--output PATH``, to that file written atomically."""
     if path is None:
         if isinstance(data, bytes):
@@ -88,12 +87,16 @@ def emit(data: str | bytes, path: Path | None) -> None:
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
         else:
-            sys.stdout.write(data)
+            sys.stdout.writelines([data] if isinstance(data, str) else data)
+            sys.stdout.write(end)
         return
-    from oncall.fsutil import write_atomic
+    from oncall.fsutil import atomic_writer
 
     try:
-        write_atomic(path, data)
+        with atomic_writer(path, binary=isinstance(data, bytes)) as handle:
+            handle.writelines([data] if isinstance(data, str | bytes) else data)
+            if end:
+                handle.write(end)
     except OSError as exc:
         raise UsageError(f"--output {path}: cannot write ({exc.strerror or exc}); "
                          "pass a path in a writable folder") from None

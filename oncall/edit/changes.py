@@ -18,19 +18,21 @@ from oncall.edit.yamltext import Item, append_items
 from oncall.errors import NotFound, UsageError
 from oncall.fsutil import write_atomic
 from oncall.model import Org, Person, Schedule
-from oncall.times import ParsedTime, TimeValueError, epoch_to_wall, parse_time, wall_to_epoch
+from oncall.times import ParsedTime, epoch_to_wall, wall_to_epoch
 
 
 @dataclass(frozen=True)
 class TimeArg:
-    """A time typed on the command line, kept as typed for the file and resolved for checks."""
+    """A time given for an edit, kept as given for the file and resolved for checks.
 
-    option: str
+    ``argument`` names it in errors (``start``, ``end``)."""
+
+    argument: str
     parsed: ParsedTime
 
     @property
     def text(self) -> str:
-        """The value written to YAML: the same reading, in the canonical SPEC §2 form."""
+        """The value written to YAML: the same reading, in the canonical form of docs/formats.md."""
         p = self.parsed
         if p.is_date:
             return p.wall.strftime("%Y-%m-%d")
@@ -40,14 +42,6 @@ class TimeArg:
             offset = p.aware.strftime("%z")
             text += "Z" if offset == "+0000" else f"{offset[:3]}:{offset[3:]}"
         return text
-
-
-def time_arg(value: str, option: str) -> TimeArg:
-    """Parse ``--from``/``--to`` of an edit (no "now": the file says when, not when it was typed)."""
-    try:
-        return TimeArg(option, parse_time(value))
-    except TimeValueError as exc:
-        raise UsageError(f"{option}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -71,9 +65,9 @@ def add_override(org: Org, schedule_id: str, person_id: str, start: TimeArg, end
                  replaces: str | None = None, reason: str | None = None, *, write: bool = True) -> EditResult:
     """Append an override to ``schedules/<id>.yaml``; its times are in the schedule's zone."""
     schedule = _schedule(org, schedule_id)
-    _person(org, person_id, "--person")
+    _person(org, person_id, "person")
     if replaces is not None:
-        _person(org, replaces, "--replaces")
+        _person(org, replaces, "replaces")
     lo, hi = _window(start, end, schedule.tz)
     item: list[tuple[str, str]] = [("person", person_id), ("from", start.text), ("to", end.text)]
     if replaces is not None:
@@ -86,7 +80,7 @@ def add_override(org: Org, schedule_id: str, person_id: str, start: TimeArg, end
 def add_time_off(org: Org, person_id: str, start: TimeArg, end: TimeArg, reason: str | None = None,
                  *, write: bool = True) -> EditResult:
     """Append time off to the person in ``schedules/people.yaml``, in the person's zone."""
-    person = _person(org, person_id, "--person")
+    person = _person(org, person_id, "person")
     lo, hi = _window(start, end, person.tz)
     path = org.root / "schedules" / "people.yaml"
     item = [("from", start.text), ("to", end.text)] + ([("reason", reason)] if reason else [])
@@ -101,16 +95,16 @@ def plan_swap(org: Org, schedule_id: str, first: str, second: str, start: int, e
     from oncall.engine import generate
 
     schedule = _schedule(org, schedule_id)
-    for option, person_id in (("first person", first), ("second person", second)):
-        _person(org, person_id, option)
+    for argument, person_id in (("first", first), ("second", second)):
+        _person(org, person_id, argument)
     if first == second:
         raise UsageError(f"swap needs two different people; both are {first!r}")
     shifts = [s for s in generate(org, start, end, schedules=[schedule.id]).shifts if s.person in (first, second)]
     for person_id in (first, second):
         if not any(s.person == person_id for s in shifts):
             raise UsageError(
-                f"{person_id} has no shifts on {schedule.id} in the swap window; widen --from/--to to "
-                f"include a shift of theirs, or use 'oncall override add' to hand over one way"
+                f"{person_id} has no shifts on {schedule.id} in the swap window; widen the window to "
+                f"include a shift of theirs, or add an override to hand over one way"
             )
     tz = schedule.tz
     items: list[Item] = []
@@ -158,21 +152,22 @@ def _apply(org: Org, path: Path, key_path: Sequence[str], items: Sequence[Item],
 def _window(start: TimeArg, end: TimeArg, tz: tzinfo) -> tuple[int, int]:
     lo, hi = start.parsed.instant(tz), end.parsed.end_instant(tz)
     if hi <= lo:
-        raise UsageError(f"{end.option} {end.text} is not after {start.option} {start.text}; "
-                         "write an end later than the start")
+        raise UsageError(f"{end.text} is not after the start {start.text}; write an end later than the start",
+                         argument=end.argument)
     return lo, hi
 
 
 def _schedule(org: Org, schedule_id: str) -> Schedule:
     if schedule_id not in org.schedules:
         known = ", ".join(sorted(org.schedules)) or "none"
-        raise NotFound(f"--schedule: no schedule {schedule_id!r}; known schedules: {known}")
+        raise NotFound(f"no schedule {schedule_id!r}; known schedules: {known}", argument="schedule")
     return org.schedules[schedule_id]
 
 
-def _person(org: Org, person_id: str, option: str) -> Person:
+def _person(org: Org, person_id: str, argument: str) -> Person:
     if person_id not in org.people:
-        raise NotFound(f"{option}: no person {person_id!r} in people.yaml; known: {', '.join(sorted(org.people))}")
+        raise NotFound(f"no person {person_id!r} in people.yaml; known: {', '.join(sorted(org.people))}",
+                       argument=argument)
     return org.people[person_id]
 
 

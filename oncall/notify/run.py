@@ -124,7 +124,7 @@ def drill(org: Org, now: int, sender: Sender, channel: str | None = None, dry_ru
         settings, _ = settings_or_raise(org)
     if channel is not None and channel not in settings.channels:
         known = ", ".join(sorted(settings.channels)) or "(none: add notify.channels to oncall.yaml)"
-        raise UsageError(f"--channel: no channel {channel!r} in oncall.yaml; known: {known}")
+        raise UsageError(f"no channel {channel!r} in oncall.yaml; known: {known}", argument="channel")
     names = [channel] if channel else sorted(settings.channels)
     if not names:
         raise UsageError("no channels to test: add notify.channels to oncall.yaml (see `oncall notify --help`)")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,8 +9,7 @@ from textwrap import dedent
 
 import pytest
 
-from oncall.cli.app import main
-from oncall.cli.context import state
+from oncall.cli.app import run as run_oncall
 
 PEOPLE = """\
 # The team.
@@ -75,16 +73,8 @@ def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> 
     monkeypatch.setenv("COLUMNS", "200")
 
     def invoke(*args: str, root: Path | None = None) -> Result:
-        state._org = None
-        state.root_option = None
-        argv = ["oncall", *(["--root", str(root)] if root else []), *args]
-        monkeypatch.setattr(sys, "argv", argv)
         capsys.readouterr()
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
+        code = run_oncall([*(["--root", str(root)] if root else []), *args])
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
 

@@ -1,39 +1,31 @@
-"""``oncall notify run`` and ``oncall notify test``."""
+"""``oncall notify run`` and ``oncall notify test``: reminders, handoffs and alerts, sent once each."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from oncall.cli import output
-from oncall.cli.app import notify_app
-from oncall.cli.context import local_zone, now, state
+from oncall.cli import output, render
+from oncall.cli.app import command_group
+from oncall.cli.context import local_zone, now, session
+from oncall.cli.options import TableOrJson, TableOrJsonOption, complete_channel, dry_run_option
 from oncall.errors import EXIT_NO, ConfigErrors
-from oncall.times import iso
 
 if TYPE_CHECKING:
+    from oncall.model import Org
     from oncall.notify import NotifySettings, Outcome
 
+app = command_group("Send shift reminders, handoffs and readiness alerts.")
 
-class TableOrJson(StrEnum):
-    table = "table"
-    json = "json"
-
-
-FormatOption = Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")]
-DryRunOption = Annotated[
-    bool, typer.Option("--dry-run", help="Print exactly what would be sent; send nothing, record nothing.")
-]
+DryRunOption = Annotated[bool, dry_run_option("Print exactly what would be sent; send nothing, record nothing.")]
 
 
-def _settings() -> NotifySettings:
+def _settings(org: Org) -> NotifySettings:
     from oncall.notify.settings import load_settings
 
-    settings, problems = load_settings(state.org())
+    settings, problems = load_settings(org)
     for problem in problems:
         if problem.severity != "error":
             output.warning(str(problem))
@@ -43,10 +35,10 @@ def _settings() -> NotifySettings:
     return settings
 
 
-@notify_app.command("run")
-def run_command(
+@app.command("run")
+def run(
     dry_run: DryRunOption = False,
-    format: FormatOption = TableOrJson.table,
+    format: TableOrJsonOption = TableOrJson.table,
     state_dir: Annotated[
         Path | None,
         typer.Option("--state-dir", help="Where sent messages are recorded. Default: "
@@ -58,24 +50,25 @@ def run_command(
     Meant for cron or a CI schedule. Exit 1 when a message could not be delivered (after retries);
     it is tried again on the next run.
     """
-    from oncall.notify import ChannelSender, default_state_dir, run
+    from oncall.notify import ChannelSender, default_state_dir
+    from oncall.notify import run as send_due
 
-    settings = _settings()
+    org = session().org()
+    settings = _settings(org)
     if not settings.channels:
         output.warning("oncall.yaml has no notify.channels, so there is nowhere to send; see `oncall notify --help`")
-    report = run(state.org(), now(), state_dir or default_state_dir(), ChannelSender(settings.channels),
-                 dry_run, settings=settings)
+    report = send_due(org, now(), state_dir or default_state_dir(), ChannelSender(settings.channels),
+                      dry_run, settings=settings)
     for note in report.notes:
         output.warning(note)
-    viewer = local_zone()
     if format is TableOrJson.json:
         output.print_json({
-            "from": iso(report.start, viewer),
-            "to": iso(report.end, viewer),
+            "from": render.json_time(report.start),
+            "to": render.json_time(report.end),
             "first_run": report.first_run,
             "dry_run": dry_run,
             "already_sent": report.already_sent,
-            "messages": [_outcome_json(o, viewer) for o in report.outcomes],
+            "messages": [_outcome_json(org, o) for o in report.outcomes],
         })
     elif dry_run:
         _print_messages(report.outcomes, settings)
@@ -84,18 +77,20 @@ def run_command(
     what = "would send" if dry_run else "sent"
     count = sum(1 for o in report.outcomes if o.status != "failed")
     first = " (first run: looked back only notify.lookback)" if report.first_run else ""
+    viewer = local_zone()
     output.info(
         f"{what} {count}, failed {len(report.failed)}, already sent {report.already_sent}; "
-        f"window {_when(report.start, viewer)} to {_when(report.end, viewer)}{first}"
+        f"window {render.when(report.start, viewer)} to {render.when(report.end, viewer)}{first}"
     )
     _fail_if_any(report.outcomes)
 
 
-@notify_app.command("test")
-def test_command(
-    channel: Annotated[str | None, typer.Option("--channel", "-c", help="Only this channel. Default: every channel.")] = None,
+@app.command("test")
+def test(
+    channel: Annotated[str | None, typer.Option("--channel", "-c", help="Only this channel. Default: every channel.",
+                                                autocompletion=complete_channel)] = None,
     dry_run: DryRunOption = False,
-    format: FormatOption = TableOrJson.table,
+    format: TableOrJsonOption = TableOrJson.table,
 ) -> None:
     """Send a clearly marked drill message through each channel, to prove the alert path works.
 
@@ -103,11 +98,11 @@ def test_command(
     """
     from oncall.notify import ChannelSender, drill
 
-    settings = _settings()
-    outcomes = drill(state.org(), now(), ChannelSender(settings.channels), channel, dry_run, settings=settings)
-    viewer = local_zone()
+    org = session().org()
+    settings = _settings(org)
+    outcomes = drill(org, now(), ChannelSender(settings.channels), channel, dry_run, settings=settings)
     if format is TableOrJson.json:
-        output.print_json([_outcome_json(o, viewer) for o in outcomes])
+        output.print_json([_outcome_json(org, o) for o in outcomes])
     elif dry_run:
         _print_messages(outcomes, settings)
     else:
@@ -118,17 +113,12 @@ def test_command(
 def _fail_if_any(outcomes: list[Outcome]) -> None:
     failed = [o for o in outcomes if o.status == "failed"]
     for o in failed:
-        output.error(f"{o.message.channel}: {o.message.subject}: {o.error}")
+        output.error(f"{o.message.channel}: {render.safe(o.message.subject)}: {o.error}")
     if failed:
         raise typer.Exit(EXIT_NO)
 
 
-def _when(seconds: int, tz: Any) -> str:
-    moment = datetime.fromtimestamp(seconds, tz)
-    return f"{moment:%a %Y-%m-%d %H:%M} {moment.tzname()}"
-
-
-def _outcome_json(o: Outcome, viewer: Any) -> dict[str, Any]:
+def _outcome_json(org: Org, o: Outcome) -> dict[str, Any]:
     m = o.message
     return {
         "status": o.status,
@@ -139,7 +129,7 @@ def _outcome_json(o: Outcome, viewer: Any) -> dict[str, Any]:
         "to": list(m.to),
         "subject": m.subject,
         "text": m.body,
-        "due": iso(m.due, viewer),
+        "due": render.json_time(m.due, org.schedules.get(m.schedule) if m.schedule else None),
         "key": m.key,
         "error": o.error,
     }
@@ -155,7 +145,7 @@ def _print_table(outcomes: list[Outcome]) -> None:
         table.add_column(column)
     for o in outcomes:
         m = o.message
-        table.add_row(o.status, m.kind, m.schedule or "-", m.channel, m.recipient, m.subject,
+        table.add_row(o.status, m.kind, m.schedule or "-", m.channel, render.safe(m.recipient), render.safe(m.subject),
                       style="bold red" if o.status == "failed" else None)
     output.stdout().print(table)
 
@@ -169,6 +159,7 @@ def _print_messages(outcomes: list[Outcome], settings: NotifySettings) -> None:
         channel = settings.channels[m.channel]
         output.write_text(f"--- {m.kind} via {m.channel} ({channel.kind})\n")
         if isinstance(channel, SlackChannel):
-            output.write_text(m.slack_text() + "\n\n")
+            output.write_text(render.safe_lines(m.slack_text()) + "\n\n")
         else:
-            output.write_text(f"From: {channel.sender}\nTo: {', '.join(m.to)}\nSubject: {m.subject}\n\n{m.body}\n")
+            output.write_text(render.safe_lines(f"From: {channel.sender}\nTo: {', '.join(m.to)}\n"
+                                                f"Subject: {m.subject}\n\n{m.body}\n"))

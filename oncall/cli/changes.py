@@ -1,0 +1,124 @@
+"""Showing how shifts change: ``schedule diff`` and the edit commands (override, timeoff, swap)
+print the same tables, JSON and Markdown."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from oncall.cli import output, render
+from oncall.cli.context import local_zone
+
+if TYPE_CHECKING:
+    from oncall.edit.diff import Change, ShiftDiff
+    from oncall.model import Org, Schedule
+
+MARKER = "<!-- oncall-schedule-diff -->"  # lets a CI job find and update its own comment
+
+
+def diff_json(before: Org, after: Org, result: ShiftDiff) -> dict[str, Any]:
+    return {
+        "from": render.json_time(result.start),
+        "to": render.json_time(result.end),
+        "changes": [
+            {
+                "schedule": c.schedule,
+                "start": render.json_time(c.start, _schedule(before, after, c.schedule)),
+                "end": render.json_time(c.end, _schedule(before, after, c.schedule)),
+                "hours": render.hours_number(c.seconds),
+                "kind": c.kind,
+                "before": c.before,
+                "after": c.after,
+            }
+            for c in result.changes
+        ],
+        "people": [
+            {"person": p.person, "gained_hours": render.hours_number(p.gained),
+             "lost_hours": render.hours_number(p.lost), "net_hours": render.hours_number(p.net)}
+            for p in result.people
+        ],
+        "schedules_added": list(result.added),
+        "schedules_removed": list(result.removed),
+    }
+
+
+def diff_table(before: Org, after: Org, result: ShiftDiff, title: str | None) -> None:
+    from rich.table import Table
+
+    console = output.stdout()
+    viewer = local_zone()
+    span = f"between {render.when(result.start, viewer)} and {render.when(result.end, viewer)}"
+    if title:
+        console.print(f"{title}: shifts {span}")
+    if not result:
+        console.print(f"No shift changes {span}.")
+        return
+    for schedule, changes in _grouped(result):
+        sched = _schedule(before, after, schedule)
+        table = Table(title=_title(sched, schedule, result), title_justify="left")
+        for column in ("From", "To"):
+            table.add_column(column, no_wrap=True)
+        table.add_column("Length", justify="right")
+        table.add_column("Before")
+        table.add_column("After")
+        for c in changes:
+            table.add_row(render.when(c.start, sched.tz), render.when(c.end, sched.tz), render.length(c.seconds),
+                          render.person(before, c.before), render.person(after, c.after))
+        console.print(table)
+    if result.people:
+        table = Table(title="Hours", title_justify="left")
+        table.add_column("Person")
+        for column in ("Gained", "Lost", "Net"):
+            table.add_column(column, justify="right")
+        for p in result.people:
+            table.add_row(render.person(after, p.person), render.hours(p.gained), render.hours(p.lost),
+                          render.signed_hours(p.net))
+        console.print(table)
+
+
+def diff_markdown(before: Org, after: Org, result: ShiftDiff, title: str) -> str:
+    viewer = local_zone()
+    span = f"{render.when(result.start, viewer)} to {render.when(result.end, viewer)}"
+    lines = [MARKER, f"### On-call changes: {_md(title)}", ""]
+    if not result:
+        lines += [f"No shift changes from {span}.", ""]
+        return "\n".join(lines)
+    count = len(result.changes)
+    lines += [f"{count} change{'s' if count != 1 else ''} to who is on call from {span}.", ""]
+    for schedule, changes in _grouped(result):
+        sched = _schedule(before, after, schedule)
+        lines += [f"#### {_md(_title(sched, schedule, result))}", "",
+                  "| From | To | Length | Before | After |", "| --- | --- | ---: | --- | --- |"]
+        for c in changes:
+            old = _md(render.person(before, c.before)) if c.before else "**nobody**"
+            new = _md(render.person(after, c.after)) if c.after else "**nobody**"
+            lines.append(f"| {render.when(c.start, sched.tz)} | {render.when(c.end, sched.tz)} | "
+                         f"{render.length(c.seconds)} | {old} | {new} |")
+        lines.append("")
+    if result.people:
+        lines += ["#### Hours", "", "| Person | Gained | Lost | Net |", "| --- | ---: | ---: | ---: |"]
+        for p in result.people:
+            lines.append(f"| {_md(render.person(after, p.person))} | {render.hours(p.gained)} | "
+                         f"{render.hours(p.lost)} | {render.signed_hours(p.net)} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _grouped(result: ShiftDiff) -> list[tuple[str, list[Change]]]:
+    groups: dict[str, list[Change]] = {}
+    for change in result.changes:
+        groups.setdefault(change.schedule, []).append(change)
+    return sorted(groups.items())
+
+
+def _title(sched: Schedule, schedule: str, result: ShiftDiff) -> str:
+    note = " (new schedule)" if schedule in result.added else " (removed)" if schedule in result.removed else ""
+    return render.schedule_title(sched) + note
+
+
+def _schedule(before: Org, after: Org, schedule: str) -> Schedule:
+    return after.schedules.get(schedule) or before.schedules[schedule]
+
+
+def _md(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")

@@ -1,0 +1,145 @@
+"""How every command shows times, lengths, people and reasons: one wording, one place.
+
+Times in tables read ``Mon 2026-03-09 09:00 EDT`` (the local reading and its zone's
+abbreviation); lengths ``1d 6h 30m``; people by display name. Text that came from the files
+(names, titles, reasons) is made safe for a terminal before it is shown.
+
+Times in JSON follow one rule (docs/cli.md): a time that belongs to a schedule (a shift, a
+gap, a change to a schedule) is given in that schedule's zone, every other time in UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, tzinfo
+
+from oncall.model import Gap, Org, Schedule, Shift
+from oncall.times import DAY, iso
+
+# C0 and C1 control characters, DEL included; tab and newline are shown as a space.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def safe(text: str) -> str:
+    """Text from the files, safe to print on a terminal: control characters (ESC, BEL...) are
+    shown as escapes such as ``\\x1b`` instead of being obeyed."""
+    return _CONTROL.sub(lambda m: " " if m.group() in "\t\n\r" else f"\\x{ord(m.group()):02x}", text)
+
+
+def safe_lines(text: str) -> str:
+    """Like ``safe`` for text of several lines: newlines and tabs are kept."""
+    return _CONTROL.sub(lambda m: m.group() if m.group() in "\t\n" else f"\\x{ord(m.group()):02x}", text)
+
+
+def when(seconds: int, tz: tzinfo) -> str:
+    """An instant as read in ``tz``: ``Mon 2026-03-09 09:00 EDT``."""
+    moment = datetime.fromtimestamp(seconds, tz)
+    return f"{moment:%a %Y-%m-%d %H:%M} {moment.tzname()}"
+
+
+def length(seconds: int) -> str:
+    """A duration in days, hours and minutes: ``1d 6h 38m``, ``8h``, ``0m``."""
+    days, rest = divmod(seconds, DAY)
+    hours, minutes = rest // 3600, rest % 3600 // 60
+    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{minutes}m" if minutes else ""]
+    return " ".join(p for p in parts if p) or "0m"
+
+
+def hours_number(seconds: int) -> float | int:
+    """Hours to two decimals, a whole number when it is one (for JSON and CSV)."""
+    value = round(seconds / 3600, 2)
+    return int(value) if value == int(value) else value
+
+
+def hours(seconds: int) -> str:
+    return f"{hours_number(seconds)}h"
+
+
+def signed_hours(seconds: int) -> str:
+    return ("+" if seconds > 0 else "") + hours(seconds)
+
+
+def display_name(org: Org, person_id: str | None) -> str | None:
+    """A person's display name as data (for JSON and CSV): their id when people.yaml does not
+    know them, None for nobody."""
+    if person_id is None:
+        return None
+    known = org.people.get(person_id)
+    return known.display if known else person_id
+
+
+def person(org: Org, person_id: str | None) -> str:
+    """A person's display name (their id when people.yaml does not know them); "nobody" for None."""
+    if person_id is None:
+        return "nobody"
+    known = org.people.get(person_id)
+    return safe(known.display if known else person_id)
+
+
+def schedule(org: Org, schedule_id: str) -> str:
+    """A schedule's display name."""
+    known = org.schedules.get(schedule_id)
+    return safe(known.display if known else schedule_id)
+
+
+def schedule_title(sched: Schedule) -> str:
+    """``Payments primary (payments, America/New_York)``."""
+    return safe(f"{sched.display} ({sched.id}, {sched.timezone})")
+
+
+def reasons(org: Org, shift: Shift, *, layers: bool = True) -> str:
+    """Why someone holds a shift, in words: ``layer weekly; covering Alice Park's time off``
+    (without the layer names when ``layers`` is false)."""
+    parts = []
+    for part in shift.reason.split(", ") if shift.reason else ():
+        kind, _, value = part.partition(":")
+        if kind == "cover":
+            parts.append(f"covering {person(org, value)}'s time off")
+        elif kind == "holiday":
+            parts.append(f"covering {person(org, value)} (public holiday)")
+        elif kind == "layer":
+            if layers:
+                parts.append(f"layer {safe(value)}")
+        else:
+            parts.append(safe(part))
+    return "; ".join(parts)
+
+
+def zone_name(tz: tzinfo) -> str:
+    """An IANA name where the zone has one (``Europe/London``)."""
+    return getattr(tz, "key", None) or str(tz)
+
+
+def same_zone(a: tzinfo, b: tzinfo, at: int) -> bool:
+    """True when both zones read the same around ``at`` (``UTC`` and ``Etc/UTC``, say)."""
+    if a is b or getattr(a, "key", None) == getattr(b, "key", 1):
+        return True
+    return all(
+        datetime.fromtimestamp(t, a).utcoffset() == datetime.fromtimestamp(t, b).utcoffset()
+        for t in (at, at + 182 * DAY)
+    )
+
+
+def json_time(seconds: int | None, sched: Schedule | None = None) -> str | None:
+    """A time for JSON, with its offset: in the schedule's zone when it belongs to one, else UTC."""
+    if seconds is None:
+        return None
+    return iso(seconds, sched.tz if sched is not None else UTC)
+
+
+def shift_json(org: Org, shift: Shift) -> dict[str, object]:
+    """A shift for JSON: the contract's four keys, then the person's name and the reasons."""
+    sched = org.schedules.get(shift.schedule)
+    return {
+        "schedule": shift.schedule,
+        "person": shift.person,
+        "start": json_time(shift.start, sched),
+        "end": json_time(shift.end, sched),
+        "person_name": display_name(org, shift.person),
+        "reason": shift.reason,
+    }
+
+
+def gap_json(org: Org, gap: Gap) -> dict[str, object]:
+    sched = org.schedules.get(gap.schedule)
+    return {"schedule": gap.schedule, "start": json_time(gap.start, sched), "end": json_time(gap.end, sched)}

@@ -1,0 +1,243 @@
+"""``oncall schedule validate``, ``schedule generate`` and ``schedule diff``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+import typer
+
+from oncall.cli import output, render
+from oncall.cli.app import command_group
+from oncall.cli.context import local_zone, now, session
+from oncall.cli.options import (
+    DiffFormat,
+    GenerateFormat,
+    OutputOption,
+    SchedulesOption,
+    TableOrJson,
+    format_option,
+    from_option,
+    person_option,
+    to_option,
+    window,
+)
+from oncall.errors import EXIT_NO, EXIT_OK, EXIT_USAGE, Problem, UsageError
+from oncall.model import Gap, Org, Shift
+from oncall.times import from_epoch
+
+app = command_group("Validate, generate and compare schedules.")
+
+LINT_DAYS = 28  # validate looks this far ahead for coverage gaps
+GENERATE_DAYS = 28
+DIFF_DAYS = 56
+
+
+# --- validate --------------------------------------------------------------------------------------
+
+
+@app.command("validate")
+def validate(
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when there are warnings (unknown keys, coverage gaps...).")
+    ] = False,
+    fmt: Annotated[
+        TableOrJson, format_option(TableOrJson, "table: messages on stderr; json: a report on stdout.")
+    ] = TableOrJson.table,
+) -> None:
+    """Check every file under the config root and report every problem with file:line.
+
+    Exit 0 when the files are valid, 2 on any error; warnings (unknown keys, coverage gaps in the
+    next 28 days, rotation members who never get a turn, checklists past their review date) keep
+    exit 0 unless --strict makes them exit 1.
+    """
+    from oncall.config import load
+
+    root = session().root()
+    result = load(root)
+    problems = list(result.problems)
+    if result.org is not None:
+        problems += _practice_warnings(result.org, now())
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    code = EXIT_USAGE if errors else (EXIT_NO if strict and warnings else EXIT_OK)
+    org = result.org
+    if fmt is TableOrJson.json:
+        output.print_json({
+            "root": str(root),
+            "valid": not errors,
+            "errors": [_problem_json(p) for p in errors],
+            "warnings": [_problem_json(p) for p in warnings],
+            "people": len(org.people) if org else None,
+            "schedules": sorted(org.schedules) if org else None,
+            "checklists": sorted(org.checklists) if org else None,
+        })
+    else:
+        for problem in errors:
+            output.error(str(problem))
+        for problem in warnings:
+            output.warning(str(problem))
+        if org is not None and not errors:
+            count = f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})" if warnings else ""
+            output.write_text(f"ok: {len(org.schedules)} schedules, {len(org.people)} people, "
+                              f"{len(org.checklists)} checklists in {root}{count}\n")
+        else:
+            output.info(f"{len(errors)} error{'s' if len(errors) != 1 else ''} in {root}")
+    if code:
+        raise typer.Exit(code)
+
+
+def _practice_warnings(org: Org, at: int) -> list[Problem]:
+    """The "legal but wrong" warnings: stale checklists and what the engine's lint finds in the
+    next four weeks (coverage gaps, members who never get a turn, layers lost to windows)."""
+    from oncall.config.review import stale_checklists
+    from oncall.engine.lint import lint_org
+
+    return stale_checklists(org, from_epoch(at, local_zone()).date()) + list(lint_org(org, at, LINT_DAYS))
+
+
+def _problem_json(problem: Problem) -> dict[str, Any]:
+    location = problem.location
+    return {
+        "severity": problem.severity,
+        "file": location.file if location else None,
+        "line": location.line if location and location.line else None,
+        "message": problem.message,
+    }
+
+
+# --- generate --------------------------------------------------------------------------------------
+
+
+@app.command("generate")
+def generate(
+    start_text: Annotated[str | None, from_option("now")] = None,
+    end_text: Annotated[str | None, to_option("four weeks after --from")] = None,
+    schedule: SchedulesOption = None,
+    person: Annotated[str | None, person_option("Only this person's shifts.")] = None,
+    format: Annotated[GenerateFormat, format_option(GenerateFormat)] = GenerateFormat.table,
+    output_path: OutputOption = None,
+) -> None:
+    """List the shifts and gaps of the schedules in a window."""
+    from oncall.engine import generate as shifts_in
+
+    org = session().org()
+    start, end = window(start_text, end_text, days=GENERATE_DAYS)
+    timeline = shifts_in(org, start, end, schedule, person)
+    if format is GenerateFormat.json:
+        output.print_json({"shifts": [render.shift_json(org, s) for s in timeline.shifts],
+                           "gaps": [render.gap_json(org, g) for g in timeline.gaps]}, output_path)
+    elif format is GenerateFormat.csv:
+        output.emit(_csv(org, timeline.shifts, timeline.gaps), output_path)
+    elif format is GenerateFormat.ics:
+        from oncall.calendar.ics import export_calendar
+
+        names = [org.schedules[s].display
+                 for s in sorted({sh.schedule for sh in timeline.shifts} | set(schedule or []))]
+        title = (f"On call: {org.people[person].display}" if person
+                 else f"On call: {', '.join(names) or 'all schedules'}")
+        output.emit(export_calendar(org, timeline.shifts, gaps=timeline.gaps, name=title, now=now()), output_path)
+    else:
+        if output_path is not None:
+            raise UsageError("--output needs --format json, csv or ics")
+        _generate_table(org, timeline.shifts, timeline.gaps, start, end)
+
+
+def _csv(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap]) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["schedule", "person", "start", "end", "reason"])
+    rows = [(s.schedule, s.start, s.person, s.end, s.reason) for s in shifts]
+    rows += [(g.schedule, g.start, "", g.end, "gap") for g in gaps]
+    for sched_id, start, person, end, reason in sorted(rows, key=lambda r: (r[0], r[1])):
+        sched = org.schedules[sched_id]
+        writer.writerow([sched_id, person, render.json_time(start, sched), render.json_time(end, sched), reason])
+    return buffer.getvalue()
+
+
+def _generate_table(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap], start: int, end: int) -> None:
+    from rich.table import Table
+
+    console = output.stdout()
+    viewer = local_zone()
+    entries: dict[str, list[tuple[int, int, Shift | None]]] = {}
+    for s in shifts:
+        entries.setdefault(s.schedule, []).append((s.start, s.end, s))
+    for g in gaps:
+        entries.setdefault(g.schedule, []).append((g.start, g.end, None))
+    if not entries:
+        console.print(f"No shifts between {render.when(start, viewer)} and {render.when(end, viewer)}.")
+        return
+    for sched_id in sorted(entries):
+        sched = org.schedules[sched_id]
+        tz = sched.tz
+        same_zone = render.same_zone(tz, viewer, start)
+        table = Table(title=render.schedule_title(sched), title_justify="left")
+        table.add_column("Start", no_wrap=True)
+        table.add_column("End", no_wrap=True)
+        if not same_zone:
+            table.add_column(f"Start, your time ({render.zone_name(viewer)})", no_wrap=True)
+        table.add_column("Length", justify="right")
+        table.add_column("On call")
+        table.add_column("Why")
+        for begin, finish, shift in sorted(entries[sched_id], key=lambda e: (e[0], e[1])):
+            yours = [render.when(begin, viewer)] if not same_zone else []
+            if shift is None:
+                who, why, style = "NOBODY (gap)", "", "bold red"
+            else:
+                who, why, style = render.person(org, shift.person), render.reasons(org, shift), None
+            table.add_row(render.when(begin, tz), render.when(finish, tz), *yours, render.length(finish - begin),
+                          who, why, style=style)
+        console.print(table)
+
+
+# --- diff ------------------------------------------------------------------------------------------
+
+
+@app.command("diff")
+def diff(
+    rev: Annotated[
+        str | None, typer.Argument(metavar="[REV]", help="The git revision to compare from (default: HEAD).")
+    ] = None,
+    rev2: Annotated[
+        str | None, typer.Argument(metavar="[REV2]", help="Compare to this revision instead of the working tree.")
+    ] = None,
+    start_text: Annotated[str | None, from_option("now")] = None,
+    end_text: Annotated[str | None, to_option("eight weeks after --from")] = None,
+    fmt: Annotated[DiffFormat, format_option(DiffFormat)] = DiffFormat.table,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when any shift changes (like git diff --exit-code).")
+    ] = False,
+) -> None:
+    """Show how shifts change between git revisions, or between a revision and the working tree.
+
+    With no REV: HEAD against the working tree. With REV: REV against the working tree. With REV
+    and REV2: REV against REV2. Lists each interval whose on-call person changes, gaps opened or
+    closed, and the hours each person gains and loses. --format markdown makes a pull-request
+    comment.
+    """
+    from oncall.cli.changes import diff_json, diff_markdown, diff_table
+    from oncall.edit.diff import diff as shift_diff
+    from oncall.edit.git import org_at
+
+    current = session()
+    root = current.root()
+    old_label = rev or "HEAD"
+    before = org_at(root, old_label)
+    after = org_at(root, rev2) if rev2 else current.org()
+    new_label = rev2 or "working tree"
+    start, end = window(start_text, end_text, days=DIFF_DAYS)
+    result = shift_diff(before, after, start, end)
+    title = f"{old_label} → {new_label}"
+    if fmt is DiffFormat.json:
+        output.print_json({"from_rev": old_label, "to_rev": rev2, **diff_json(before, after, result)})
+    elif fmt is DiffFormat.markdown:
+        output.write_text(diff_markdown(before, after, result, title))
+    else:
+        diff_table(before, after, result, title)
+    if exit_code and result:
+        raise typer.Exit(EXIT_NO)
+
