@@ -174,8 +174,8 @@ def window(start_text: str | None, end_text: str | None, *, days: int, back: boo
         from oncall.cli.render import when
 
         tz = local_zone()
-        raise UsageError(f"--to must be later than --from: the window would run from {when(start, tz)} to "
-                         f"{when(end, tz)}; give both, or a --to after the --from")
+        raise UsageError(f"--to must be after --from: the window would run from {when(start, tz)} to "
+                         f"{when(end, tz)}; give a --to after the --from")
     return start, end
 
 

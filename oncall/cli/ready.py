@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -149,7 +149,11 @@ def _emit(report: Report, fmt: ReadyFormat, org: Org, tz: tzinfo) -> None:
     from oncall.readiness.report import to_json, to_junit
 
     if fmt is ReadyFormat.json:
-        output.print_json(to_json(report, tz))
+        document = to_json(report, UTC)
+        for entry, note in zip(document["shifts"], report.shifts, strict=True):  # a shift's times: its schedule's zone
+            sched = org.schedules.get(note.schedule)
+            entry["start"], entry["end"] = render.json_time(note.start, sched), render.json_time(note.end, sched)
+        output.print_json(document)
     elif fmt is ReadyFormat.junit:
         output.write_text(to_junit(report))
     else:

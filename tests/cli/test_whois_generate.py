@@ -151,7 +151,7 @@ def test_next_lists_upcoming_shifts_for_the_person_from_env(root):
     [
         (["whois", "yesterday-ish"], "is not a date or time"),
         (["schedule", "generate", "--schedule", "nope"], "no schedule 'nope'"),
-        (["schedule", "generate", "--from", "2026-03-10", "--to", "2026-03-09"], "--to must be later"),
+        (["schedule", "generate", "--from", "2026-03-10", "--to", "2026-03-09"], "--to must be after --from"),
         (["next", "--person", "zed"], "no person 'zed'"),
     ],
 )
