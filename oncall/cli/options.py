@@ -98,9 +98,7 @@ def complete_checklist(ctx: click.Context, incomplete: str) -> list[str]:
 
 def complete_channel(ctx: click.Context, incomplete: str) -> list[str]:
     org = _completion_org(ctx)
-    notify = org.settings.get("notify") if org else None
-    channels = notify.get("channels") if isinstance(notify, dict) else None
-    return _starting(channels, incomplete) if isinstance(channels, dict) else []
+    return _starting(org.settings.notify.channels, incomplete) if org else []
 
 
 SchedulesOption = Annotated[
