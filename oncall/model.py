@@ -263,12 +263,23 @@ class NotifySettings:
 
 
 @dataclass(frozen=True)
+class ReadinessSettings:
+    """The ``readiness:`` section of ``oncall.yaml``: how readiness results are shared."""
+
+    share: str | None = None  # "git", "dir", or None: results stay on each machine
+    remote: str = "origin"  # the git remote results are pushed to and fetched from
+    folder: Path | None = None  # share: {dir: PATH}, resolved against the config root
+    problems: tuple[Problem, ...] = field(default=(), compare=False)  # this section's own problems
+
+
+@dataclass(frozen=True)
 class Settings:
     """``oncall.yaml``, as read. ``problems`` are what the loader found wrong in it: its errors
     stop the commands that use these settings (``notify``) and ``schedule validate``, not the
     ones that only read schedules."""
 
     notify: NotifySettings = field(default_factory=NotifySettings)
+    readiness: ReadinessSettings = field(default_factory=ReadinessSettings)
     problems: tuple[Problem, ...] = field(default=(), compare=False)
 
     @property

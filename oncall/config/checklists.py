@@ -39,6 +39,7 @@ def load_checklist(path: Path, name: str, problems: list[Problem], people: Peopl
         elif parsed is not None:
             reviewed = parsed.wall.date()
     review_every = f.duration(data, "review_every")
+    max_age = f.duration(data, "max_age")
     items: list[ChecklistItem] = []
     raw = data.get("items")
     seq = f.sequence(raw, data, "items", "items:") if raw is not None else None
@@ -70,7 +71,7 @@ def load_checklist(path: Path, name: str, problems: list[Problem], people: Peopl
         return None
     where = "reviewed" if "reviewed" in data else "review_every" if "review_every" in data else None
     return Checklist(id=cid, name=display, items=tuple(items), owner=owner, reviewed=reviewed,
-                     review_every=review_every, path=path, review_location=f.at(data if where else None, where))
+                     review_every=review_every, max_age=max_age, path=path, review_location=f.at(data if where else None, where))
 
 
 def _item(f: FileReader, seq: MarkedSeq, i: int, entry: Any, root: Path) -> ChecklistItem | None:

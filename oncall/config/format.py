@@ -31,7 +31,7 @@ class Key:
     ``type`` is one of: string, id, ids, timezone, datetime, date, time, end-time, duration,
     durations (one or a list), turn-length, integer, port, boolean, argv (a list of words), mapping, days, country, holidays (a
     country or ``people``), choice (one of ``choices``), names (one or a list), emails (one or a
-    list), playbook, check; or another section: ``list:<section>``, ``map:<section>`` (values by
+    list), playbook, check, share (``git`` or ``{dir: PATH}``); or another section: ``list:<section>``, ``map:<section>`` (values by
     name), ``section:<section>`` (one nested mapping). ``a|b`` means either section, told apart by
     their ``type:`` key.
     """
@@ -141,6 +141,8 @@ CHECKLIST = {
     "review_every": Key("duration", "How often to review (whole days, rounded up): stale from reviewed + "
                                     "review_every on."),
     "items": Key("list:item", "The readiness items, checked in order.", True),
+    "max_age": Key("duration", "How old a shared result may be at a shift's start before the board calls it "
+                               "stale (default 7d)."),
 }
 
 ITEM = {
@@ -195,6 +197,7 @@ CHECK = {
 
 SETTINGS_FILE = {
     "notify": Key("section:notify", "Notifications: channels, routing and reminder lead times."),
+    "readiness": Key("section:readiness", "How readiness results are shared with the team."),
 }
 # Other top-level keys of oncall.yaml are left alone, without a warning (see EXTRAS_ALLOWED).
 
@@ -231,6 +234,12 @@ EMAIL_CHANNEL = {
     "timeout": Key("duration", "Time limit for one send (default 10s)."),
 }
 
+READINESS = {
+    "share": Key("share", "git: results go on refs/oncall/readiness/<person> in this repository's remote; "
+                          "{dir: PATH}: into a folder everyone can write (relative to the config root)."),
+    "remote": Key("string", "The git remote results are pushed to and fetched from (default origin)."),
+}
+
 ROUTE = {
     "channel": Key("names", "The channels for this schedule's team messages (default: notify.team)."),
     "remind_before": Key("durations", "This schedule's reminder lead times (default: notify.remind_before)."),
@@ -253,6 +262,7 @@ SECTIONS: dict[str, dict[str, Key]] = {
     "slack_channel": SLACK_CHANNEL,
     "email_channel": EMAIL_CHANNEL,
     "route": ROUTE,
+    "readiness": READINESS,
 }
 
 # Where each section is written: the headings of the formats reference (docs/formats.md).
@@ -272,6 +282,7 @@ SECTION_TITLES: dict[str, str] = {
     "slack_channel": "A Slack channel (under `notify.channels`, `type: slack`)",
     "email_channel": "An email channel (under `notify.channels`, `type: email`)",
     "route": "A route (under `notify.schedules`, by schedule id)",
+    "readiness": "Sharing readiness results (`readiness:` in oncall.yaml)",
 }
 
 # Each value type in words, for the reference.
@@ -285,6 +296,7 @@ TYPE_WORDS: dict[str, str] = {
     "emails": "an address or a list of addresses", "country": "an ISO 3166 country code (`US`, `DE`)",
     "holidays": "a country code, or `people`", "playbook": "a playbook name or a URL",
     "days": "days (`mon`..`sun`, `mon-fri`, `weekdays`, `weekend`)", "check": "a mapping: the check",
+    "share": "`git`, or `{dir: PATH}`",
 }
 
 

@@ -66,6 +66,8 @@ def _value(key: fmt.Key) -> dict[str, Any]:
         "playbook": {"type": "string", "examples": ["incident-response", "https://wiki.example.com/playbook"]},
         "days": {"anyOf": [{"type": "string", "enum": _DAYS},
                            {"type": "array", "items": {"type": "string", "enum": _DAYS}, "minItems": 1}]},
+        "share": {"anyOf": [{"const": "git"}, {"type": "object", "properties": {"dir": {"type": "string"}},
+                                                "required": ["dir"], "additionalProperties": False}]},
     }
     if kind == "choice":
         return {"type": "string", "enum": list(key.choices)}

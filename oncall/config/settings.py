@@ -30,6 +30,7 @@ from oncall.model import (
     Channel,
     EmailChannel,
     NotifySettings,
+    ReadinessSettings,
     ScheduleRoute,
     Settings,
     SlackChannel,
@@ -51,13 +52,43 @@ def load_settings(root: Path, schedules: Collection[str]) -> Settings:
     f = FileReader(FILE_NAME, problems)
     data = read_yaml(path, FILE_NAME, problems)
     notify = NotifySettings()
+    readiness = ReadinessSettings()
     if data is not None:
         top = f.mapping(data, data, None, "oncall.yaml")
         if top is not None:
             f.keys(top, "settings_file", "oncall.yaml")
             if top.get("notify") is not None:
                 notify = _notify(f, top, schedules, root)
-    return Settings(notify, tuple(sorted(problems, key=lambda p: p.location.line if p.location else 0)))
+            if top.get("readiness") is not None:
+                readiness = _readiness(top, root, problems)
+    return Settings(notify, readiness, tuple(sorted(problems, key=lambda p: p.location.line if p.location else 0)))
+
+
+def _readiness(top: MarkedMap, root: Path, problems: list[Problem]) -> ReadinessSettings:
+    """The ``readiness:`` section; its problems are also kept on it, so they stop only the readiness
+    commands that share or read results."""
+    own: list[Problem] = []
+    f = FileReader(FILE_NAME, own)
+    m = f.mapping(top["readiness"], top, "readiness", "readiness:")
+    settings = ReadinessSettings()
+    if m is not None:
+        f.keys(m, "readiness", "readiness")
+        remote = f.word(m, "remote", "readiness", "origin") or settings.remote
+        if remote.startswith("-"):
+            f.error(m, "remote", f"remote: {remote!r} in readiness is not a git remote; write a remote name or URL")
+        share, folder = m.get("share"), None
+        if share == "git":
+            settings = ReadinessSettings("git", remote)
+        elif isinstance(share, MarkedMap) and list(share) == ["dir"] and isinstance(share["dir"], str) \
+                and share["dir"].strip():
+            folder = Path(share["dir"].strip()).expanduser()
+            settings = ReadinessSettings("dir", remote, folder if folder.is_absolute() else root / folder)
+        elif share is not None:
+            f.error(m, "share", "share: in readiness must be `git` or `{dir: PATH}` (a folder everyone can write)")
+        else:
+            settings = ReadinessSettings(None, remote)
+    problems.extend(own)
+    return ReadinessSettings(settings.share, settings.remote, settings.folder, tuple(own))
 
 
 def _notify(f: FileReader, top: MarkedMap, schedules: Collection[str], root: Path) -> NotifySettings:

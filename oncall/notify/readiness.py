@@ -31,10 +31,9 @@ def last_result(person: Person, checklist: str | None) -> Readiness | None:
 def shared_results(org: Org) -> tuple[Lookup, list[str]] | None:
     """A lookup over the results the team shares, fetched once now, and the warnings of fetching;
     None when ``oncall.yaml`` does not share results (then ``last_result`` applies)."""
-    from oncall.readiness.share import share_settings, store_for
+    from oncall.readiness.share import store_for
 
-    settings, _ = share_settings(org.settings, org.root)  # problems are reported by validation
-    store = store_for(settings, org.root)
+    store = store_for(org.settings.readiness, org.root)
     if store is None:
         return None
     warning = store.fetch()

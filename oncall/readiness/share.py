@@ -30,73 +30,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from oncall.config.marks import line_of
-from oncall.errors import Location, Problem
 from oncall.gitrepo import GitError, git
-from oncall.model import Checklist, Person
+from oncall.model import Checklist, Person, ReadinessSettings
 from oncall.readiness.results import NOT_READY, Attestation, SavedRun, item_key
 
 FORMAT_VERSION = 1
 REF_PREFIX = "refs/oncall/readiness/"
-SETTINGS_FILE = "oncall.yaml"
-SHARE_KEYS = ("share", "remote")
-DEFAULT_REMOTE = "origin"
 
 Pair = tuple[str, str]  # (person id, checklist id)
-
-
-# -- settings -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ShareSettings:
-    """How results are shared: ``git`` (through ``remote``), ``dir`` (into ``folder``) or not at all."""
-
-    mode: str | None = None  # "git" | "dir" | None
-    remote: str = DEFAULT_REMOTE
-    folder: Path | None = None
-
-
-def share_settings(settings: Mapping[str, Any], root: Path) -> tuple[ShareSettings, list[Problem]]:
-    """Read the ``readiness:`` section of ``oncall.yaml`` (``settings``, as the loader keeps it).
-
-    Returns the settings and the problems found (errors and warnings, located by line); a relative
-    ``dir:`` is read from the config root.
-    """
-    problems: list[Problem] = []
-    section = settings.get("readiness") if isinstance(settings, Mapping) else None
-
-    def where(container: object, key: object = None) -> Location:
-        return Location(SETTINGS_FILE, line_of(container, key))
-
-    if section is None:
-        return ShareSettings(), problems
-    if not isinstance(section, Mapping):
-        problems.append(Problem("readiness: must be a mapping, e.g. `readiness: {share: git}`",
-                                where(settings, "readiness")))
-        return ShareSettings(), problems
-    for key in section:
-        if key not in SHARE_KEYS:
-            problems.append(Problem(f"unknown key {key!r} in readiness: (ignored); known keys: "
-                                    f"{', '.join(SHARE_KEYS)}", where(section, key), "warning"))
-    remote = section.get("remote", DEFAULT_REMOTE)
-    if not isinstance(remote, str) or not remote.strip() or remote.strip().startswith("-"):
-        problems.append(Problem("readiness.remote must be a git remote name or URL, e.g. `remote: origin`",
-                                where(section, "remote")))
-        remote = DEFAULT_REMOTE
-    share = section.get("share")
-    if share is None:
-        return ShareSettings(remote=remote.strip()), problems
-    if share == "git":
-        return ShareSettings("git", remote.strip()), problems
-    if isinstance(share, Mapping) and set(share) == {"dir"} and isinstance(share["dir"], str) and share["dir"].strip():
-        folder = Path(share["dir"].strip()).expanduser()
-        return ShareSettings("dir", remote.strip(), folder if folder.is_absolute() else root / folder), problems
-    problems.append(Problem("readiness.share must be `git` or `{dir: PATH}` (a folder everyone can write)",
-                            where(section, "share")))
-    return ShareSettings(), problems
 
 
 # -- the shared result ----------------------------------------------------------------------------
@@ -248,11 +191,11 @@ class Store(Protocol):
         """The latest result of each (person, checklist) in ``wanted`` that has one."""
 
 
-def store_for(settings: ShareSettings, root: Path) -> Store | None:
-    """The store ``settings`` name, or None when results are not shared."""
-    if settings.mode == "git":
+def store_for(settings: ReadinessSettings, root: Path) -> Store | None:
+    """The store ``settings`` name (``readiness:`` in oncall.yaml), or None when results are not shared."""
+    if settings.share == "git":
         return GitStore(root, settings.remote)
-    if settings.mode == "dir" and settings.folder is not None:
+    if settings.share == "dir" and settings.folder is not None:
         return DirStore(settings.folder)
     return None
 

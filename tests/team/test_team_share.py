@@ -10,17 +10,8 @@ import pytest
 
 from oncall.config.loader import load_org
 from oncall.model import Person
-from oncall.readiness.share import (
-    DirStore,
-    GitStore,
-    SharedItem,
-    SharedResult,
-    ShareSettings,
-    blob_id,
-    share_settings,
-    store_for,
-)
-from tests.team.conftest import Team, sh
+from oncall.readiness.share import DirStore, GitStore, SharedItem, SharedResult, blob_id, store_for
+from tests.team.conftest import Team, sh, write_org
 
 T0 = 1_795_000_000  # 2026-11-18
 
@@ -129,8 +120,6 @@ def test_fetch_failure_is_a_warning(team: Team) -> None:
 
 
 def test_not_a_repository(tmp_path: Path, git_home: Path) -> None:
-    from tests.team.conftest import write_org
-
     write_org(tmp_path / "org")
     alice = people(tmp_path / "org")["alice"]
     outcome = GitStore(tmp_path / "org", "origin").publish(alice, [result("alice", T0)])
@@ -166,16 +155,29 @@ def test_result_round_trip_and_blob_ids(tmp_path: Path, git_home: Path) -> None:
     assert blob_id(data) == sh(tmp_path, "hash-object", "f").strip()
 
 
-def test_settings(tmp_path: Path) -> None:
-    assert share_settings({}, tmp_path) == (ShareSettings(), [])
-    git, problems = share_settings({"readiness": {"share": "git", "remote": "team"}}, tmp_path)
-    assert git == ShareSettings("git", "team") and problems == []
-    folder, _ = share_settings({"readiness": {"share": {"dir": "shared"}}}, tmp_path)
-    assert folder.mode == "dir" and folder.folder == tmp_path / "shared"
+def test_settings_from_oncall_yaml(tmp_path: Path) -> None:
+    from oncall.model import ReadinessSettings
+
+    def read(text: str) -> ReadinessSettings:
+        write_org(tmp_path, settings=text)
+        return load_org(tmp_path).settings.readiness
+
+    assert read("notify: {}\n") == ReadinessSettings()
+    assert read("readiness:\n  share: git\n  remote: team\n") == ReadinessSettings("git", "team")
+    folder = read("readiness:\n  share: {dir: shared}\n")
+    assert folder == ReadinessSettings("dir", "origin", tmp_path / "shared")
     assert isinstance(store_for(folder, tmp_path), DirStore)
-    assert store_for(ShareSettings(), tmp_path) is None
-    _, bad = share_settings({"readiness": {"share": "svn", "remote": "-x", "extra": 1}}, tmp_path)
-    messages = [(p.severity, p.message) for p in bad]
-    assert ("error", "readiness.share must be `git` or `{dir: PATH}` (a folder everyone can write)") in messages
-    assert any(s == "error" and "readiness.remote" in m for s, m in messages)
-    assert any(s == "warning" and "'extra'" in m for s, m in messages)
+    assert isinstance(store_for(ReadinessSettings("git"), tmp_path), GitStore)
+    assert store_for(ReadinessSettings(), tmp_path) is None
+    bad = read("readiness:\n  share: svn\n  remote: -x\n  extra: 1\n")
+    found = {(p.severity, str(p)) for p in bad.problems}
+    assert ("error", "oncall.yaml:2: share: in readiness must be `git` or `{dir: PATH}` (a folder everyone "
+                     "can write)") in found
+    assert any(s == "error" and m.startswith("oncall.yaml:3: remote:") for s, m in found)
+    assert any(s == "warning" and m.startswith("oncall.yaml:4: unknown key 'extra'") for s, m in found)
+    assert bad.share is None
+
+
+def test_checklist_max_age(tmp_path: Path) -> None:
+    write_org(tmp_path)
+    assert str(load_org(tmp_path).checklists["primary"].max_age) == "7d"
