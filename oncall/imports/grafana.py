@@ -40,7 +40,7 @@ from oncall.imports.model import (
     windows_from_spans,
 )
 from oncall.model import WEEKDAYS, Window
-from oncall.times import Duration, TimeValueError, wall_to_epoch, zone
+from oncall.times import Duration, wall_to_epoch, zone
 
 SERVICE = "Grafana OnCall"
 _ICAL_DAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
@@ -96,11 +96,7 @@ def _user(export: Export, key: str, username: Node | None, email: Node | None, t
     if email is not None and not person.email:
         person.email = email.text()
     if tz is not None and not person.timezone:
-        try:
-            zone(tz.text())
-            person.timezone = tz.text()
-        except TimeValueError:
-            pass
+        person.timezone = export.person_zone(person, tz.text())
 
 
 def _rendered(entry: Node, export: Export) -> RenderedEntry:

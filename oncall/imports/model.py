@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from oncall.model import Window
-from oncall.times import Duration
+from oncall.times import Duration, TimeValueError, zone
 
 DAY_MINUTES = 1440
 WEEK_MINUTES = 7 * DAY_MINUTES
@@ -121,6 +121,15 @@ class Export:
     people: dict[str, SourcePerson]
     inexact: list[Inexact] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    def person_zone(self, person: SourcePerson, name: str) -> str | None:
+        """``name`` when it is an IANA zone; else None, with a note (a person's zone is optional)."""
+        try:
+            zone(name)
+        except TimeValueError:
+            self.notes.append(f"{person.origin}: time zone {name!r} is not an IANA name; left out")
+            return None
+        return name
 
 
 def windows_from_spans(spans: list[tuple[int, int]]) -> tuple[Window, ...] | None:

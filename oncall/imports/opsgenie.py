@@ -28,7 +28,7 @@ from oncall.imports.model import (
     SourceSchedule,
     windows_from_spans,
 )
-from oncall.times import Duration, TimeValueError, zone
+from oncall.times import Duration
 
 SERVICE = "Opsgenie"
 _UNITS = {"hourly": "h", "daily": "d", "weekly": "w"}
@@ -218,8 +218,4 @@ def _users(node: Node, export: Export) -> None:
             person.email = username.text()
         person.origin = Origin(SERVICE, "user", key, person.name)
         if tz is not None:
-            try:
-                zone(tz.text())
-                person.timezone = tz.text()
-            except TimeValueError:
-                export.notes.append(f"{person.origin}: time zone {tz.text()!r} is not an IANA name; left out")
+            person.timezone = export.person_zone(person, tz.text())

@@ -33,7 +33,7 @@ from oncall.imports.model import (
     SourceSchedule,
     windows_from_spans,
 )
-from oncall.times import Duration, TimeValueError, zone
+from oncall.times import Duration
 
 SERVICE = "PagerDuty"
 _TIME_OF_DAY = re.compile(r"^([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?$")
@@ -218,8 +218,4 @@ def _users(node: Node, export: Export) -> None:
         if email is not None:
             person.email = email.text()
         if tz is not None:
-            try:
-                zone(tz.text())
-                person.timezone = tz.text()
-            except TimeValueError:
-                export.notes.append(f"{person.origin}: time zone {tz.text()!r} is not an IANA name; left out")
+            person.timezone = export.person_zone(person, tz.text())
