@@ -41,6 +41,7 @@ COMMANDS: dict[str, str] = {
     "notify": "oncall.cli.notify:app",
     "init": "oncall.cli.init:init",
     "schema": "oncall.cli.init:schema",
+    "import": "oncall.cli.imports:app",
 }
 
 

@@ -137,8 +137,7 @@ def _header(command: str, source: SourceSchedule) -> list[str]:
     lines = [f"Imported from {source.origin} by `oncall import {command}`."]
     lines += source.notes
     if sum(1 for r in source.rotations if r.members) > 1:
-        lines.append("Layers run from the lowest precedence to the highest: where several cover the same "
-                     "time, the later one wins.")
+        lines.append("Layers are in precedence order: where they overlap, the later one wins.")
     return lines
 
 

@@ -40,11 +40,11 @@ def schedule_text(*, header: Sequence[str], name: str, timezone: str, layers: Se
                   ids: dict[str, str], overrides: Sequence[OverrideSpec]) -> str:
     """A schedule file: ``ids`` maps the layers' person keys to person ids."""
     tz = zone(timezone)
-    lines = [f"# {_comment(text)}" for text in header]
+    lines = [line for text in header for line in _comment_lines(text, "")]
     lines += [f"name: {scalar(name)}", f"timezone: {timezone}", "layers:"]
     for layer in layers:
         layer_tz = zone(layer.timezone) if layer.timezone else tz
-        lines += [f"  # {_comment(text)}" for text in layer.comments]
+        lines += [line for text in layer.comments for line in _comment_lines(text, "  ")]
         lines.append(f"  - name: {scalar(layer.name)}")
         if layer.timezone:
             lines.append(f"    timezone: {layer.timezone}")
@@ -63,7 +63,7 @@ def schedule_text(*, header: Sequence[str], name: str, timezone: str, layers: Se
     if overrides:
         lines.append("overrides:")
         for override in overrides:
-            lines.append(f"  # {_comment(override.comment)}")
+            lines += _comment_lines(override.comment, "  ")
             lines.append(f"  - person: {scalar(override.person)}")
             lines.append(f"    from: {moment_text(override.start, tz)}")
             lines.append(f"    to: {moment_text(override.end, tz)}")
@@ -105,13 +105,21 @@ def _comment(text: str) -> str:
     return " ".join(text.split())
 
 
+def _comment_lines(text: str, indent: str) -> list[str]:
+    """``text`` as comment lines of at most 100 columns (longer words are kept whole)."""
+    import textwrap
+
+    return textwrap.wrap(_comment(text), width=100, initial_indent=f"{indent}# ", subsequent_indent=f"{indent}#   ",
+                         break_long_words=False, break_on_hyphens=False)
+
+
 # -- people.yaml ---------------------------------------------------------------------------------
 
 def people_block(entries: Sequence[PersonEntry], indent: int, step: int = 2) -> str:
     lines = []
     pad, inner = " " * indent, " " * (indent + step)
     for entry in entries:
-        lines.append(f"{pad}# {_comment(entry.comment)}")
+        lines += _comment_lines(entry.comment, pad)
         lines.append(f"{pad}{entry.id}:")
         lines.append(f"{inner}name: {scalar(entry.name)}")
         if entry.email:
@@ -122,7 +130,7 @@ def people_block(entries: Sequence[PersonEntry], indent: int, step: int = 2) -> 
 
 
 def new_people_file(entries: Sequence[PersonEntry], header: Sequence[str]) -> str:
-    lines = [f"# {_comment(text)}" for text in header]
+    lines = [line for text in header for line in _comment_lines(text, "")]
     return "\n".join(lines + ["people:"]) + "\n" + people_block(entries, 2)
 
 
