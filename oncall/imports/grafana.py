@@ -301,16 +301,25 @@ def _unsupported(shift: _Shift, export: Export) -> str | None:
     if node.get("by_monthday") is not None and node.req("by_monthday").value:
         export.inexact.append(Inexact(shift.origin, "repeats only on some days of the month (by_monthday)",
                                       "every such day of the week"))
+    if shift.frequency is None:
+        return "a recurrence without a frequency"
     if shift.frequency not in _UNITS:
         return f"frequency {shift.frequency!r}"
     if shift.start.second:
         export.inexact.append(Inexact(shift.origin, f"starts at {shift.start:%H:%M:%S}; windows are in whole "
                                                     "minutes", f"{shift.start:%H:%M}"))
-    if shift.frequency == "hourly" and _has_dst(shift.tz, shift.start.year):
-        export.inexact.append(Inexact(shift.origin, f"hourly turns step on the {shift.tz} wall clock, which "
-                                                    "jumps when clocks change",
-                                      "turns of elapsed hours (an hour apart from Grafana's after each change)"))
+    if shift.duration % 60 and shift.duration < _step(shift):
+        export.inexact.append(Inexact(shift.origin, f"events last {shift.duration} s; windows are in whole minutes",
+                                      f"{math.ceil(shift.duration / 60)} minutes"))
     return None
+
+
+def _hourly_windows(shift: _Shift) -> tuple[Window, ...] | None:
+    """Windows for events every ``interval`` hours (a divisor of 24) from the start's time of day."""
+    step = shift.interval * 60
+    first = shift.start.hour * 60 + shift.start.minute
+    return windows_from_spans([(day * DAY_MINUTES + (first + k * step) % DAY_MINUTES, math.ceil(shift.duration / 60))
+                               for day in range(7) for k in range(24 // shift.interval)])
 
 
 def _recurrent(shift: _Shift, person: str, export: Export) -> list[Rotation]:
@@ -321,11 +330,7 @@ def _recurrent(shift: _Shift, person: str, export: Export) -> list[Rotation]:
     begin = shift.instant(shift.start)
     days = _occurrence_days(shift)
     if shift.frequency == "hourly" and 24 % shift.interval == 0 and shift.by_day is None:
-        step = shift.interval * 60
-        first = shift.start.hour * 60 + shift.start.minute
-        spans = [(day * DAY_MINUTES + (first + k * step) % DAY_MINUTES, math.ceil(shift.duration / 60))
-                 for day in range(7) for k in range(24 // shift.interval)]
-        windows = None if shift.duration >= shift.interval * 3600 else windows_from_spans(spans)
+        windows = None if shift.duration >= shift.interval * 3600 else _hourly_windows(shift)
     elif days is not None:
         period = _DAY if shift.frequency == "daily" and not shift.by_day else None
         windows = _windows(shift, days, period)
@@ -398,6 +403,10 @@ def _rolling(shift: _Shift, groups: list[list[str]], export: Export) -> list[Rot
     if shift.by_day is not None:
         export.inexact.append(Inexact(shift.origin, "hourly turns limited to some days (by_day)",
                                       "hourly turns on every day"))
+    if unit == "h" and _has_dst(shift.tz, shift.start.year):
+        export.inexact.append(Inexact(shift.origin, f"hourly turns step on the {shift.tz} wall clock, which "
+                                                    "jumps when clocks change",
+                                      "turns of elapsed hours (an hour apart from Grafana's after each change)"))
     every = Duration(shift.interval, unit)
     turn = _step(shift)
     windows: tuple[Window, ...] | None = None
@@ -407,10 +416,7 @@ def _rolling(shift: _Shift, groups: list[list[str]], export: Export) -> list[Rot
         elif unit == "w" and shift.interval == 1:
             windows = _windows(shift, [shift.start.weekday()])
         elif unit == "h" and 24 % shift.interval == 0:
-            first = shift.start.hour * 60 + shift.start.minute
-            windows = windows_from_spans([(d * DAY_MINUTES + (first + k * shift.interval * 60) % DAY_MINUTES,
-                                           math.ceil(shift.duration / 60))
-                                          for d in range(7) for k in range(24 // shift.interval)])
+            windows = _hourly_windows(shift)
         else:
             export.inexact.append(Inexact(shift.origin, f"events of {shift.duration} s in turns of {every} leave "
                                                         "time uncovered in a pattern that does not repeat each week",

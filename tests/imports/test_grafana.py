@@ -168,3 +168,15 @@ def test_a_start_on_a_day_not_chosen_moves_to_the_first_chosen_day_of_the_week(r
     text = (root / "schedules" / "platform.yaml").read_text()
     assert ("  - name: weekly\n    people: [alice, bob, carol]\n    start: 2026-03-09T09:00\n    every: 1w\n"
             "    only:\n") in text
+
+
+def test_recurrent_events_every_few_hours_become_windows_each_day(root: Path, do_import: ImportFn) -> None:
+    data = copy.deepcopy(fixture("grafana", "platform_shifts.json").value)
+    data["results"][3].update(frequency="hourly", interval=6, duration=5430, by_day=None, until=None)
+    plan = do_import(_platform(data), check=False)
+    text = (root / "schedules" / "platform.yaml").read_text()
+    # Every six hours from 18:00 for 1h 30m 30s (written as 91 minutes, and listed).
+    assert ('      - {from: "00:00", to: "01:31"}\n      - {from: "06:00", to: "07:31"}\n'
+            '      - {from: "12:00", to: "13:31"}\n      - {from: "18:00", to: "19:31"}\n') in text
+    assert inexact(plan) == ['Grafana OnCall shift ORECUR4EVNTS "Evening deploys": events last 5430 s; windows '
+                             "are in whole minutes; written instead: 91 minutes"]
