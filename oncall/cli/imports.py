@@ -90,7 +90,7 @@ def import_grafana(
         raise UsageError("pass --shifts SHIFTS.json, the body of GET /api/v1/on_call_shifts/")
     rendered: dict[str | None, Node] = {}
     for item in final_shifts or []:
-        key, _, path = item.rpartition("=") if "=" in item and not Path(item).exists() else ("", "", item)
+        key, _, path = ("", "", item) if Path(item).exists() or "=" not in item else item.partition("=")
         if (key or None) in rendered:
             raise UsageError(f"--final-shifts {item}: given twice for the same schedule; write SCHEDULE_ID=FILE")
         rendered[key or None] = _read(path)
