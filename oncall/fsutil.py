@@ -11,11 +11,14 @@ from typing import IO, Any
 
 
 @contextmanager
-def atomic_writer(path: Path | str, mode: int | None = None, *, binary: bool = False) -> Iterator[IO[Any]]:
+def atomic_writer(path: Path | str, mode: int | None = None, *, binary: bool = False,
+                  durable: bool = True) -> Iterator[IO[Any]]:
     """A handle whose content replaces ``path`` only when the block ends without error.
 
     The data goes to a temporary file in the same folder, is fsync'd, then renamed over the
     target (and the folder fsync'd). Keeps the target's permissions when it exists; text is UTF-8.
+    ``durable=False`` skips the fsyncs: still atomic for readers, but a crash may lose the new
+    file — for output that is rebuilt anyway, thousands of files at a time.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -27,7 +30,8 @@ def atomic_writer(path: Path | str, mode: int | None = None, *, binary: bool = F
         with handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(tmp, mode if mode is not None else 0o644)
         os.replace(tmp, target)
     except BaseException:
@@ -36,13 +40,14 @@ def atomic_writer(path: Path | str, mode: int | None = None, *, binary: bool = F
         except FileNotFoundError:
             pass
         raise
-    _sync_folder(target.parent)
+    if durable:
+        _sync_folder(target.parent)
 
 
-def write_atomic(path: Path | str, data: bytes | str, mode: int | None = None) -> None:
+def write_atomic(path: Path | str, data: bytes | str, mode: int | None = None, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` atomically (see ``atomic_writer``)."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    with atomic_writer(path, mode, binary=True) as handle:
+    with atomic_writer(path, mode, binary=True, durable=durable) as handle:
         handle.write(payload)
 
 
