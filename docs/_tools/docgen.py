@@ -209,16 +209,15 @@ class Session:
         as with ``2> /dev/null``)."""
         from freezegun import freeze_time
 
-        from oncall.cli.app import main
+        from oncall.cli.app import run
 
-        saved_env, saved_argv, saved_cwd, saved_stdin = dict(os.environ), sys.argv, os.getcwd(), sys.stdin
+        saved_env, saved_cwd, saved_stdin = dict(os.environ), os.getcwd(), sys.stdin
         os.environ.pop("ONCALL_ROOT", None)
         os.environ.pop("ONCALL_PERSON", None)
         os.environ.update(env)
         time.tzset()
         buffer = io.BytesIO()
         stream = io.TextIOWrapper(buffer, encoding="utf-8", write_through=True)
-        sys.argv = ["oncall", *argv]
         sys.stdin = io.StringIO(stdin)
         try:
             os.chdir(self.cwd)
@@ -226,13 +225,12 @@ class Session:
             out, err = (sink if quiet else stream), (sink if no_stderr else stream)
             with freeze_time(self.now), redirect_stdout(out), redirect_stderr(err):
                 try:
-                    main()
-                    self.code = 0
+                    self.code = run(argv)
                 except SystemExit as exc:
                     self.code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         finally:
             os.chdir(saved_cwd)
-            sys.argv, sys.stdin = saved_argv, saved_stdin
+            sys.stdin = saved_stdin
             os.environ.clear()
             os.environ.update(saved_env)
             time.tzset()
