@@ -1,4 +1,4 @@
-"""Parsing and converting the time values of SPEC §2.
+"""Parsing and converting the time values of docs/formats.md ("Times, durations and YAML quoting").
 
 Internally the engine works in integer seconds since the Unix epoch (UTC instants).
 Local wall-clock readings are naive ``datetime`` objects; ``wall_to_epoch`` turns one into an
@@ -153,7 +153,7 @@ class ParsedTime:
 
 
 def parse_time(value: object) -> ParsedTime:
-    """Parse a local datetime, a datetime with an offset, or a date (SPEC §2).
+    """Parse a local datetime, a datetime with an offset, or a date (docs/formats.md).
 
     Accepts strings and the ``date``/``datetime`` objects a YAML loader may produce.
     """

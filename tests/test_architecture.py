@@ -1,4 +1,4 @@
-"""The shape STYLE.md promises: the core never imports typer or rich, and commands that must start
+"""The shape docs/architecture.md describes: the core never imports typer or rich, and commands that must start
 fast import neither icalendar nor keyring."""
 
 from __future__ import annotations

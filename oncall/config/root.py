@@ -1,4 +1,4 @@
-"""Finding the config root (SPEC §1): ``--root``, else ``ONCALL_ROOT``, else the current folder or
+"""Finding the config root (docs/formats.md): ``--root``, else ``ONCALL_ROOT``, else the current folder or
 the nearest parent that has a ``schedules/`` folder, as git finds ``.git``."""
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from pathlib import Path
 from oncall.errors import ConfigErrors, Location, Problem
 from oncall.model import Org
 
-# What the loader reads under a config root (SPEC §1); nothing else is copied to check an edit.
+# What the loader reads under a config root (docs/formats.md, "The config root"); nothing else is copied to check an edit.
 CONFIG_PARTS = ("schedules", "checklists", "playbooks", "oncall.yaml")
 
 

@@ -1,4 +1,4 @@
-"""Run one checklist item: each check kind of SPEC §5, returning a status and a message.
+"""Run one checklist item: each check kind of docs/formats.md, returning a status and a message.
 
 A check never raises for what it finds: a failed login is a ``fail``, a program that cannot be
 started or a malformed parameter is an ``error``. Messages never contain a secret's value (the
@@ -19,7 +19,7 @@ from typing import Any
 from oncall.errors import SecretError
 from oncall.model import ChecklistItem, Person
 from oncall.readiness import net, proc
-from oncall.readiness.results import ERROR, FAIL, PASS, SKIP, WARN, Attestation, item_key
+from oncall.readiness.results import ERROR, FAIL, PASS, SKIP, Attestation, item_key
 from oncall.times import TimeValueError, parse_duration
 
 _FIELD = re.compile(r"\{person\.([A-Za-z0-9_]+)\}")
@@ -397,5 +397,4 @@ _KINDS: dict[str, Callable[[ChecklistItem, dict[str, Any], Context], Outcome]] =
 }
 
 KINDS = tuple(_KINDS)
-SEVERITIES = (FAIL, WARN)
 __all__ = ["Context", "Outcome", "run_check", "render", "matches", "skip_reason", "ago", "KINDS", "SKIP"]

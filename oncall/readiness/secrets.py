@@ -7,7 +7,6 @@ which is what ``oncall secret list`` shows.
 Public API (used by the readiness checks and by notifications)::
 
     get_secret(name) -> str | None      # None when not stored
-    has_secret(name) -> bool            # without handing the value to the caller
     set_secret(name, value) -> None
     delete_secret(name) -> bool         # False when there was nothing to delete
     list_secrets() -> list[StoredSecret]
@@ -158,11 +157,6 @@ def get_secret(name: str) -> str | None:
     backend = _backend()
     value = _call("read", name, lambda: backend.get_password(SERVICE, name))
     return value if isinstance(value, str) and value != "" else None
-
-
-def has_secret(name: str) -> bool:
-    """Whether secret ``name`` is stored (the value is read and dropped at once)."""
-    return get_secret(name) is not None
 
 
 def set_secret(name: str, value: str, *, at: int | None = None) -> BackendInfo:

@@ -1,4 +1,4 @@
-"""Config root discovery, SPEC §1: --root, then ONCALL_ROOT, then the nearest parent with schedules/."""
+"""Config root discovery (docs/formats.md): --root, then ONCALL_ROOT, then the nearest parent with schedules/."""
 
 from __future__ import annotations
 
