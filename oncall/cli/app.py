@@ -130,7 +130,11 @@ def run(args: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if args is None else args)
     current = Session()
     try:
-        code = typer.main.get_command(app).main(argv, prog_name="oncall", standalone_mode=False, obj=current)
+        with output.guarded_stdout():
+            code = typer.main.get_command(app).main(argv, prog_name="oncall", standalone_mode=False, obj=current)
+            sys.stdout.flush()
+    except output.StdoutClosed:
+        return _closed_stdout()
     except OncallError as exc:
         if isinstance(exc, ConfigErrors):
             for problem in exc.problems:
@@ -147,15 +151,9 @@ def run(args: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         output.error("interrupted")
         return 130
-    except BrokenPipeError:
-        return _closed_stdout()
     except click.exceptions.ClickException as exc:
         exc.show()
         return exc.exit_code if exc.exit_code else EXIT_USAGE
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        return _closed_stdout()
     return code if isinstance(code, int) else EXIT_OK
 
 

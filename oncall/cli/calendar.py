@@ -74,15 +74,15 @@ def publish(
 
 
 def _summary(report: PublishReport) -> None:
-    from rich.table import Table
+    from oncall.cli.tables import Column, Table
 
-    table = Table(box=None, pad_edge=False)
-    for column in ("feed", "events", "added", "changed", "cancelled", "file"):
-        table.add_column(column, justify="right" if column in ("events", "added", "changed", "cancelled") else "left")
+    table = Table([Column("feed", fold=True), *(Column(n, justify="right") for n in ("events", "added", "changed",
+                                                                                      "cancelled")),
+                   Column("file")], plain=True)
     for f in report.feeds:
         table.add_row(render.safe(f.file), str(f.stats.events), str(len(f.stats.added)), str(len(f.stats.changed)),
                       str(len(f.stats.cancelled)), "written" if f.written else "unchanged")
-    output.stdout().print(table)
+    table.print()
     written = len(report.written) + (1 if report.index_written else 0)
     output.info(
         f"{report.out_dir}: {len(report.feeds)} feeds from {render.json_time(report.start)} to "

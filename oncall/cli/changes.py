@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from oncall.cli import output, render
 from oncall.cli.context import local_zone
+from oncall.cli.tables import Column, Table
 
 if TYPE_CHECKING:
     from oncall.edit.diff import Change, ShiftDiff
@@ -42,37 +43,29 @@ def diff_json(before: Org, after: Org, result: ShiftDiff) -> dict[str, Any]:
 
 
 def diff_table(before: Org, after: Org, result: ShiftDiff, title: str | None) -> None:
-    from rich.table import Table
-
-    console = output.stdout()
     viewer = local_zone()
     span = f"between {render.when(result.start, viewer)} and {render.when(result.end, viewer)}"
     if title:
-        console.print(f"{title}: shifts {span}")
+        output.line(f"{title}: shifts {span}")
     if not result:
-        console.print(f"No shift changes {span}.")
+        output.line(f"No shift changes {span}.")
         return
     for schedule, changes in _grouped(result):
         sched = _schedule(before, after, schedule)
-        table = Table(title=_title(sched, schedule, result), title_justify="left")
-        for column in ("From", "To"):
-            table.add_column(column, no_wrap=True)
-        table.add_column("Length", justify="right")
-        table.add_column("Before")
-        table.add_column("After")
+        table = Table([Column("From", folded=render.fold_when), Column("To", folded=render.fold_when),
+                       Column("Length", justify="right"), Column("Before"), Column("After")],
+                      title=f"{_title(sched, schedule, result)}, times in {sched.timezone}")
         for c in changes:
             table.add_row(render.when(c.start, sched.tz), render.when(c.end, sched.tz), render.length(c.seconds),
                           render.person(before, c.before), render.person(after, c.after))
-        console.print(table)
+        table.print()
     if result.people:
-        table = Table(title="Hours", title_justify="left")
-        table.add_column("Person")
-        for column in ("Gained", "Lost", "Net"):
-            table.add_column(column, justify="right")
+        table = Table([Column("Person"), Column("Gained", justify="right"), Column("Lost", justify="right"),
+                       Column("Net", justify="right")], title="Hours")
         for p in result.people:
             table.add_row(render.person(after, p.person), render.hours(p.gained), render.hours(p.lost),
                           render.signed_hours(p.net))
-        console.print(table)
+        table.print()
 
 
 def diff_markdown(before: Org, after: Org, result: ShiftDiff, title: str) -> str:
@@ -86,7 +79,7 @@ def diff_markdown(before: Org, after: Org, result: ShiftDiff, title: str) -> str
     lines += [f"{count} change{'s' if count != 1 else ''} to who is on call from {span}.", ""]
     for schedule, changes in _grouped(result):
         sched = _schedule(before, after, schedule)
-        lines += [f"#### {_md(_title(sched, schedule, result))}", "",
+        lines += [f"#### {_md(_title(sched, schedule, result, zone=True))}", "",
                   "| From | To | Length | Before | After |", "| --- | --- | ---: | --- | --- |"]
         for c in changes:
             old = _md(render.person(before, c.before)) if c.before else "**nobody**"
@@ -110,9 +103,9 @@ def _grouped(result: ShiftDiff) -> list[tuple[str, list[Change]]]:
     return sorted(groups.items())
 
 
-def _title(sched: Schedule, schedule: str, result: ShiftDiff) -> str:
+def _title(sched: Schedule, schedule: str, result: ShiftDiff, *, zone: bool = False) -> str:
     note = " (new schedule)" if schedule in result.added else " (removed)" if schedule in result.removed else ""
-    return render.schedule_title(sched) + note
+    return (render.schedule_title(sched) if zone else f"{render.safe(sched.display)} ({schedule})") + note
 
 
 def _schedule(before: Org, after: Org, schedule: str) -> Schedule:

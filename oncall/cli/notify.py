@@ -11,6 +11,7 @@ from oncall.cli import output, render
 from oncall.cli.app import command_group
 from oncall.cli.context import local_zone, now, session
 from oncall.cli.options import TableOrJson, TableOrJsonOption, complete_channel, dry_run_option
+from oncall.cli.tables import Column, Table
 from oncall.errors import EXIT_NO, ConfigErrors
 
 if TYPE_CHECKING:
@@ -138,16 +139,13 @@ def _outcome_json(org: Org, o: Outcome) -> dict[str, Any]:
 def _print_table(outcomes: list[Outcome]) -> None:
     if not outcomes:
         return
-    from rich.table import Table
-
-    table = Table(title_justify="left")
-    for column in ("Status", "Kind", "Schedule", "Channel", "To", "Subject"):
-        table.add_column(column)
+    table = Table([Column("Status"), Column("Kind"), Column("Schedule", drop=1), Column("Channel"),
+                   Column("To", fold=True, squeeze=1), Column("Subject", fold=True, squeeze=2)])
     for o in outcomes:
         m = o.message
         table.add_row(o.status, m.kind, m.schedule or "-", m.channel, render.safe(m.recipient), render.safe(m.subject),
                       style="bold red" if o.status == "failed" else None)
-    output.stdout().print(table)
+    table.print()
 
 
 def _print_messages(outcomes: list[Outcome], settings: NotifySettings) -> None:

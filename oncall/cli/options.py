@@ -124,6 +124,8 @@ ME_HELP = "Person id or email. Default: $ONCALL_PERSON, else your git user.email
 
 # --- times and windows ---------------------------------------------------------------------------
 
+MAX_DAYS = 3 * 366  # the longest window a table shows (and --within looks ahead)
+
 def from_option(default: str) -> Any:
     return typer.Option("--from", metavar="T", help=f"Start (default: {default}).")
 
@@ -152,12 +154,13 @@ def instant(value: str, option: str, *, as_end: bool = False) -> int:
 
 
 def window(start_text: str | None, end_text: str | None, *, days: int, back: bool = False,
-           anchor: int | None = None) -> tuple[int, int]:
+           anchor: int | None = None, table: bool = False) -> tuple[int, int]:
     """``--from``/``--to`` under the one rule every command follows.
 
     A command that looks ahead starts at now (or its own ``anchor``) when ``--from`` is not given,
     and ends ``days`` after its start when ``--to`` is not given. A command that looks back
     (``back``) mirrors it: it ends now when ``--to`` is not given and starts ``days`` before its end.
+    A window for a ``table`` spans at most three years.
     """
     start = instant(start_text, "--from") if start_text else None
     end = instant(end_text, "--to", as_end=True) if end_text else None
@@ -174,7 +177,29 @@ def window(start_text: str | None, end_text: str | None, *, days: int, back: boo
         tz = local_zone()
         raise UsageError(f"--to must be after --from: the window would run from {when(start, tz)} to "
                          f"{when(end, tz)}; give a --to after the --from")
+    if table and end - start > MAX_DAYS * DAY:
+        given = "--to" if end_text else "--from"
+        raise UsageError(f"{given}: a table shows at most three years ({MAX_DAYS} days); narrow --from/--to, "
+                         "or use --format json or csv for longer windows")
     return start, end
+
+
+def horizon(value: str, option: str = "--within") -> int:
+    """A look-ahead such as ``8w`` or ``36h`` in seconds, at most three years."""
+    from oncall.times import parse_duration
+
+    try:
+        seconds = parse_duration(value).seconds
+    except TimeValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+    if seconds > MAX_DAYS * DAY:
+        raise UsageError(f"{option}: {value} is further ahead than oncall looks; write at most {MAX_DAYS // 7}w "
+                         "(three years)")
+    return seconds
+
+
+def within_option(help: str) -> Any:
+    return typer.Option("--within", metavar="DURATION", help=help)
 
 
 # --- output ---------------------------------------------------------------------------------------

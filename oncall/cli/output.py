@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,16 +18,58 @@ from oncall.errors import UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
+
+
+class StdoutClosed(Exception):
+    """The reader of stdout went away (``oncall ... | head``): a normal end of the command.
+
+    Not an ``OSError``, so click does not turn it into exit 1 on the way to the CLI's handler."""
+
+
+class _Guarded:
+    """``sys.stdout`` during a run: a closed pipe surfaces as ``StdoutClosed``."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except BrokenPipeError:
+            raise StdoutClosed from None
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for text in lines:
+            self.write(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise StdoutClosed from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def guarded_stdout() -> Iterator[None]:
+    """Run a command with ``sys.stdout`` guarded (see ``StdoutClosed``)."""
+    saved = sys.stdout
+    sys.stdout = _Guarded(saved)
+    try:
+        yield
+    finally:
+        sys.stdout = saved
 
 
 def _console(stream: Any) -> Console:
     from rich.console import Console
 
     class _Console(Console):
-        def on_broken_pipe(self) -> None:
-            # rich exits 1 here; a reader that went away (`| head`) is a normal end, which the
-            # CLI's one handler turns into exit 0.
-            raise BrokenPipeError
+        def on_broken_pipe(self) -> None:  # rich would exit 1
+            raise StdoutClosed
 
     tty = stream.isatty()
     no_color = bool(os.environ.get("NO_COLOR")) or not tty
@@ -44,28 +87,37 @@ def _console(stream: Any) -> Console:
     )
 
 
-@lru_cache(maxsize=1)
-def _out() -> Console:
-    return _console(sys.stdout)
-
-
-@lru_cache(maxsize=1)
-def _err() -> Console:
-    return _console(sys.stderr)
+@lru_cache(maxsize=8)
+def _cached(stream: Any, columns: str, no_color: str) -> Console:
+    return _console(stream)
 
 
 def stdout() -> Console:
     """The rich console for data on stdout."""
-    if _out().file is not sys.stdout:  # stdout was swapped (tests, CliRunner)
-        _out.cache_clear()
-    return _out()
+    return _cached(sys.stdout, os.environ.get("COLUMNS", ""), os.environ.get("NO_COLOR", ""))
 
 
 def stderr() -> Console:
     """The rich console for diagnostics on stderr."""
-    if _err().file is not sys.stderr:
-        _err.cache_clear()
-    return _err()
+    return _cached(sys.stderr, os.environ.get("COLUMNS", ""), os.environ.get("NO_COLOR", ""))
+
+
+def line(text: str | Text = "", style: str | None = None, indent: int = 0) -> None:
+    """A line of text on stdout, wrapped at spaces to the terminal's width (continuation lines
+    indented by ``indent``) with no trailing spaces; ``style`` colours it on a terminal (a rich
+    ``Text`` keeps its own styles)."""
+    from rich.text import Text
+
+    console = stdout()
+    content = Text(text, style=style or "") if isinstance(text, str) else text
+    pieces = list(content.wrap(console, console.width)) if content.plain else [content]
+    if indent and len(pieces) > 1 and console.width > indent + 20:
+        rest = content[len(pieces[0].plain):]
+        rest = rest[len(rest.plain) - len(rest.plain.lstrip()):]
+        pieces = pieces[:1] + [Text(" " * indent) + p for p in rest.wrap(console, console.width - indent)]
+    for piece in pieces:
+        piece.rstrip()
+        console.print(piece, soft_wrap=True)
 
 
 def print_json(data: Any, path: Path | None = None) -> None:
@@ -84,8 +136,11 @@ def emit(data: str | bytes | Iterable[str], path: Path | None, *, end: str = "")
     if path is None:
         if isinstance(data, bytes):
             sys.stdout.flush()
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
+            try:
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+            except BrokenPipeError:
+                raise StdoutClosed from None
         else:
             sys.stdout.writelines([data] if isinstance(data, str) else data)
             sys.stdout.write(end)

@@ -29,9 +29,16 @@ def _playbook_path(name: str) -> Path:
         raise UsageError(f"{name!r} is not a playbook name; write the file stem, e.g. incident-response")
     path = folder / f"{stem}.md"
     if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in folder.glob("*.md"))) if folder.is_dir() else ""
-        raise NotFound(f"no playbook playbooks/{stem}.md; write one of: {known or 'none yet'}")
+        known = _known(folder)
+        if not known:
+            raise NotFound(f"no playbook playbooks/{stem}.md: {folder} holds no playbooks yet; "
+                           f"write one as playbooks/{stem}.md (Markdown)")
+        raise NotFound(f"no playbook playbooks/{stem}.md; the playbooks are: {', '.join(known)}")
     return path
+
+
+def _known(folder: Path) -> list[str]:
+    return sorted(p.stem for p in folder.glob("*.md")) if folder.is_dir() else []
 
 
 @app.command("show")
@@ -50,6 +57,8 @@ def playbook_show(name: Annotated[str, typer.Argument(help="The playbook: a file
 def playbook_list() -> None:
     """The playbooks under playbooks/, with their titles."""
     folder = _folder()
+    if not _known(folder):
+        output.info(f"no playbooks yet: {folder} holds no .md files; write one as playbooks/NAME.md (Markdown)")
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         heading = next((line.lstrip("# ").strip() for line in path.read_text(encoding="utf-8").splitlines()
                         if line.startswith("#")), "")

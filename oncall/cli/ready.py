@@ -12,10 +12,17 @@ import typer
 
 from oncall.cli import output, render
 from oncall.cli.context import current_person, local_zone, now, session
-from oncall.cli.options import ME_HELP, ReadyFormat, complete_checklist, format_option, person_option
-from oncall.errors import EXIT_NO, UsageError
+from oncall.cli.options import (
+    ME_HELP,
+    ReadyFormat,
+    complete_checklist,
+    format_option,
+    horizon,
+    person_option,
+    within_option,
+)
+from oncall.errors import EXIT_NO
 from oncall.model import Checklist, Org
-from oncall.times import TimeValueError, parse_duration
 
 if TYPE_CHECKING:
     from oncall.readiness.checks import Context
@@ -29,8 +36,8 @@ MARKS = {"pass": ("✓", "green"), "fail": ("✗", "red"), "warn": ("!", "yellow
 
 def ready(
     person: Annotated[str | None, person_option(ME_HELP)] = None,
-    within: Annotated[str, typer.Option("--within", help="Check the checklists of schedules you have a shift "
-                                        "on within this long from now, e.g. 7d, 36h.")] = "7d",
+    within: Annotated[str, within_option("Check the checklists of schedules you have a shift on within this "
+                                         "long from now, e.g. 7d, 36h.")] = "7d",
     check_access: Annotated[bool, typer.Option("--check-access", help="Run every check now (commands, "
                                                "connections, tokens), concurrently.")] = False,
     fmt: Annotated[ReadyFormat, format_option(ReadyFormat)] = ReadyFormat.table,
@@ -51,22 +58,19 @@ def ready(
     from oncall.readiness.report import Report
     from oncall.readiness.results import SavedRun, load_attestations, load_results, save_results
 
+    ahead = horizon(within)
     org = session().org()
     who = current_person(org, person)
     me = who.person
     output.info(f"checking {render.person(org, me.id)} ({me.id}), identified by {who.how}")
     at = now()
     tz = local_zone()
-    try:
-        horizon = parse_duration(within).seconds
-    except TimeValueError as exc:
-        raise UsageError(f"--within: {exc}") from None
 
     shifts: list[ShiftNote] = []
     if checklist:
         selected = [selection.checklist(org, cid) for cid in checklist]
     else:
-        shifts = selection.coming_shifts(org, me.id, at, horizon)
+        shifts = selection.coming_shifts(org, me.id, at, ahead)
         _say_shifts(org, shifts, at, tz, me.id, within)
         selected = selection.checklists_for(org, shifts)
 
@@ -165,10 +169,8 @@ def _table(report: Report, org: Org, tz: tzinfo) -> None:
 
     from oncall.readiness.checks import ago
 
-    console = output.stdout()
-
-    def say(*parts: object) -> None:
-        console.print(*parts, soft_wrap=True)
+    def say(text: Text | None = None, indent: int = 6) -> None:
+        output.line(text or "", indent=indent)
 
     say(Text(f"Readiness of {render.person(org, report.person)} ({report.person})", style="bold"))
     for checklist_id in report.checklists:

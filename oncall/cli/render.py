@@ -37,6 +37,17 @@ def when(seconds: int, tz: tzinfo) -> str:
     return f"{moment:%a %Y-%m-%d %H:%M} {moment.tzname()}"
 
 
+def fold_when(text: str) -> str:
+    """A time from ``when`` on two lines, the date above the time and zone (for narrow tables)."""
+    return text.replace(" ", "\n", 2).replace("\n", " ", 1)
+
+
+def fold_after_name(text: str) -> str:
+    """``Carol Nguyen, Sat 2026-12-26 09:00 EST`` as the name, then the time on two lines."""
+    name, sep, rest = text.partition(", ")
+    return f"{name},\n{fold_when(rest)}" if sep else text
+
+
 def length(seconds: int) -> str:
     """A duration in days, hours and minutes: ``1d 6h 38m``, ``8h``, ``0m``."""
     days, rest = divmod(seconds, DAY)

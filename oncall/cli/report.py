@@ -8,6 +8,7 @@ from oncall.cli import output, render
 from oncall.cli.app import command_group
 from oncall.cli.context import local_zone, session
 from oncall.cli.options import ReportFormat, SchedulesOption, format_option, from_option, to_option, window
+from oncall.cli.tables import Column, Table
 
 if TYPE_CHECKING:
     from oncall.edit.hours import HoursReport
@@ -33,7 +34,7 @@ def hours(
     from oncall.edit.hours import hours_report
 
     org = session().org()
-    start, end = window(start_text, end_text, days=REPORT_DAYS, back=True)
+    start, end = window(start_text, end_text, days=REPORT_DAYS, back=True, table=fmt is ReportFormat.table)
     report = hours_report(org, start, end, schedule)
     if fmt is ReportFormat.json:
         output.print_json(_json(org, report))
@@ -89,28 +90,21 @@ def _csv(org: Org, report: HoursReport) -> str:
 
 
 def _table(org: Org, report: HoursReport) -> None:
-    from rich.table import Table
-
-    console = output.stdout()
     viewer = local_zone()
-    console.print(f"On-call hours, {render.when(report.start, viewer)} to {render.when(report.end, viewer)}")
-    table = Table()
-    table.add_column("Person")
-    for column in ("Hours", "Night", "Weekend", "Holiday", "Shifts"):
-        table.add_column(column, justify="right")
+    table = Table([Column("Person"), Column("Hours", justify="right"), Column("Night", justify="right"),
+                   Column("Weekend", justify="right"), Column("Holiday", justify="right", drop=1),
+                   Column("Shifts", justify="right")],
+                  title=f"On-call hours, {render.when(report.start, viewer)} to {render.when(report.end, viewer)}")
     for p in report.people:
         holiday = "-" if p.holiday is None else render.hours(p.holiday)
         table.add_row(render.person(org, p.person), render.hours(p.total), render.hours(p.night),
                       render.hours(p.weekend), holiday, str(p.shifts))
-    console.print(table)
-    spread = Table(title="Spread per schedule (most hours / fewest)", title_justify="left")
-    spread.add_column("Schedule")
-    spread.add_column("Most")
-    spread.add_column("Fewest")
-    spread.add_column("Spread", justify="right")
+    table.print()
+    spread = Table([Column("Schedule", fold=True), Column("Most", fold=True), Column("Fewest", fold=True),
+                    Column("Spread", justify="right")], title="Spread per schedule (most hours / fewest)")
     for s in report.schedules:
         ratio = "-" if s.ratio is None else f"{s.ratio:.2f}"
         spread.add_row(s.schedule, f"{render.person(org, s.most)} {render.hours(s.max)}" if s.most else "-",
                        f"{render.person(org, s.least)} {render.hours(s.min)}" if s.least else "-", ratio)
-    console.print(spread)
-    console.print("Night is 22:00-07:00 and weekend Sat-Sun, on each person's own clock.")
+    spread.print()
+    output.line("Night is 22:00-07:00 and weekend Sat-Sun, on each person's own clock.")

@@ -22,6 +22,7 @@ from oncall.cli.options import (
     to_option,
     window,
 )
+from oncall.cli.tables import Column, Table
 from oncall.errors import EXIT_NO, EXIT_OK, EXIT_USAGE, Problem, UsageError
 from oncall.model import Gap, Org, Shift
 from oncall.times import from_epoch
@@ -79,8 +80,8 @@ def validate(
             output.warning(str(problem))
         if org is not None and not errors:
             count = f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})" if warnings else ""
-            output.write_text(f"ok: {len(org.schedules)} schedules, {len(org.people)} people, "
-                              f"{len(org.checklists)} checklists in {root}{count}\n")
+            output.line(f"ok: {len(org.schedules)} schedules, {len(org.people)} people, "
+                        f"{len(org.checklists)} checklists in {root}{count}")
         else:
             output.info(f"{len(errors)} error{'s' if len(errors) != 1 else ''} in {root}")
     if code:
@@ -122,7 +123,7 @@ def generate(
     from oncall.engine import generate as shifts_in
 
     org = session().org()
-    start, end = window(start_text, end_text, days=GENERATE_DAYS)
+    start, end = window(start_text, end_text, days=GENERATE_DAYS, table=format is GenerateFormat.table)
     timeline = shifts_in(org, start, end, schedule, person)
     if format is GenerateFormat.json:
         output.print_json({"shifts": [render.shift_json(org, s) for s in timeline.shifts],
@@ -149,49 +150,47 @@ def _csv(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap]) -> str:
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["schedule", "person", "start", "end", "reason"])
+    writer.writerow(["schedule", "schedule_name", "person", "person_name", "start", "end", "reason"])
     rows = [(s.schedule, s.start, s.person, s.end, s.reason) for s in shifts]
     rows += [(g.schedule, g.start, "", g.end, "gap") for g in gaps]
     for sched_id, start, person, end, reason in sorted(rows, key=lambda r: (r[0], r[1])):
         sched = org.schedules[sched_id]
-        writer.writerow([sched_id, person, render.json_time(start, sched), render.json_time(end, sched), reason])
+        writer.writerow([sched_id, sched.display, person, render.display_name(org, person or None) or "",
+                         render.json_time(start, sched), render.json_time(end, sched), reason])
     return buffer.getvalue()
 
 
 def _generate_table(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap], start: int, end: int) -> None:
-    from rich.table import Table
-
-    console = output.stdout()
     viewer = local_zone()
     entries: dict[str, list[tuple[int, int, Shift | None]]] = {}
     for s in shifts:
         entries.setdefault(s.schedule, []).append((s.start, s.end, s))
     for g in gaps:
         entries.setdefault(g.schedule, []).append((g.start, g.end, None))
+    span = f"{render.when(start, viewer)} to {render.when(end, viewer)}"
     if not entries:
-        console.print(f"No shifts between {render.when(start, viewer)} and {render.when(end, viewer)}.")
+        output.line(f"No shifts from {span}.")
         return
+    output.line(f"Shifts from {span}")
     for sched_id in sorted(entries):
         sched = org.schedules[sched_id]
         tz = sched.tz
-        same_zone = render.same_zone(tz, viewer, start)
-        table = Table(title=render.schedule_title(sched), title_justify="left")
-        table.add_column("Start", no_wrap=True)
-        table.add_column("End", no_wrap=True)
-        if not same_zone:
-            table.add_column(f"Start, your time ({render.zone_name(viewer)})", no_wrap=True)
-        table.add_column("Length", justify="right")
-        table.add_column("On call")
-        table.add_column("Why")
+        yours = not render.same_zone(tz, viewer, start)
+        columns = [Column("Start", folded=render.fold_when), Column("End", folded=render.fold_when)]
+        if yours:
+            columns.append(Column(f"Start, your time ({render.zone_name(viewer)})", drop=1, fold=True, squeeze=1,
+                                  least=len("Mon 2026-03-09")))
+        columns += [Column("Length", justify="right"), Column("On call"), Column("Why", fold=True, drop=2, squeeze=2)]
+        table = Table(columns, title=f"\n{render.schedule(org, sched_id)} ({sched_id}), times in {sched.timezone}")
         for begin, finish, shift in sorted(entries[sched_id], key=lambda e: (e[0], e[1])):
-            yours = [render.when(begin, viewer)] if not same_zone else []
+            mine = [render.when(begin, viewer)] if yours else []
             if shift is None:
                 who, why, style = "NOBODY (gap)", "", "bold red"
             else:
                 who, why, style = render.person(org, shift.person), render.reasons(org, shift), None
-            table.add_row(render.when(begin, tz), render.when(finish, tz), *yours, render.length(finish - begin),
+            table.add_row(render.when(begin, tz), render.when(finish, tz), *mine, render.length(finish - begin),
                           who, why, style=style)
-        console.print(table)
+        table.print()
 
 
 # --- diff ------------------------------------------------------------------------------------------

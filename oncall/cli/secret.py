@@ -64,12 +64,10 @@ def secret_list(fmt: TableOrJsonOption = TableOrJson.table) -> None:
     if not stored:
         output.info("no secrets stored yet; `oncall secret set NAME` stores one")
         return
-    from rich.table import Table
+    from oncall.cli.tables import Column, Table
 
     tz = local_zone()
-    table = Table(box=None, pad_edge=False)
-    for column in ("NAME", "STORED", "WHERE"):
-        table.add_column(column)
+    table = Table([Column("NAME"), Column("STORED", drop=1), Column("WHERE", fold=True)], plain=True)
     for s in stored:
         table.add_row(render.safe(s.name), render.when(s.stored_at, tz) if s.stored_at else "", render.safe(s.where))
-    output.stdout().print(table)
+    table.print()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta, tzinfo
 from typing import Annotated, Any
 
 import typer
@@ -13,12 +14,14 @@ from oncall.cli.options import (
     SchedulesOption,
     TableOrJson,
     TableOrJsonOption,
+    horizon,
     instant,
     person_option,
+    within_option,
 )
-from oncall.errors import UsageError
-from oncall.model import Shift
-from oncall.times import TimeValueError, parse_duration
+from oncall.cli.tables import Column, Table
+from oncall.model import Org, Shift
+from oncall.times import epoch_to_wall
 
 
 def whois(
@@ -58,15 +61,13 @@ def whois(
         output.print_json(rows)
         return
 
-    from rich.table import Table
-
     viewer = local_zone()
-    table = Table(title=f"On call at {render.when(at, viewer)}", title_justify="left")
-    table.add_column("Schedule")
-    table.add_column("On call")
-    for column in ("Since", "Until"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("Next")
+    names = [render.person(org, a.person) for a in answers if a.person] + ["NOBODY (gap)"]
+    table = Table([Column("Schedule", fold=True, squeeze=1),
+                   Column("On call", fold=True, squeeze=1, least=max(map(len, names))),
+                   Column("Since", drop=2, folded=render.fold_when), Column("Until", folded=render.fold_when),
+                   Column("Next", drop=1, squeeze=2, folded=render.fold_after_name)],
+                  title=f"On call at {render.when(at, viewer)}")
     for a in answers:
         name = render.schedule(org, a.schedule)
         nxt = (f"{render.person(org, a.next_person)}, {render.when(a.next_start, viewer)}"
@@ -78,50 +79,80 @@ def whois(
         else:
             assert a.start is not None and a.end is not None
             why = render.reasons(org, Shift(a.schedule, a.person, a.start, a.end, a.reason), layers=False)
-            table.add_row(name, render.person(org, a.person) + (f" ({why})" if why else ""), render.when(a.start, viewer),
-                          render.when(a.end, viewer), nxt)
-    output.stdout().print(table)
+            table.add_row(name, render.person(org, a.person) + (f" ({why})" if why else ""),
+                          render.when(a.start, viewer), render.when(a.end, viewer), nxt)
+    table.print()
 
 
 def next_shifts(
     person: Annotated[str | None, person_option(ME_HELP)] = None,
-    within: Annotated[str, typer.Option("--within", help="How far ahead to look, e.g. 4w, 30d.")] = "8w",
+    within: Annotated[str, within_option("How far ahead to look, e.g. 4w, 30d.")] = "8w",
+    detail: Annotated[bool, typer.Option("--detail", help="One row per shift; without it, shifts that repeat "
+                                         "daily at the same times are one row.")] = False,
     format: TableOrJsonOption = TableOrJson.table,
 ) -> None:
     """A person's upcoming shifts across all schedules."""
-    from oncall.engine import generate, who_at
+    from oncall.engine import generate
 
+    ahead = horizon(within)
     org = session().org()
     me = current_person(org, person)
     output.info(f"person: {me.person.id} ({me.how})")
-    try:
-        horizon = parse_duration(within).seconds
-    except TimeValueError as exc:
-        raise UsageError(f"--within: {exc}") from None
     start = now()
-    shifts = generate(org, start, start + horizon, person=me.person.id).shifts
-    # A shift already under way is shown with its real start, not clipped to now.
-    shifts = [
-        Shift(s.schedule, s.person, who_at(org.schedules[s.schedule], org.people, start).start or s.start, s.end, s.reason)
-        if s.start == start else s
-        for s in shifts
-    ]
-    shifts.sort(key=lambda s: (s.start, s.schedule))
+    end = start + ahead
+    shifts = sorted((_whole(org, s, start, end) for s in generate(org, start, end, person=me.person.id).shifts),
+                    key=lambda s: (s.start, s.schedule))
     if format is TableOrJson.json:
         output.print_json([render.shift_json(org, s) | {"name": org.schedules[s.schedule].display} for s in shifts])
         return
     viewer = me.person.tz  # every person has a zone (people.yaml default, else UTC)
-    console = output.stdout()
     name = render.person(org, me.person.id)
     if not shifts:
-        console.print(f"{name} has no shifts in the next {within}.")
+        output.line(f"{name} has no shifts in the next {within}.")
         return
-    from rich.table import Table
+    table = Table([Column("Schedule", fold=True, squeeze=1), Column("Start", folded=render.fold_when),
+                   Column("End", folded=render.fold_when), Column("Length"),
+                   Column("Why", fold=True, drop=1, squeeze=2)],
+                  title=f"Upcoming shifts for {name}, times in {render.zone_name(viewer)}")
+    runs = [[s] for s in shifts] if detail else _daily_runs(shifts, viewer)
+    for run in runs:
+        first, last = run[0], run[-1]
+        length = render.length(first.end - first.start)
+        table.add_row(render.schedule(org, first.schedule), render.when(first.start, viewer),
+                      render.when(last.end, viewer), f"{len(run)} × {length} daily" if len(run) > 1 else length,
+                      render.reasons(org, first))
+    table.print()
+    if len(runs) < len(shifts):
+        output.line(f"{len(shifts)} shifts; shifts repeating daily are one row (--detail lists each).")
 
-    table = Table(title=f"Upcoming shifts for {name} ({render.zone_name(viewer)})", title_justify="left")
-    for column in ("Schedule", "Start", "End", "Length", "Why"):
-        table.add_column(column)
-    for s in shifts:
-        table.add_row(render.schedule(org, s.schedule), render.when(s.start, viewer), render.when(s.end, viewer),
-                      render.length(s.end - s.start), render.reasons(org, s))
-    console.print(table)
+
+def _whole(org: Org, shift: Shift, start: int, end: int) -> Shift:
+    """The shift with its real bounds where the window [start, end) cut it."""
+    from oncall.engine import who_at
+
+    sched = org.schedules[shift.schedule]
+    first = who_at(sched, org.people, start).start if shift.start == start else None
+    last = who_at(sched, org.people, end - 1).end if shift.end == end else None
+    return shift._replace(start=first or shift.start, end=last or shift.end)
+
+
+def _daily_runs(shifts: list[Shift], tz: tzinfo) -> list[list[Shift]]:
+    """Shifts grouped into runs: on one schedule, for the same reasons, each starting and ending
+    one day after the one before at the same wall-clock times (a follow-the-sun week is one run)."""
+    runs: list[list[Shift]] = []
+    latest: dict[str, list[Shift]] = {}  # each schedule's latest run
+    for shift in shifts:
+        run = latest.get(shift.schedule)
+        if run is not None and _next_day(run[-1], shift, tz):
+            run.append(shift)
+            continue
+        latest[shift.schedule] = [shift]
+        runs.append(latest[shift.schedule])
+    return runs
+
+
+def _next_day(before: Shift, after: Shift, tz: tzinfo) -> bool:
+    day = timedelta(days=1)
+    return (before.reason == after.reason
+            and epoch_to_wall(after.start, tz) == epoch_to_wall(before.start, tz) + day
+            and epoch_to_wall(after.end, tz) == epoch_to_wall(before.end, tz) + day)
