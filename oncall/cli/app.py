@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "init": "oncall.cli.init:init",
     "schema": "oncall.cli.init:schema",
     "import": "oncall.cli.imports:app",
+    "site": "oncall.cli.site:app",
 }
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from oncall.fsutil import write_atomic
 from oncall.model import Org
 from oncall.site.readiness import ReadinessEntry
+from oncall.times import DAY
 
-DAY = 86400
 DEFAULT_BACK = DAY  # from yesterday (so that "today" is whole in every time zone) ...
 DEFAULT_AHEAD = 28 * DAY  # ... to four weeks ahead
 ASSETS = ("site.css", "site.js")
