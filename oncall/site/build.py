@@ -69,7 +69,8 @@ def build_site(
     zones = {pid: p.timezone for pid, p in org.people.items()}
     weeks = {}
     for view in views:
-        week = svg.week_from(view.timezone, min(max(now, start), end - 1))
+        # The seven days from today, kept inside the window when the build time is not.
+        week = svg.week_from(view.timezone, min(max(now, start), max(start, end - 7 * DAY)))
         add_lanes(org, view, *week)
         weeks[view.id] = week
 

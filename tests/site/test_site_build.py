@@ -134,3 +134,18 @@ def test_readiness_page_shows_the_boards_entries_with_their_fixes(org: Org, tmp_
     assert "<strong>kubectl can read pods</strong>" in rows[1][1]
     assert "Stale" in rows[2][1] and "Not checked" in rows[3][1] and "No checklist" in rows[4][1]
     assert "never" in rows[3][1]
+
+
+def _week_days(page: str) -> list[int]:
+    week = page[page.index('aria-labelledby="week-h"'):page.index('aria-labelledby="month-h"')]
+    return [int(t) for t in re.findall(r'<line class="now" data-t0="(\d+)"', week)]
+
+
+def test_the_detailed_week_starts_today_and_stays_inside_the_window(org: Org, tmp_path: Path) -> None:
+    _build(org, tmp_path)
+    days = _week_days((tmp_path / "schedules" / "nights.html").read_text(encoding="utf-8"))
+    assert len(days) == 7 and days[0] <= BUILT < days[1]  # London's midnight before the build
+    later = build_site(org, tmp_path / "later", start=WINDOW[0], end=WINDOW[1], now=WINDOW[1] + 30 * DAY)
+    assert later.pages
+    days = _week_days((tmp_path / "later" / "schedules" / "nights.html").read_text(encoding="utf-8"))
+    assert len(days) == 7 and WINDOW[0] <= days[0] and days[-1] < WINDOW[1]
