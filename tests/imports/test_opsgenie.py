@@ -115,3 +115,11 @@ def test_an_unknown_rotation_type_is_an_error_naming_the_field() -> None:
         opsgenie.read([Node(data, "support.json", "")])
     assert str(caught.value) == ("support.json: data.rotations[2].type: unknown rotation type 'monthly'; "
                                  "expected hourly, daily or weekly")
+
+
+def test_a_disabled_rotation_is_left_out_and_said(root: Path, do_import: ImportFn) -> None:
+    data = copy.deepcopy(fixture("opsgenie", "support.json").value)
+    data["data"]["rotations"][1]["enabled"] = False
+    plan = do_import(opsgenie.read([Node(data, "support.json", "")]), check=False)
+    assert 'Opsgenie rotation b58blq04-0a27-4ff4-ae4a-3cee1d27c7c8 "Nights" is disabled; not written' in plan.notes
+    assert "name: nights" not in (root / "schedules" / "support.yaml").read_text()

@@ -152,3 +152,26 @@ def test_not_a_schedule_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="not a PagerDuty schedule"):
         pagerduty.read([read_json(str(path))])
+
+
+def test_overrides_come_from_the_overrides_subschedule_when_the_list_is_absent(root: Path,
+                                                                               do_import: ImportFn) -> None:
+    data = copy.deepcopy(fixture("pagerduty", "weekly_and_weeknights.json").value)
+    del data["schedule"]["overrides"]
+    plan = do_import(pagerduty.read([Node(data, "x.json", "")]))
+    assert differences(plan) == []
+    text = (root / "schedules" / "payments-primary.yaml").read_text()
+    assert "  # PagerDuty override entry\n  - person: frank-moreau\n    from: 2026-03-04T12:00\n" in text
+
+
+def test_layers_without_users_or_that_end_before_they_start_are_left_out_and_said(root: Path,
+                                                                                   do_import: ImportFn) -> None:
+    data = copy.deepcopy(fixture("pagerduty", "dst.json").value)
+    layers = data["schedule"]["schedule_layers"]
+    layers[0]["end"] = layers[0]["start"]
+    layers[1]["users"] = []
+    plan = do_import(pagerduty.read([Node(data, "x.json", "")]), check=False)
+    # in precedence order, lowest first: the API's list reversed
+    assert plan.notes == ['PagerDuty layer PLWEEK2 "Weekend" has no users; not written',
+                          'PagerDuty layer PLHAND3 "Handover" ended before it started; not written']
+    assert "name: days" in (root / "schedules" / "infra.yaml").read_text()
