@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,10 +31,19 @@ Visit = Callable[..., Any]
 
 
 def oncall_json(*args: str, root: Path = ORG) -> Any:
-    """The JSON a user gets from ``oncall --root ROOT ARGS --format json``."""
-    env = {**os.environ, "PYTHONPATH": str(REPO), "TZ": "UTC"}
-    env.pop("ONCALL_ROOT", None)
-    result = subprocess.run([sys.executable, "-m", "oncall", "--root", str(root), *args, "--format", "json"],
-                            capture_output=True, text=True, env=env, timeout=120)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    """The JSON a user gets from ``oncall --root ROOT ARGS --format json`` (run in this process)."""
+    from oncall.cli.app import run
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = os.environ.get("ONCALL_NO_CACHE")
+    os.environ["ONCALL_NO_CACHE"] = "1"  # leave the user's cache folder alone
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            code = run(["--root", str(root), *args, "--format", "json"])
+    finally:
+        if saved is None:
+            del os.environ["ONCALL_NO_CACHE"]
+        else:
+            os.environ["ONCALL_NO_CACHE"] = saved
+    assert code == 0, err.getvalue()
+    return json.loads(out.getvalue())

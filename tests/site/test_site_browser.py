@@ -13,6 +13,7 @@ import pytest
 from site_helpers import BUILT, DESKTOP, PHONE, REPO, WINDOW, Visit, instant, oncall_json
 
 from oncall.model import Org
+from oncall.site.html import length  # the script writes lengths as the pages do
 
 MOMENTS = {
     "built": BUILT,
@@ -62,10 +63,14 @@ def test_now_shows_who_whois_says(visit: Visit, plain_site: Path, served: tuple[
                 assert shown == org.people[answer["person"]].display
                 assert card.locator('[data-show="on"]').is_visible()
                 bounds = (answer["start"], answer["end"])
-            # The same instants as whois, written in the reader's time zone.
+            # The same instants as whois, written in the reader's time zone, and how far away they are.
             for slot, value in zip((since, until), bounds, strict=True):
                 assert instant(slot.get_attribute("datetime")) == instant(value)
                 assert _hhmm(value, tz) in slot.inner_text()
+            since_text = card.locator('[data-slot="since"]').inner_text()
+            until_text = card.locator('[data-slot="until"]').inner_text()
+            assert since_text.endswith(f"({length(at - instant(bounds[0]))} ago)")
+            assert until_text.endswith(f"(in {length(instant(bounds[1]) - at)})")
             if answer.get("next_person"):
                 assert card.locator('[data-slot="next"] a').inner_text() == org.people[answer["next_person"]].display
 

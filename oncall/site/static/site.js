@@ -73,8 +73,8 @@
       if (!a) return;
       var slot = function (name) { return card.querySelector('[data-slot="' + name + '"]'); };
       if (a.person !== null) fill(slot("person"), [personLink(a.person)]);
-      fill(slot("since"), [a.since === null ? "not known" : time(a.since)]);
-      fill(slot("until"), [a.until === null ? "not known" : time(a.until)]);
+      fill(slot("since"), a.since === null ? ["not known"] : [time(a.since), " (" + length(now - a.since) + " ago)"]);
+      fill(slot("until"), a.until === null ? ["not known"] : [time(a.until), " (in " + length(a.until - now) + ")"]);
       fill(slot("next"), a.next ? [personLink(a.next[0]), " from ", time(a.next[1])] : ["nobody scheduled"]);
       var gap = slot("gap");
       fill(gap, a.gap ? [time(a.gap[0]), " – ", time(a.gap[1]), " (" + length(a.gap[1] - a.gap[0]) + ")"]
