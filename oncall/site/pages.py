@@ -284,16 +284,15 @@ fix what fails.</p>"""
             items = "".join(f"<li><strong>{esc(f.title)}</strong>{': ' + esc(f.fix) if f.fix else ''}</li>"
                             for f in fixes(r, checklists))
             schedule = f'<a href="{href("", page_file("schedules", r.schedule))}">{esc(_schedule_name(site, r.schedule))}</a>'
+            checklist = f"checklist <code>{esc(r.checklist)}</code>, " if r.checklist else ""
             lines.append(
-                f'<tr class="{status.css}"><td>{schedule}</td><td>{site.person_link(r.person, "")}</td>'
-                f"<td>{when(r.start, tz)} – {when(r.end, tz)}</td>"
-                f"<td>{esc(r.checklist) if r.checklist else '—'}</td>"
+                f'<tr class="{status.css}"><td>{site.person_link(r.person, "")}<br>{schedule}<br>'
+                f"{when(r.start, tz)} – {when(r.end, tz)}</td>"
                 f'<td><strong class="status {status.css}">{esc(status.label)}</strong>'
-                f'{"<br>" + esc(r.why) if r.why else ""}</td>'
-                f"<td>{checked}</td><td>{'<ul>' + items + '</ul>' if items else ''}</td></tr>"
+                f'{"<br>" + esc(r.why) if r.why else ""}<br>{checklist}checked {checked}</td>'
+                f"<td>{'<ul>' + items + '</ul>' if items else ''}</td></tr>"
             )
         caption = "Upcoming shifts and whether each person is ready (times in the person's time zone)"
-        content = table(caption, ["Schedule", "Person", "Shift", "Checklist", "Status", "Checked", "What to fix"],
-                        lines, cls="readiness")
+        content = table(caption, ["Shift", "Status", "What to fix"], lines, cls="readiness")
     body = f"<h1>Readiness</h1>\n{content}"
     return frame(title="Readiness", up="", current="readiness.html", body=body, built=site.built, window=site.window)
