@@ -101,6 +101,7 @@ COMMANDS = [
     ["swap", "ana", "eve", "-s", "payments", "--from", "2026-03-02", "--to", "2026-03-30", "--dry-run"],
     ["timeoff", "add", "-p", "ana", "--from", "2026-03-12", "--to", "2026-03-13", "--dry-run"],
     ["ready", "--checklist", "primary"],
+    ["calendar", "publish", "{site}"],
 ]
 
 
@@ -121,6 +122,7 @@ def test_every_command_fits(root: Path, width: int, capsys: pytest.CaptureFixtur
     monkeypatch.setenv("COLUMNS", str(width))
     seen = ""
     for args in COMMANDS:
+        args = [a.replace("{site}", str(root.parent / "site")) for a in args]
         result = run_oncall(["--root", str(root), *args], capsys)
         where = f"oncall {' '.join(args)} at {width} columns"
         assert result.code in (0, 1), f"{where}: {result.err}"
