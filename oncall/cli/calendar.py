@@ -76,8 +76,8 @@ def publish(
 def _summary(report: PublishReport) -> None:
     from oncall.cli.tables import Column, Table
 
-    table = Table([Column("feed", fold=True), *(Column(n, justify="right") for n in ("events", "added", "changed",
-                                                                                      "cancelled")),
+    table = Table([Column("feed", fold=True), Column("events", justify="right"), Column("added", justify="right"),
+                   Column("changed", justify="right", drop=1), Column("cancelled", justify="right", drop=2),
                    Column("file")], plain=True)
     for f in report.feeds:
         table.add_row(render.safe(f.file), str(f.stats.events), str(len(f.stats.added)), str(len(f.stats.changed)),
