@@ -121,10 +121,29 @@ def line(text: str | Text = "", style: str | None = None, indent: int = 0) -> No
 
 
 def print_json(data: Any, path: Path | None = None) -> None:
-    """JSON data, stable and UTF-8, to stdout (or to ``path``), written as it is encoded."""
+    """JSON data, stable and UTF-8, to stdout (or to ``path``): the text of ``json.dumps(data,
+    indent=2)``, written as it is made. A list in ``data`` may be given as an iterator, so a year of
+    shifts is never held in memory as one list of objects and one string."""
+    emit(_json_pieces(data, "\n"), path, end="\n")
+
+
+def _json_pieces(data: Any, newline: str) -> Iterator[str]:
     import json
 
-    emit(json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(data), path, end="\n")
+    inner = newline + "  "
+    if isinstance(data, dict) and data:
+        for index, (key, value) in enumerate(data.items()):
+            yield ("{" if index == 0 else ",") + inner + json.dumps(key, ensure_ascii=False) + ": "
+            yield from _json_pieces(value, inner)
+        yield newline + "}"
+    elif isinstance(data, list | tuple | Iterator):
+        empty = True
+        for item in data:
+            yield ("[" if empty else ",") + inner + json.dumps(item, indent=2, ensure_ascii=False).replace("\n", inner)
+            empty = False
+        yield "[]" if empty else newline + "]"
+    else:
+        yield json.dumps(data, indent=2, ensure_ascii=False).replace("\n", newline)
 
 
 def write_text(text: str) -> None:

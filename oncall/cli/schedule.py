@@ -126,8 +126,8 @@ def generate(
     start, end = window(start_text, end_text, days=GENERATE_DAYS, table=format is GenerateFormat.table)
     timeline = shifts_in(org, start, end, schedule, person)
     if format is GenerateFormat.json:
-        output.print_json({"shifts": [render.shift_json(org, s) for s in timeline.shifts],
-                           "gaps": [render.gap_json(org, g) for g in timeline.gaps]}, output_path)
+        output.print_json({"shifts": (render.shift_json(org, s) for s in timeline.shifts),
+                           "gaps": (render.gap_json(org, g) for g in timeline.gaps)}, output_path)
     elif format is GenerateFormat.csv:
         output.emit(_csv(org, timeline.shifts, timeline.gaps), output_path)
     elif format is GenerateFormat.ics:

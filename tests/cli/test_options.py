@@ -141,3 +141,14 @@ def test_playbook_list_and_show_say_what_exists(tmp_path: Path, capsys: pytest.C
     other = oncall(capsys, "playbook", "show", "sre-incident")
     assert other.err.strip() == ("error: no playbook playbooks/sre-incident.md; the playbooks are: incident-response, "
                                  "kubernetes-access, paging")
+
+
+def test_json_is_written_as_made_and_reads_as_one_document() -> None:
+    import json as std
+
+    from oncall.cli.output import _json_pieces
+
+    rows = [{"a": 1, "b": [1, {"c": "é"}]}, {}, {"d": None}]
+    doc = {"shifts": iter(rows), "gaps": iter([]), "n": 3, "empty": {}, "list": [[], [1]]}
+    text = "".join(_json_pieces(doc, "\n"))
+    assert text == std.dumps({**doc, "shifts": rows, "gaps": []}, indent=2, ensure_ascii=False)
