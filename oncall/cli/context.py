@@ -11,6 +11,7 @@ from typing import NamedTuple
 import click
 
 from oncall.errors import NotFound, UsageError
+from oncall.identity import ENV_VAR, Identity
 from oncall.model import Org, Person
 from oncall.times import machine_zone
 
@@ -74,49 +75,28 @@ class CurrentPerson(NamedTuple):
 
 
 def current_person(org: Org, explicit: str | None = None) -> CurrentPerson:
-    """Resolve who "me" is: ``--person``, else ``ONCALL_PERSON``, else git ``user.email``, else
-    the login name, each matched against people.yaml (id or email)."""
+    """Resolve who "me" is: ``--person``, else who this machine acts as (``oncall.identity``:
+    ``ONCALL_PERSON``, else ``me:`` in the user's settings, else git ``user.email``)."""
     if explicit:
         return CurrentPerson(_person(org, explicit, "--person"), "--person")
-    env = os.environ.get("ONCALL_PERSON")
-    if env:
-        return CurrentPerson(_person(org, env, "ONCALL_PERSON"), "ONCALL_PERSON")
-    email = _git_email()
-    if email:
-        for person in org.people.values():
-            if person.email and person.email.lower() == email.lower():
-                return CurrentPerson(person, f"git user.email {email}")
-    import getpass
+    found = identity(org)
+    return CurrentPerson(found.person, found.source)
 
-    try:
-        login = getpass.getuser()
-    except (OSError, KeyError):
-        login = ""
-    if login in org.people:
-        return CurrentPerson(org.people[login], f"login name {login}")
-    tried = ", ".join(filter(None, [f"git user.email {email!r}" if email else "", f"login name {login!r}"]))
-    raise UsageError(
-        f"cannot tell who you are ({tried} match nobody in people.yaml); "
-        "pass --person ID or set ONCALL_PERSON"
-    )
+
+def identity(org: Org) -> Identity:
+    """Who this machine acts as; an unknown or ambiguous identity is a usage error saying how to set it."""
+    from oncall.identity import whoami
+
+    return whoami(org.people, org.root, os.environ.get(ENV_VAR))
 
 
 def _person(org: Org, key: str, source: str) -> Person:
-    if key in org.people:
-        return org.people[key]
-    for person in org.people.values():
-        if person.email and person.email.lower() == key.lower():
-            return person
-    raise NotFound(f"{source}: no person {key!r} in people.yaml; known: {', '.join(sorted(org.people))}")
+    from oncall.identity import known, matches
 
-
-def _git_email() -> str:
-    import subprocess
-
-    try:
-        result = subprocess.run(
-            ["git", "config", "user.email"], capture_output=True, text=True, timeout=2, stdin=subprocess.DEVNULL
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return result.stdout.strip() if result.returncode == 0 else ""
+    found = matches(org.people, key)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise UsageError(f"{source}: {key!r} is the email of several people ({', '.join(p.id for p in found)}); "
+                         "give a person id")
+    raise NotFound(f"{source}: no person {key!r} in people.yaml; known: {known(org.people)}")

@@ -120,7 +120,7 @@ def person_argument(help: str, metavar: str = "PERSON") -> Any:
     return typer.Argument(metavar=metavar, help=help, autocompletion=complete_person)
 
 
-ME_HELP = "Person id or email. Default: $ONCALL_PERSON, else your git user.email, else your login name."
+ME_HELP = "Person id or email. Default: you ($ONCALL_PERSON, else me: in your config, else your git user.email)."
 
 # --- times and windows ---------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""``oncall ready``: are you ready for your next shift?"""
+"""``oncall ready``: are you ready for your next shift? And ``ready status`` (the team's board),
+``ready --before-shift`` (from a timer) and ``ready install-timer``."""
 
 from __future__ import annotations
 
@@ -6,43 +7,61 @@ import os
 import re
 import sys
 from datetime import UTC, datetime, tzinfo
+from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from oncall.cli import output, render
-from oncall.cli.context import current_person, local_zone, now, session
+from oncall.cli.context import current_person, identity, local_zone, now, session
 from oncall.cli.options import (
     ME_HELP,
     ReadyFormat,
+    SchedulesOption,
+    TableOrJson,
+    TableOrJsonOption,
     complete_checklist,
     format_option,
     horizon,
     person_option,
     within_option,
 )
-from oncall.errors import EXIT_NO
-from oncall.model import Checklist, Org
+from oncall.errors import EXIT_NO, ConfigErrors, UsageError
+from oncall.model import Checklist, Org, Person
 
 if TYPE_CHECKING:
+    from oncall.identity import Identity
+    from oncall.readiness.board import Entry
     from oncall.readiness.checks import Context
     from oncall.readiness.report import Report, ShiftNote
-    from oncall.readiness.results import CheckResult
+    from oncall.readiness.results import CheckResult, SavedRun
     from oncall.readiness.runner import Planned
+    from oncall.readiness.share import Store
 
 MARKS = {"pass": ("✓", "green"), "fail": ("✗", "red"), "warn": ("!", "yellow"), "skip": ("-", "dim"),
          "error": ("?", "magenta")}
 
+app = typer.Typer(add_completion=False, rich_markup_mode=None, suggest_commands=False)
 
+
+@app.callback(invoke_without_command=True)
 def ready(
-    person: Annotated[str | None, person_option(ME_HELP)] = None,
+    ctx: typer.Context,
+    person: Annotated[str | None, person_option(ME_HELP + " For someone else the checks run and "
+                                                "print, but nothing is recorded or shared.")] = None,
     within: Annotated[str, within_option("Check the checklists of schedules you have a shift on within this "
                                          "long from now, e.g. 7d, 36h.")] = "7d",
     check_access: Annotated[bool, typer.Option("--check-access", help="Run every check now (commands, "
-                                               "connections, tokens), concurrently.")] = False,
+                                               "connections, tokens), concurrently; record and share the "
+                                               "result (yours only).")] = False,
+    before_shift: Annotated[bool, typer.Option("--before-shift", help="For timers: do nothing unless your "
+                                               "next shift starts within notify.ready_before; then run "
+                                               "your checks, record and share the result.")] = False,
     fmt: Annotated[ReadyFormat, format_option(ReadyFormat)] = ReadyFormat.table,
     confirm: Annotated[list[str] | None, typer.Option("--confirm", help="Record that you confirm a confirm: item "
-                                                      "(ITEM or CHECKLIST/ITEM); repeat for several.")] = None,
+                                                      "(ITEM or CHECKLIST/ITEM); repeat for several. "
+                                                      "Yours only.")] = None,
     checklist: Annotated[list[str] | None, typer.Option("--checklist", "-c", help="Run this checklist whatever "
                                                         "your shifts; repeat for several.",
                                                         autocompletion=complete_checklist)] = None,
@@ -52,48 +71,132 @@ def ready(
     """Are you ready for your next shift? Exit 0 ready, 1 not ready, 2 config or usage error.
 
     Without --check-access: static readiness (checklist reviews, secrets in the keyring,
-    confirmations, and what the last --check-access run found). With it: every check runs now.
+    confirmations, and what the last --check-access run found). With it: every check runs now,
+    and the result is recorded and shared with the team (oncall.yaml readiness.share).
+    `oncall ready status` shows the whole team's readiness.
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from oncall.readiness import checks, runner, selection
     from oncall.readiness.report import Report
     from oncall.readiness.results import SavedRun, load_attestations, load_results, save_results
+    from oncall.readiness.share import checklist_blob
 
-    ahead = horizon(within)
     org = session().org()
-    who = current_person(org, person)
-    me = who.person
-    output.info(f"checking {render.person(org, me.id)} ({me.id}), identified by {who.how}")
     at = now()
     tz = local_zone()
+    if before_shift:
+        if person or checklist or confirm:
+            raise UsageError("--before-shift runs your own checks for your next shift; drop --person, "
+                             "--checklist and --confirm")
+        me, ahead, within = _before_shift(org, at)
+        if me is None:
+            return  # no shift within ready_before: nothing to do, quietly
+        who_text, yours = me.source, True
+        person_obj = me.person
+        check_access = True
+    else:
+        who = current_person(org, person)
+        person_obj, who_text = who.person, who.how
+        yours = who.how != "--person" or _is_me(org, person_obj)
+        ahead = horizon(within)
+    output.info(f"checking {render.person(org, person_obj.id)} ({person_obj.id}), identified by {who_text}")
+    if confirm and not yours:
+        raise UsageError(f"--confirm: you can confirm only for yourself, not for {person_obj.id}; "
+                         f"{person_obj.id} confirms with `oncall ready --confirm ITEM` on their own machine",
+                         argument="confirm")
 
     shifts: list[ShiftNote] = []
     if checklist:
         selected = [selection.checklist(org, cid) for cid in checklist]
     else:
-        shifts = selection.coming_shifts(org, me.id, at, ahead)
-        _say_shifts(org, shifts, at, tz, me.id, within)
+        shifts = selection.coming_shifts(org, person_obj.id, at, ahead)
+        _say_shifts(org, shifts, at, tz, person_obj.id, within)
         selected = selection.checklists_for(org, shifts)
 
     for name in confirm or ():
-        _confirm(org, me.id, selected, name, at, tz)
+        _confirm(org, person_obj.id, selected, name, at, tz)
 
-    ctx = checks.Context(person=me, now=at, attestations=load_attestations(me.id))
+    ctx_checks = checks.Context(person=person_obj, now=at, attestations=load_attestations(person_obj.id))
     planned = runner.plan(selected)
-    saved = load_results(me.id)
+    saved = load_results(person_obj.id) if yours else None
     findings = runner.review_findings(selected, datetime.fromtimestamp(at, tz).date(), at)
     if check_access and planned:
-        results = _run_live(planned, ctx, workers)
-        saved = save_results(SavedRun(person=me.id, started=at, finished=now(), results=tuple(results),
-                                      checklists=tuple(c.id for c in selected)))
-        results = list(saved.results)
+        store = _store(org) if yours else None
+        blobs = {c.id: checklist_blob(c) for c in selected}  # the checklists as the checks read them
+        results = _run_live(planned, ctx_checks, workers)
+        run = SavedRun(person=person_obj.id, started=at, finished=now(), results=tuple(results),
+                       checklists=tuple(c.id for c in selected))
+        if yours:
+            saved = save_results(run)
+            results = list(saved.results)
+            if store is not None:
+                _share(org, person_obj, saved, selected, blobs, store)
+        else:
+            output.info(f"not recorded: results are recorded and shared only for yourself, and {person_obj.id} "
+                        "is not you; they run `oncall ready --check-access` on their own machine")
     else:
-        results = runner.static(planned, ctx, saved)
-    report = Report(person=me.id, at=at, check_access=check_access, results=tuple(findings + results),
+        results = runner.static(planned, ctx_checks, saved)
+    report = Report(person=person_obj.id, at=at, check_access=check_access, results=tuple(findings + results),
                     checklists=tuple(c.id for c in selected), shifts=tuple(shifts),
                     last_verified=saved.finished if saved else None)
     _emit(report, fmt, org, tz)
     if not report.ready:
         raise typer.Exit(EXIT_NO)
+
+
+def _is_me(org: Org, person: Person) -> bool:
+    """Whether ``person`` is who this machine acts as (False when that cannot be told)."""
+    from oncall.identity import IdentityError
+
+    try:
+        return identity(org).person.id == person.id
+    except IdentityError:
+        return False
+
+
+def _before_shift(org: Org, at: int) -> tuple[Identity | None, int, str]:
+    """Who you are, when your next shift with a checklist starts within ``ready_before``; else (None, ...)."""
+    from oncall.engine import generate
+    from oncall.readiness.checks import ago
+    from oncall.readiness.timer import due_before_shift
+
+    me = identity(org)
+    ahead = org.settings.notify.readiness_horizon
+    shifts = [s for s in generate(org, at, at + ahead + 1, person=me.person.id).shifts
+              if org.schedules[s.schedule].checklist]  # a shift without a checklist has nothing to check
+    due = due_before_shift(shifts, at, ahead)
+    return (me if due is not None else None), ahead, ago(ahead)
+
+
+def _store(org: Org) -> Store | None:
+    """Where results are shared (None: not shared); a mistake in ``readiness:`` stops the command."""
+    from oncall.readiness.share import store_for
+
+    settings = org.settings.readiness
+    errors = [p for p in settings.problems if p.severity == "error"]
+    if errors:
+        raise ConfigErrors(errors)
+    return store_for(settings, org.root)
+
+
+def _share(org: Org, person: Person, saved: SavedRun, selected: list[Checklist], blobs: dict[str, str | None],
+           store: Store) -> None:
+    import platform
+
+    from oncall import __version__
+    from oncall.readiness.results import load_attestations
+    from oncall.readiness.share import build
+
+    results = build(saved, selected, load_attestations(person.id), blobs=blobs, tool_version=__version__,
+                    host=platform.node())
+    if not results:
+        return
+    outcome = store.publish(person, results)
+    if outcome.shared:
+        output.info(outcome.message)
+    else:
+        output.warning(outcome.message)
 
 
 def _say_shifts(org: Org, shifts: list[ShiftNote], at: int, tz: tzinfo, person_id: str, within: str) -> None:
@@ -216,3 +319,175 @@ def _table(report: Report, org: Org, tz: tzinfo) -> None:
                  "run `oncall ready --check-access` to check again."))
     elif report.results:
         say(Text("Never verified: run `oncall ready --check-access` to run the checks."))
+
+
+# -- the board -----------------------------------------------------------------------------------
+
+
+@app.command("status")
+def status(
+    within: Annotated[str, within_option("List shifts under way or starting within this long from now, "
+                                         "e.g. 7d, 36h.")] = "7d",
+    schedule: SchedulesOption = None,
+    fmt: TableOrJsonOption = TableOrJson.table,
+) -> None:
+    """The team's readiness: every shift under way or starting within --within, with its person's
+    readiness for it (ready, not-ready, stale, unchecked, no-checklist), from the shared results.
+
+    Exit 0 when every shift is ready (shifts without a checklist do not count), 1 otherwise.
+    """
+    from oncall.readiness.board import all_ready, board, shifts_on_board, wanted
+    from oncall.readiness.share import checklist_blob
+
+    org = session().org()
+    at = now()
+    ahead = horizon(within)
+    store = _store(org)
+    if store is not None:
+        warning = store.fetch()
+        if warning:
+            output.warning(warning)
+    else:
+        output.warning("oncall.yaml does not share readiness results (readiness: {share: git}), so this shows "
+                       "only the results saved on this machine")
+    shifts = shifts_on_board(org, at, ahead, schedule)
+    pairs = wanted(org, shifts)
+    results = store.read(pairs) if store is not None else _saved_here(org, pairs)
+    blobs = {cid: checklist_blob(org.checklists[cid]) for _, cid in pairs}
+    entries = board(org, shifts, results, blobs, at)
+    if fmt is TableOrJson.json:
+        output.print_json([_entry_json(org, e) for e in entries])
+    else:
+        _board_table(org, entries, at, ahead, within)
+    if not all_ready(entries):
+        raise typer.Exit(EXIT_NO)
+
+
+def _saved_here(org: Org, pairs: set[tuple[str, str]]) -> dict:
+    """Without sharing: the results saved on this machine, as shared results (the checklist they ran
+    against is unknown, so a changed checklist is not noticed)."""
+    from oncall.readiness.results import load_attestations, load_results
+    from oncall.readiness.share import build
+
+    out = {}
+    for pid in sorted({p for p, _ in pairs}):
+        saved = load_results(pid)
+        if saved is None:
+            continue
+        wanted = [org.checklists[c] for p, c in sorted(pairs) if p == pid]
+        for result in build(saved, wanted, load_attestations(pid), blobs={}, tool_version="", host=""):
+            out[(pid, result.checklist)] = result
+    return out
+
+
+def _entry_json(org: Org, e: Entry) -> dict[str, object]:
+    sched = org.schedules[e.schedule]
+    return {"schedule": e.schedule, "person": e.person, "start": render.json_time(e.start, sched),
+            "end": render.json_time(e.end, sched), "checklist": e.checklist, "status": e.status,
+            "checked_at": render.json_time(e.checked_at), "failing": list(e.failing), "why": e.why}
+
+
+STATUS_STYLES = {"ready": "green", "not-ready": "bold red", "stale": "yellow", "unchecked": "red",
+                 "no-checklist": "dim"}
+
+
+def _board_table(org: Org, entries: list[Entry], at: int, ahead: int, within: str) -> None:
+    """One block per shift (a heading line, then when, then the status and why), which reads at any width."""
+    from rich.text import Text
+
+    tz = local_zone()
+    if not entries:
+        output.line(f"No shifts under way or starting within {within}.")
+        return
+    output.line(Text(f"Shifts under way or starting by {render.when(at + ahead, tz)}", style="bold"))
+    for e in entries:
+        span = (f"under way, until {render.when(e.end, tz)}" if e.start <= at
+                else f"{render.when(e.start, tz)} to {render.when(e.end, tz)}")
+        output.line()
+        output.line(f"{render.schedule(org, e.schedule)} · {render.person(org, e.person)} ({e.person})", indent=2)
+        output.line(f"  {span}", indent=4)
+        status = Text("  ")
+        status.append(e.status, style=STATUS_STYLES.get(e.status, ""))
+        status.append(f" — {render.safe(e.why)}")
+        output.line(status, indent=4)
+    output.line()
+    counts = {s: sum(1 for e in entries if e.status == s) for s in STATUS_STYLES}
+    output.line(", ".join(f"{n} {s}" for s, n in counts.items() if n) + ".")
+
+
+# -- timers --------------------------------------------------------------------------------------
+
+
+class TimerKind(StrEnum):
+    cron = "cron"
+    systemd = "systemd"
+    launchd = "launchd"
+
+
+# Carried into the timer when set, so it runs as this shell would: the same programs for the checks,
+# the same settings, state and keyring.
+TIMER_ENV = ("PATH", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
+             "PYTHON_KEYRING_BACKEND")
+
+
+@app.command("install-timer")
+def install_timer(
+    kind: Annotated[TimerKind | None, typer.Option("--kind", help="cron, systemd (a user timer) or launchd "
+                                                   "(a macOS agent). Default: the one that fits this "
+                                                   "machine.")] = None,
+    print_only: Annotated[bool, typer.Option("--print", help="Print the timer; write nothing.")] = False,
+) -> None:
+    """Run `oncall ready --before-shift` every hour from a timer: writes a systemd user timer, a
+    launchd agent or a crontab line (whichever fits this machine) and prints what it wrote."""
+    from oncall.readiness import timer
+
+    org = session().org()
+    me = identity(org)
+    env = {name: os.environ[name] for name in TIMER_ENV if os.environ.get(name)}
+    if me.source == "ONCALL_PERSON":  # the timer would not see it otherwise
+        env["ONCALL_PERSON"] = me.person.id
+    argv = timer.before_shift_argv(_program(), org.root.resolve())
+    minute = timer.minute_for(me.person.id)
+    chosen = kind.value if kind else _fitting_kind()
+    if chosen == "cron":
+        made = timer.cron(argv, env, minute)
+    elif chosen == "systemd":
+        from oncall.xdg import config_dir
+
+        made = timer.systemd(argv, env, minute, config_dir().parent / "systemd" / "user")
+    else:
+        made = timer.launchd(argv, env, minute, Path.home())
+    if print_only:
+        for f in made.files:
+            output.write_text(f"# {f.path}\n{f.text}\n")
+        if made.cron_line:
+            output.write_text(made.cron_line + "\n")
+        return
+    if made.cron_line:
+        timer.install_cron(made.cron_line)
+        output.write_text(made.cron_line + "\n")
+        output.info(f"installed in your crontab (crontab -l shows it): hourly at minute {minute}")
+    for path in timer.write_files(made):
+        text = next(f.text for f in made.files if f.path == path)
+        output.write_text(f"# {path}\n{text}\n")
+        output.info(f"wrote {path}")
+    if made.enable:
+        output.info(f"turn it on with: {made.enable}")
+
+
+def _program() -> list[str]:
+    """How a timer starts this very oncall: its script, else this Python with ``-m oncall``."""
+    script = Path(sys.argv[0])
+    if script.name == "oncall" and script.exists():
+        return [str(script.resolve())]
+    return [sys.executable, "-m", "oncall"]
+
+
+def _fitting_kind() -> str:
+    import shutil
+
+    if sys.platform == "darwin":
+        return "launchd"
+    if Path("/run/systemd/system").is_dir() and shutil.which("systemctl"):
+        return "systemd"
+    return "cron"

@@ -1,8 +1,8 @@
 """Checks before each shift without remembering: the before-shift decision and the timer snippets.
 
 ``oncall ready --before-shift`` is meant to run every hour from a timer. It does nothing unless
-the person's next shift starts within ``ready_before``; then it runs the checks, records and shares
-the result. The timer is one of three, whichever fits the machine:
+the person's next shift on a schedule with a checklist starts within ``ready_before``; then it runs
+the checks, records and shares the result. The timer is one of three, whichever fits the machine:
 
 * a cron line (any Unix), installed into the user's crontab;
 * a systemd user timer (Linux with systemd): ``oncall-ready.service`` and ``oncall-ready.timer``;

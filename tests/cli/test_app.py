@@ -47,9 +47,9 @@ def test_every_registered_command_loads_with_its_help(name: str) -> None:
 def test_unknown_names_are_none_and_typos_get_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
     group = _root_group()
     assert group.get_command(click.Context(group), "frobnicate") is None
-    result = run_oncall(["whoiss"], capsys)
+    result = run_oncall(["whios"], capsys)
     assert result.code == 2
-    assert "No such command 'whoiss'. Did you mean 'whois'?" in result.err
+    assert "No such command 'whios'. Did you mean 'whois'?" in result.err
     assert result.err.count("Did you mean") == 1
 
 

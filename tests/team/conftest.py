@@ -66,11 +66,24 @@ def sh(cwd: Path, *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
-def write_org(root: Path, checklist: str = CHECKLIST, settings: str = "readiness:\n  share: git\n") -> None:
+def rotation_from_now(hours_ago: int = 24, every: str = "3d", people: str = "carol, bob, alice") -> str:
+    """A primary schedule whose first turn started ``hours_ago`` (whole hours) before now, so that
+    commands run against the real clock see the same shifts whatever the date: with the defaults
+    carol is on call now, bob takes over in two days, alice in five."""
+    import time
+    from datetime import UTC, datetime
+
+    start = datetime.fromtimestamp((int(time.time()) // 3600 - hours_ago) * 3600, UTC)
+    return (f"timezone: UTC\nchecklist: primary\nlayers:\n  - people: [{people}]\n"
+            f"    start: {start:%Y-%m-%dT%H:%M}\n    every: {every}\n")
+
+
+def write_org(root: Path, checklist: str = CHECKLIST, settings: str = "readiness:\n  share: git\n",
+              primary: str = PRIMARY) -> None:
     (root / "schedules").mkdir(parents=True, exist_ok=True)
     (root / "checklists").mkdir(exist_ok=True)
     (root / "schedules" / "people.yaml").write_text(PEOPLE)
-    (root / "schedules" / "primary.yaml").write_text(PRIMARY)
+    (root / "schedules" / "primary.yaml").write_text(primary)
     (root / "schedules" / "support.yaml").write_text(SUPPORT)
     (root / "checklists" / "primary.yaml").write_text(checklist)
     if settings:
@@ -110,11 +123,17 @@ def git_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def team(tmp_path: Path, git_home: Path) -> Iterator[Team]:
+def org_files() -> dict[str, str]:
+    """What ``team`` commits (a test may override the fixture)."""
+    return {}
+
+
+@pytest.fixture
+def team(tmp_path: Path, git_home: Path, org_files: dict[str, str]) -> Iterator[Team]:
     """The config root committed on main, pushed to a bare remote; no clones yet."""
     seed = tmp_path / "seed"
     seed.mkdir()
-    write_org(seed)
+    write_org(seed, **org_files)
     sh(seed, "init", "--quiet", "--initial-branch=main")
     sh(seed, "add", ".")
     sh(seed, "-c", "user.name=Seed", "-c", "user.email=seed@example.com", "commit", "--quiet", "-m", "org")
