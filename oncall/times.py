@@ -28,6 +28,14 @@ _DATETIME = re.compile(
 )
 
 
+# The supported range. Dates and datetimes outside these years, and durations longer than ten
+# years, are input mistakes (9999-12-31 for "never", a lost digit) and are refused where they are
+# read, with what to write instead, rather than overflowing somewhere deep in the engine.
+MIN_YEAR = 1900
+MAX_YEAR = 2199
+MAX_DURATION_DAYS = 3653  # ten years
+
+
 class TimeValueError(ValueError):
     """A malformed time value; the message says what to write instead."""
 
@@ -67,10 +75,14 @@ def parse_duration(value: object, units: str = "smhdw") -> Duration:
     allowed = ", ".join(f"'1{u}'" for u in units)
     if not m or m.group(2) not in units:
         raise TimeValueError(f"{value!r} is not a duration; write a positive whole number and a unit, e.g. {allowed}")
-    count = int(m.group(1))
+    count, unit = int(m.group(1)), m.group(2)
     if count <= 0:
-        raise TimeValueError(f"{value!r} is zero; a duration must be positive, e.g. '1{m.group(2)}'")
-    return Duration(count, m.group(2))
+        raise TimeValueError(f"{value!r} is zero; a duration must be positive, e.g. '1{unit}'")
+    most = MAX_DURATION_DAYS * 86400 // _UNIT_SECONDS[unit]
+    if count > most:
+        raise TimeValueError(f"{value!r} is longer than ten years, the longest duration oncall takes; "
+                             f"write at most '{most}{unit}'")
+    return Duration(count, unit)
 
 
 def parse_time_of_day(value: object, allow_24: bool = False) -> int:
@@ -88,11 +100,15 @@ def parse_time_of_day(value: object, allow_24: bool = False) -> int:
     return hours * 60 + minutes
 
 
-@lru_cache(maxsize=512)
-def zone(name: str) -> ZoneInfo:
+def zone(name: object) -> ZoneInfo:
     """The IANA zone ``name``; raises ``TimeValueError`` naming what to write instead."""
     if not isinstance(name, str) or not name or name.startswith(("/", ".")) or ".." in name:
         raise TimeValueError(f"{name!r} is not an IANA timezone name; write one like 'Europe/Berlin'")
+    return _zone(name)
+
+
+@lru_cache(maxsize=512)
+def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError, IsADirectoryError):
@@ -157,6 +173,8 @@ def parse_time(value: object) -> ParsedTime:
 
     Accepts strings and the ``date``/``datetime`` objects a YAML loader may produce.
     """
+    if isinstance(value, date):
+        _check_year(value.year, value)
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             return ParsedTime(value.astimezone(UTC).replace(tzinfo=None), False, value)
@@ -168,6 +186,8 @@ def parse_time(value: object) -> ParsedTime:
             f"{value!r} is not a date or time; write YYYY-MM-DD or YYYY-MM-DDTHH:MM, e.g. 2026-01-05T09:00"
         )
     text = value.strip()
+    if re.match(r"^[0-9]{4}-", text):
+        _check_year(int(text[:4]), value)
     try:
         m = _DATE.match(text)
         if m:
@@ -189,6 +209,12 @@ def parse_time(value: object) -> ParsedTime:
     raise TimeValueError(
         f"{value!r} is not a date or time; write YYYY-MM-DD or YYYY-MM-DDTHH:MM, e.g. 2026-01-05T09:00"
     )
+
+
+def _check_year(year: int, value: object) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise TimeValueError(f"{value!r} is outside the years {MIN_YEAR} to {MAX_YEAR} that oncall works with; "
+                             "write a date in that range")
 
 
 def _normal_offset(offset: str) -> str:

@@ -56,18 +56,20 @@ def load(root: Path) -> LoadResult:
         return LoadResult(None, problems)
     people = load_people(schedules_dir / PEOPLE_FILE, _shown(root, schedules_dir / PEOPLE_FILE), problems)
     checklists: dict[str, Checklist] = {}
+    checklist_files: list[str] = []  # every checklist id, read or broken: a broken one is no unknown one
     checklists_dir = root / "checklists"
     if checklists_dir.exists() and not checklists_dir.is_dir():
         problems.append(Problem("is a file; checklists/ must be a folder of <id>.yaml files",
                                 Location("checklists"), code=codes.FILE))
     elif checklists_dir.is_dir():
         for path in _yaml_files(root, checklists_dir, problems):
+            checklist_files.append(path.stem)
             checklist = load_checklist(path, _shown(root, path), problems, people, root)
             if checklist is not None:
                 checklists[checklist.id] = checklist
     loaded: dict[str, Loaded] = {}
     for path in _yaml_files(root, schedules_dir, problems, skip={PEOPLE_FILE, "people.yml"}):
-        loaded[path.stem] = load_schedule(path, _shown(root, path), problems, people, checklists, root)
+        loaded[path.stem] = load_schedule(path, _shown(root, path), problems, people, checklist_files, root)
     problems += check_avoid(loaded)
     broken = any(p.severity == "error" for p in problems)
     settings = load_settings(root, loaded)

@@ -23,6 +23,7 @@ import yaml
 
 from oncall.config.codes import FILE, SYNTAX
 from oncall.config.marks import MarkedMap, MarkedSeq, line_of
+from oncall.config.readfile import NotRegular, TooLarge, read_limited
 from oncall.errors import ConfigErrors, Location, Problem
 
 if TYPE_CHECKING:
@@ -87,6 +88,18 @@ class Lines:
         return Location(self.file, line_of(container, key))
 
 
+# How many values aliases may add to a file beyond those written in it. Building stays linear
+# (an alias shares its value), but whatever walks the values later walks every expansion:
+# nine nested aliases of ten make a billion ("billion laughs").
+ALIAS_LIMIT = 100_000
+
+
+class _AliasBomb(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 class _Builder:
     """Builds Python values from a composed node tree, collecting problems instead of raising."""
 
@@ -95,6 +108,21 @@ class _Builder:
         self.problems = problems
         self.done: dict[int, Any] = {}  # aliases share one value, so repeated anchors stay linear
         self.active: set[int] = set()
+        self.sizes: dict[int, int] = {}  # values in each built container once expanded, by id(value)
+        self.added = 0  # values that aliases add beyond those written
+
+    def child(self, node: yaml.Node, line: int) -> Any:
+        """Build a value inside a container; an alias to a container counts what it expands to."""
+        reused = id(node) in self.done
+        value = self.build(node)
+        if reused:
+            self.added += self.size(value)
+            if self.added > ALIAS_LIMIT:
+                raise _AliasBomb(line)
+        return value
+
+    def size(self, value: Any) -> int:
+        return self.sizes.get(id(value), 1)
 
     def error(self, line: int, message: str) -> None:
         self.problems.append(Problem(message, Location(self.file, line), code=SYNTAX))
@@ -150,9 +178,13 @@ class _Builder:
             self.error(node.start_mark.line + 1, f"the YAML tag {node.tag!r} is not supported here; remove it")
         seq = MarkedSeq(node.start_mark.line + 1)
         append, lines = seq.append, seq.item_lines.append
+        total = 1
         for item in node.value:
-            append(self.build(item))
+            value = self.child(item, seq.line)
+            append(value)
             lines(item.start_mark.line + 1)
+            total += self.size(value)
+        self.sizes[id(seq)] = total
         return seq
 
     def mapping(self, node: yaml.MappingNode) -> MarkedMap:
@@ -161,6 +193,7 @@ class _Builder:
         out = MarkedMap(node.start_mark.line + 1)
         key_lines = out.key_lines
         merged: list[tuple[MarkedMap, int]] = []
+        total = 1
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
@@ -177,17 +210,20 @@ class _Builder:
                     f"duplicate key {key!r} (first on line {key_lines[key]}); keep one and remove the other",
                 )
                 continue
-            out[key] = self.build(value_node)
+            value = out[key] = self.child(value_node, line)
             key_lines[key] = line
+            total += 1 + self.size(value)
         for source, line in merged:  # explicit keys win over merged ones, as in YAML's merge key
             for key, value in source.items():
                 if key not in key_lines:
                     out[key] = value
                     key_lines[key] = line
+                    total += 1 + self.size(value)
+        self.sizes[id(out)] = total
         return out
 
     def merge_sources(self, node: yaml.Node, line: int) -> list[tuple[MarkedMap, int]]:
-        value = self.build(node)
+        value = self.child(node, line)
         sources = value if isinstance(value, list) else [value]
         if not all(isinstance(s, MarkedMap) for s in sources):
             self.error(line, "`<<:` merges a mapping or a list of mappings; write `<<: *anchor`")
@@ -226,6 +262,10 @@ def parse_text(
         return None
     try:
         return _Builder(file, problems).build(node)
+    except _AliasBomb as exc:
+        problems.append(Problem(f"aliases here expand to more than {ALIAS_LIMIT:,} values; write the values out "
+                                "instead of nesting aliases", Location(file, exc.line), code=SYNTAX))
+        return None
     except RecursionError:
         problems.append(Problem("the YAML is nested too deeply; flatten it", Location(file, node.start_mark.line + 1),
                                 code=SYNTAX))
@@ -236,7 +276,14 @@ def read_text(path: Path, file: str, problems: list[Problem]) -> str | None:
     """The UTF-8 text of ``path``, or None with a problem saying why it cannot be read."""
     where = Location(file)
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path)
+    except NotRegular as exc:
+        problems.append(Problem(f"is {exc.kind}, not a regular file; replace it with a YAML file", where, code=FILE))
+        return None
+    except TooLarge as exc:
+        problems.append(Problem(f"is too large ({exc}); a config file this big is a mistake: split it or "
+                                "remove what is not configuration", where, code=FILE))
+        return None
     except IsADirectoryError:
         problems.append(Problem("is a folder, not a file; move it away or rename it", where, code=FILE))
         return None

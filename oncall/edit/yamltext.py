@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from oncall.errors import ConfigError, Location
+from oncall.errors import ConfigError, Location, Problem
 
 if TYPE_CHECKING:
     from ruamel.yaml.nodes import MappingNode, Node
@@ -61,6 +61,7 @@ def append_items(text: str, path: Sequence[str], items: Sequence[Item], file: st
 
     if not items:
         return text
+    _refuse_what_the_loader_refuses(text, file)
     try:
         root = YAML(typ="rt").compose(text)
     except YAMLError as exc:
@@ -80,6 +81,18 @@ def append_items(text: str, path: Sequence[str], items: Sequence[Item], file: st
     result = text[: insertion.start] + insertion.text + text[insertion.end :]
     _check(text, result, path, items, file)
     return result
+
+
+def _refuse_what_the_loader_refuses(text: str, file: str) -> None:
+    """Read ``text`` with the config reader first: ruamel and the checks below walk every alias
+    expansion, so an alias bomb the reader refuses in an instant would take them minutes."""
+    from oncall.config.marked import parse_text
+
+    problems: list[Problem] = []
+    parse_text(text, file, problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ConfigError(f"cannot parse the file to edit it: {errors[0].message}", errors[0].location)
 
 
 def _plan(text: str, root: MappingNode, parent: MappingNode, key: str, items: Sequence[Item],
