@@ -2,8 +2,9 @@
 
 The ``holidays`` package takes tens of milliseconds to import, which would dominate
 ``oncall whois now``; the dates it gives for a country and year are therefore kept in a small
-cache file (``$XDG_CACHE_HOME/oncall/holidays/<country>-<year>.json``). Delete the folder after
-upgrading ``holidays`` to pick up corrected calendars.
+cache file (``$XDG_CACHE_HOME/oncall/holidays/<country>-<year>.json``), and so is the list of
+countries and their subdivisions (``countries.json``). Delete the folder after upgrading
+``holidays`` to pick up corrected calendars.
 """
 
 from __future__ import annotations
@@ -58,20 +59,32 @@ def holiday_dates(country: str, year: int) -> tuple[date, ...]:
     return days
 
 
-@lru_cache(maxsize=64)
 def is_known_country(country: str) -> bool:
     """True when the ``holidays`` package has a calendar for ``country``."""
-    import holidays
-
-    return country.upper() in holidays.list_supported_countries()
+    return country.upper() in _countries()
 
 
-@lru_cache(maxsize=64)
 def subdivisions(country: str) -> tuple[str, ...]:
     """The codes of the states or regions of ``country`` that have holidays of their own."""
+    return _countries().get(country.upper(), ())
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, tuple[str, ...]]:
+    """Every country the ``holidays`` package knows, with its subdivisions; kept in the cache
+    folder next to the dates, so that checking a `country:` does not import the package."""
+    cache = cache_dir() / "holidays" / "countries.json"
+    try:
+        return {code: tuple(subs) for code, subs in json.loads(cache.read_text("utf-8")).items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass
     import holidays
 
+    found = {code: tuple(subs) for code, subs in holidays.list_supported_countries().items()}
     try:
-        return tuple(holidays.country_holidays(country.upper()).subdivisions)
-    except NotImplementedError:
-        return ()
+        from oncall.fsutil import write_atomic
+
+        write_atomic(cache, json.dumps(found))
+    except OSError:
+        pass  # a read-only home only costs the import next time
+    return found

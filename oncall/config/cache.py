@@ -11,33 +11,48 @@ only once its newest file is a few seconds old: a file rewritten within the same
 coarse filesystem clock could otherwise keep its size and time (git's "racily clean" case).
 ``ONCALL_NO_CACHE=1`` turns the cache off.
 
-The cache file holds a pickle; it is created 0600 in the user's own cache folder and read
-only when its key line matches, so a stale or foreign file is never unpickled.
+The cache file is JSON: the key line, then the org with each model object written as its class
+name and field values. Reading it can build only the model's own classes, never run code, and
+takes memory in proportion to the file; a file that is unreadable, corrupt or from another
+version of the code is a miss, never an error.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
-import pickle
 import sys
 import time
 import zlib
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
-from oncall import __version__
-from oncall.model import Org
+from oncall import __version__, model
+from oncall.config.readfile import read_limited
 from oncall.xdg import cache_dir
 
 _FOLDERS = ("schedules", "checklists", "playbooks")
 _FILES = ("oncall.yaml",)
 _SETTLED_NS = 3_000_000_000  # how old the newest input must be before it is cached
+_MAX_BYTES = 256 * 1024 * 1024  # a cache file larger than this is not read (a large org's is ~1 MB)
+
+# The classes a cache file may hold, by name: the model's dataclasses (and those it is built
+# from, such as Location and Duration), with their fields in order.
+_CLASSES: dict[str, type] = {
+    name: value for name, value in vars(model).items() if isinstance(value, type) and dataclasses.is_dataclass(value)
+}
+_FIELDS: dict[str, tuple[str, ...]] = {
+    name: tuple(f.name for f in dataclasses.fields(cls)) for name, cls in _CLASSES.items()
+}
 
 
 def _code_state() -> list[tuple[str, int, int]]:
     """Size and mtime of the modules whose code decides what a loaded org looks like."""
     package = Path(__file__).resolve().parents[1]
     paths = [*sorted((package / "config").glob("*.py")), package / "model.py", package / "times.py",
-             package / "errors.py"]
+             package / "errors.py", package / "holidays.py"]
     state = []
     for path in paths:
         try:
@@ -72,36 +87,106 @@ def _fingerprint(root: Path) -> tuple[str, int]:
     return text, max(max(e[2], e[3]) for e in entries)
 
 
-def load_org_cached(root: Path) -> Org:
+def load_org_cached(root: Path) -> model.Org:
     """``load_org(root)``, from the cache when no input file has changed since it was written."""
     if os.environ.get("ONCALL_NO_CACHE"):
         return _parse(root)
     root = Path(root).resolve()
     description, newest = _fingerprint(root)
     key = description.encode("utf-8", "backslashreplace")
-    path = cache_dir() / f"org-{zlib.crc32(str(root).encode('utf-8')):08x}.pickle"
-    try:
-        with open(path, "rb") as handle:
-            if handle.readline().rstrip(b"\n") == key:
-                org = pickle.load(handle)
-                if isinstance(org, Org):
-                    return org
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
-        pass  # no cache yet, or one from another version: parse afresh
+    path = cache_dir() / f"org-{zlib.crc32(str(root).encode('utf-8')):08x}.json"
+    org = _read(path, key)
+    if org is not None:
+        return org
     org = _parse(root)
     if time.time_ns() - newest < _SETTLED_NS:
         return org
     try:
+        body = json.dumps(_encode(org), ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
         from oncall.fsutil import write_atomic
 
-        write_atomic(path, key + b"\n" + pickle.dumps(org, protocol=pickle.HIGHEST_PROTOCOL), mode=0o600)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        pass  # an unwritable cache only costs speed
+        write_atomic(path, key + b"\n" + body, mode=0o600)
+    except (OSError, TypeError, ValueError):
+        pass  # an unwritable cache, or a value JSON cannot hold, only costs speed
     return org
 
 
-def _parse(root: Path) -> Org:
+def _read(path: Path, key: bytes) -> model.Org | None:
+    """The org in the cache file ``path`` when its key line is ``key``; None for any other file."""
+    try:
+        data = read_limited(path, _MAX_BYTES)
+    except OSError:
+        return None
+    head, _, body = data.partition(b"\n")
+    if head != key:
+        return None
+    try:
+        org = _decode(json.loads(body))
+    except Exception:  # noqa: BLE001 - whatever is wrong with the file, the cache simply misses
+        return None
+    return org if isinstance(org, model.Org) else None
+
+
+def _parse(root: Path) -> model.Org:
     # Imported here: a cache hit never loads the YAML parser or the loader.
     from oncall.config.loader import load_org
 
     return load_org(root)
+
+
+# Values are JSON's own (None, bool, int, float, str, and dicts with text keys), or a list whose
+# first element says what it holds: "@Class" and the fields in order, "t" a tuple, "l" a list,
+# "f" a frozenset, "T" a datetime, "D" a date, "P" a path.
+
+
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        name = type(value).__name__
+        if _CLASSES.get(name) is not type(value):
+            raise TypeError(f"{name} is not a model class")
+        return ["@" + name, *(_encode(getattr(value, f)) for f in _FIELDS[name])]
+    if isinstance(value, tuple):
+        return ["t", *map(_encode, value)]
+    if isinstance(value, list):
+        return ["l", *map(_encode, value)]
+    if isinstance(value, frozenset):
+        return ["f", *sorted(map(_encode, value))]
+    if isinstance(value, dict):
+        return {_text_key(k): _encode(v) for k, v in value.items()}
+    if isinstance(value, datetime):
+        return ["T", value.isoformat()]
+    if isinstance(value, date):
+        return ["D", value.isoformat()]
+    if isinstance(value, Path):
+        return ["P", str(value)]
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def _text_key(key: object) -> str:
+    if not isinstance(key, str):
+        raise TypeError("only text keys can be cached")
+    return key
+
+
+_SHAPES: dict[str, Any] = {"t": tuple, "l": list, "f": frozenset}
+_FROM_TEXT: dict[str, Any] = {"T": datetime.fromisoformat, "D": date.fromisoformat, "P": Path}
+_NESTED = (list, dict)
+
+
+def _decode(value: Any) -> Any:
+    """The value ``_encode`` wrote. (Scalars, most of a file, are taken as they are without a call.)"""
+    if type(value) is dict:
+        return {k: _decode(v) if type(v) in _NESTED else v for k, v in value.items()}
+    tag = value[0]
+    items = [_decode(v) if type(v) in _NESTED else v for v in value[1:]]
+    if tag[0] == "@":
+        cls, names = _CLASSES[tag[1:]], _FIELDS[tag[1:]]
+        # As pickle does: the fields are set as they were written, without running __init__.
+        obj: Any = object.__new__(cls)
+        obj.__dict__.update(zip(names, items, strict=True))
+        return obj
+    if tag in _SHAPES:
+        return _SHAPES[tag](items)
+    return _FROM_TEXT[tag](*items)

@@ -213,7 +213,7 @@ class FileReader:
         value = self.text(m, key, what)
         if value is None:
             return None
-        from oncall.holidays import is_known_country, subdivisions  # the holidays package: only when used
+        from oncall.holidays import is_known_country, subdivisions  # the holiday seam: only when used
 
         code = value.strip().upper()
         if of is None and not is_known_country(code):

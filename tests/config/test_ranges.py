@@ -51,12 +51,13 @@ def test_a_timezone_that_is_not_text_is_refused_not_a_crash() -> None:
             zone(value)
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["schedule", "generate", "--to", "9999-12-31"], "error: --to: '9999-12-31' is outside the years"),
-    (["schedule", "generate", "--from", "0001-01-01T00:00"], "error: --from: '0001-01-01T00:00' is outside"),
-    (["whois", "0001-01-01"], "'0001-01-01' is outside the years 1900 to 2199"),
+@pytest.mark.parametrize(("args", "option"), [
+    (["schedule", "generate", "--to", "9999-12-31"], "--to"),
+    (["schedule", "generate", "--from", "0001-01-01T00:00"], "--from"),
+    (["whois", "0001-01-01"], "T"),
 ])
-def test_out_of_range_options_exit_2_naming_the_option(args: list[str], message: str,
+def test_out_of_range_options_exit_2_naming_the_option(args: list[str], option: str,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     result = run_oncall(["--root", str(REPO), *args], capsys)
-    assert result.code == 2 and message in result.err and "Traceback" not in result.err
+    assert result.code == 2 and result.err.startswith(f"error: {option}: '{args[-1]}' ") and "write" in result.err
+    assert len(result.err.splitlines()) == 1 and result.out == ""
