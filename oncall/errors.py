@@ -84,3 +84,9 @@ class NotFound(OncallError):
 
 class SecretError(OncallError):
     """The keyring cannot be used. Messages never contain a secret's value."""
+
+
+class StateError(OncallError):
+    """oncall's own state (saved results, sent messages, locks) cannot be read or written."""
+
+    exit_code = EXIT_NO

@@ -33,3 +33,70 @@ def test_creates_missing_folders(tmp_path):
     target = tmp_path / "a" / "b" / "c.txt"
     write_atomic(target, b"bytes")
     assert target.read_bytes() == b"bytes"
+
+
+def test_a_prepared_write_changes_nothing_until_committed(tmp_path):
+    from oncall.fsutil import prepare_write
+
+    target = tmp_path / "sent.json"
+    target.write_text("old")
+    pending = prepare_write(target, "new", mode=0o600)
+    assert target.read_text() == "old"
+    pending.commit()
+    assert target.read_text() == "new" and target.stat().st_mode & 0o777 == 0o600
+    discarded = prepare_write(target, "newer")
+    discarded.discard()
+    assert target.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["sent.json"]
+
+
+def test_private_dir_creates_and_narrows_to_0700(tmp_path):
+    from oncall.fsutil import private_dir
+
+    os.umask(0o022)
+    made = private_dir(tmp_path / "a" / "b")
+    assert (tmp_path / "a").stat().st_mode & 0o777 == 0o700
+    assert made.stat().st_mode & 0o777 == 0o700
+    loose = tmp_path / "loose"
+    loose.mkdir(mode=0o755)
+    os.chmod(loose, 0o755)
+    private_dir(loose)
+    assert loose.stat().st_mode & 0o777 == 0o700
+
+
+def test_exclusive_follows_a_file_replaced_while_waiting(tmp_path):
+    import threading
+
+    from oncall.fsutil import LockTimeout, exclusive
+
+    target = tmp_path / "payments.yaml"
+    target.write_text("0\n")
+    order: list[str] = []
+
+    def second() -> None:
+        with exclusive(target, wait=10):
+            order.append(target.read_text())
+            write_atomic(target, target.read_text() + "2\n")
+
+    with exclusive(target, wait=10):
+        worker = threading.Thread(target=second)
+        worker.start()
+        worker.join(0.2)
+        assert worker.is_alive()  # waiting for the lock
+        write_atomic(target, "0\n1\n")  # replaces the file the waiter opened
+    worker.join(10)
+    assert order == ["0\n1\n"] and target.read_text() == "0\n1\n2\n"
+    errors: list[BaseException] = []
+
+    def impatient() -> None:
+        try:
+            with exclusive(target, wait=0.1):
+                pass
+        except LockTimeout as exc:
+            errors.append(exc)
+
+    with exclusive(target, wait=10):
+        other = threading.Thread(target=impatient)
+        other.start()
+        other.join(10)
+    assert len(errors) == 1
