@@ -168,7 +168,8 @@ CHECK = {
     "http": Key("string", "http: a URL that answers with an expected status."),
     "dns": Key("string", "dns: a name that resolves."),
     "file": Key("string", "file: a path that exists (~ is your home)."),
-    "env": Key("names", "env: environment variables that are set (one or a list)."),
+    "env": Key("names", "env: environment variables that are set (one or a list); with command:, more "
+                        "variables to pass on to the program."),
     "secret": Key("string", "secret: a keyring entry that is stored; with http:, sent as a token."),
     "confirm": Key("string", "A statement the person confirms (as the item's confirm:)."),
     "timeout": Key("duration", "Time limit for the check (as the item's timeout:)."),

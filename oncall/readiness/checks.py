@@ -1,8 +1,16 @@
-"""Run one checklist item: each check kind of docs/formats.md, returning a status and a message.
+"""Run one checklist item: each check kind of docs/formats.md, returning a status, a message and
+maybe its own fix.
 
 A check never raises for what it finds: a failed login is a ``fail``, a program that cannot be
 started or a malformed parameter is an ``error``. Messages never contain a secret's value (the
-runner also masks any value it handed out, in case a server echoes one back).
+runner also masks every form of any value it handed out, in case a server echoes one back), and
+quote a peer or a program only through ``oncall.redact.peer_text``.
+
+Command checks run their argv directly (never through a shell) with a minimal environment
+(``MINIMAL_ENV``, plus what the check's ``env:`` adds). ``{person.<field>}`` is refused inside
+code that a program evaluates (a shell's ``-c`` script, an ``ssh`` remote command, ``python -c``
+and the like): there a value such as ``U1; touch PWNED`` would run as code. Such a value goes in an
+argument of its own: ``[sh, -c, 'echo "$1"', sh, "{person.slack}"]``.
 """
 
 from __future__ import annotations
@@ -12,18 +20,38 @@ import re
 import shutil
 import stat
 import sys
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from oncall.deadline import Deadline
 from oncall.errors import SecretError
 from oncall.model import ChecklistItem, Person
 from oncall.readiness import net, proc
 from oncall.readiness.results import ERROR, FAIL, PASS, SKIP, Attestation, item_key
+from oncall.redact import peer_text
 from oncall.times import TimeValueError, parse_duration
 
 _FIELD = re.compile(r"\{person\.([A-Za-z0-9_]+)\}")
 _LOGIN = re.compile(r"log-?in|sign-?in|sso|saml|oauth|openid|/auth|idp|adfs|okta", re.IGNORECASE)
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+# What a command check's program sees of the environment unless its `env:` adds more: where
+# programs and their own configuration are, the user and the locale, the agents they talk to.
+MINIMAL_ENV = (
+    "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TERM",
+    "XDG_RUNTIME_DIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME",
+    "DBUS_SESSION_BUS_ADDRESS", "SSH_AUTH_SOCK", "KUBECONFIG", "SYSTEMROOT", "COMSPEC", "PATHEXT",
+)
+SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "yash", "fish", "csh", "tcsh"})
+# Interpreters and the options whose value is code they run.
+INLINE_CODE = {
+    "python": ("-c",), "python3": ("-c",), "pypy3": ("-c",), "perl": ("-e", "-E"), "ruby": ("-e",),
+    "node": ("-e", "--eval", "-p", "--print"), "php": ("-r",), "osascript": ("-e",),
+    "pwsh": ("-c", "-command"), "powershell": ("-c", "-command"), "cmd": ("/c", "/k"),
+}
+_SSH_VALUE_OPTIONS = set("BbcDEeFIiJLlmOoPpQRSWw")
 
 
 class CheckParamError(Exception):
@@ -34,6 +62,7 @@ class CheckParamError(Exception):
 class Outcome:
     status: str
     message: str
+    fix: str | None = None  # what to do about this outcome in particular (before the item's own fix:)
 
 
 @dataclass
@@ -79,13 +108,30 @@ def render(value: Any, person: Person) -> Any:
     return value
 
 
-def matches(pattern: str, text: str) -> bool:
-    """``/regex/`` searches (multi-line); anything else is a substring."""
+MATCH_LIMIT = 1.0  # seconds a pattern may take when the check gives it no budget of its own
+
+
+def matches(pattern: str, text: str, budget: float = MATCH_LIMIT) -> bool:
+    """``/regex/`` searches (multi-line); anything else is a substring.
+
+    A regular expression gets at most ``budget`` seconds: one that backtracks without end (nested
+    repeats such as ``/^(a+)+$/`` on a long near-miss) is a ``CheckParamError``, not a hang. The
+    ``regex`` engine stops a search at a time limit, which Python's ``re`` cannot.
+    """
     if len(pattern) >= 2 and pattern.startswith("/") and pattern.endswith("/"):
+        import regex
+
         try:
-            return re.search(pattern[1:-1], text, re.MULTILINE) is not None
-        except re.error as exc:
+            compiled = regex.compile(pattern[1:-1], regex.MULTILINE)
+        except regex.error as exc:
             raise CheckParamError(f"{pattern!r} is not a valid regular expression ({exc})") from None
+        try:
+            return compiled.search(text, timeout=max(budget, 0.05), concurrent=True) is not None
+        except TimeoutError:
+            raise CheckParamError(
+                f"{pattern!r} took longer than {max(budget, 0.05):.2g}s to match {len(text)} characters: it "
+                "backtracks (nested repeats such as (a+)+ or (a|a)*); write a pattern without them"
+            ) from None
     return pattern in text
 
 
@@ -128,7 +174,7 @@ def skip_reason(item: ChecklistItem, ctx: Context) -> str | None:
                 except SecretError:
                     present = False
                 if not present:
-                    return f"only when secret {name!r} is stored (oncall secret set {name})"
+                    return f"only when secret {name!r} is stored; `oncall secret set {name}` stores it"
         else:
             raise CheckParamError(f"when: {key!r} is not a condition; write os:, env:, has:, file: or secret:")
     return None
@@ -162,23 +208,107 @@ def run_check(item: ChecklistItem, ctx: Context) -> Outcome:
         return Outcome(FAIL, str(exc))
 
 
+def code_arguments(argv: list[str]) -> set[int]:
+    """Indexes of the words of ``argv`` that some program in it runs as code: a shell's ``-c``
+    script (``sh -c``, ``bash -lc``, also after ``sudo``, ``env``, ``kubectl exec --``...), an
+    ``ssh`` remote command, or an interpreter's inline code (``python -c``, ``node -e``...)."""
+    found: set[int] = set()
+    for i, word in enumerate(argv):
+        name = os.path.basename(word).lower().removesuffix(".exe")
+        name = re.sub(r"[0-9.]+$", "", name) if name.startswith(("python", "pypy")) else name
+        if name in SHELLS:
+            found |= _shell_script(argv, i + 1)
+        elif name == "ssh":
+            found |= _ssh_command(argv, i + 1)
+        elif name in INLINE_CODE:
+            options = INLINE_CODE[name]
+            for j in range(i + 1, len(argv)):
+                if argv[j].lower() in options and j + 1 < len(argv):
+                    found.update(range(j + 1, len(argv)) if name in ("cmd", "pwsh", "powershell") else {j + 1})
+                    break
+    return found
+
+
+def _shell_script(argv: list[str], start: int) -> set[int]:
+    j, script = start, False
+    while j < len(argv) and argv[j][:1] in "-+" and argv[j] not in ("-", "--"):
+        word = argv[j]
+        if word[:2] in ("-o", "+o") and len(word) == 2:
+            j += 1  # -o OPTION
+        elif not word.startswith("--") and "c" in word[1:]:
+            script = True
+        j += 1
+    if j < len(argv) and argv[j] == "--":
+        j += 1
+    return {j} if script and j < len(argv) else set()
+
+
+def _ssh_command(argv: list[str], start: int) -> set[int]:
+    j = start
+    while j < len(argv) and argv[j].startswith("-") and argv[j] != "--":
+        word = argv[j]
+        for k, letter in enumerate(word[1:], start=1):
+            if letter in _SSH_VALUE_OPTIONS:
+                if k == len(word) - 1:
+                    j += 1  # the value is the next word
+                break
+        j += 1
+    if j < len(argv) and argv[j] == "--":
+        j += 1
+    return set(range(j + 1, len(argv)))  # after the destination: a command line for the remote shell
+
+
+def command_env(p: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a command check: ``MINIMAL_ENV`` (and ``LC_*``) from ``environ``, plus
+    the variables the check's ``env:`` names (one or a list). A value of one's own is set with
+    ``env`` in the argv: ``[env, AWS_REGION=eu-west-1, aws, ...]``."""
+    source = os.environ if environ is None else environ
+    env = {k: v for k, v in source.items() if k in MINIMAL_ENV or k.startswith("LC_")}
+    env.setdefault("PATH", os.defpath)
+    extra = p.get("env")
+    if extra is None:
+        return env
+    names = [extra] if isinstance(extra, str) else extra
+    if not isinstance(names, list):
+        raise CheckParamError("env: must name variables to pass on, e.g. env: [AWS_PROFILE, KUBECONFIG]")
+    for name in names:
+        if not isinstance(name, str) or not _ENV_NAME.match(name):
+            raise CheckParamError(f"env: {name!r} is not a variable name; write e.g. env: [AWS_PROFILE, KUBECONFIG]")
+        if name in source:
+            env[name] = source[name]
+    return env
+
+
 def _command(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
     argv = p["command"]
     if isinstance(argv, str) or not isinstance(argv, list) or not argv:
         raise CheckParamError(
             "command: must be a list of words, e.g. [kubectl, auth, can-i, get, pods]; it is never run by a shell"
         )
+    written = [str(a) for a in item.check.get("command", argv)] if isinstance(item.check.get("command"), list) else []
+    for i in sorted(code_arguments(written)):
+        field_match = _FIELD.search(written[i])
+        if field_match:
+            raise CheckParamError(
+                f"command: {field_match.group(0)} is inside code that {os.path.basename(written[0])} runs "
+                f"({written[i][:40]!r}), where a value like 'x; rm -rf ~' would run too; pass it as an argument "
+                f"of its own instead, e.g. [sh, -c, 'echo \"$1\"', sh, \"{field_match.group(0)}\"]"
+            )
     argv = [str(a) for a in argv]
+    started = time.monotonic()
     try:
-        result = proc.run(argv, item.timeout)
+        result = proc.run(argv, item.timeout, command_env(p))
     except FileNotFoundError:
         return Outcome(FAIL, f"{argv[0]} is not installed (not found on PATH)")
     except PermissionError:
         return Outcome(ERROR, f"{argv[0]} cannot be run (permission denied)")
     except OSError as exc:
         return Outcome(ERROR, f"{argv[0]} cannot be run ({exc.strerror or exc})")
+    left = _leftovers(result)
     if result.timed_out:
-        return Outcome(FAIL, f"did not finish within {item.timeout:g}s (stopped it and everything it started)")
+        what = "stopped it" + (f" and {len(result.stopped)} process{'es' * (len(result.stopped) > 1)} it started"
+                               if result.stopped else "")
+        return Outcome(FAIL, f"did not finish within {item.timeout:g}s; {what}{_survivors(result)}")
     output = result.stdout + ("\n" if result.stdout and result.stderr else "") + result.stderr
     expect_exit = p.get("expect_exit", 0)
     allowed = expect_exit if isinstance(expect_exit, list) else [expect_exit]
@@ -187,23 +317,36 @@ def _command(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
     except (TypeError, ValueError):
         raise CheckParamError(f"expect_exit: {expect_exit!r} is not an exit code; write e.g. 0 or [0, 1]") from None
     if result.returncode not in allowed_codes:
-        return Outcome(FAIL, f"exited {result.returncode}{_gist(output)}")
+        return Outcome(FAIL, f"exited {result.returncode}{_gist(output, ctx)}{left}")
     expect = p.get("expect_output")
-    if expect is not None and not matches(str(expect), output):
-        return Outcome(FAIL, f"output does not match {str(expect)!r}{_gist(output)}")
-    return Outcome(PASS, _first_line(output) or f"exited {result.returncode}")
+    budget = item.timeout - (time.monotonic() - started)
+    if expect is not None and not matches(str(expect), output, budget):
+        return Outcome(FAIL, f"output does not match '{expect}'{_gist(output, ctx)}{left}")
+    # A pass needs no output kept: it may hold anything (tokens, account ids) and says nothing more.
+    matched = f"; output matches '{expect}'" if expect is not None else ""
+    return Outcome(PASS, f"exited {result.returncode}{matched}{left}")
 
 
-def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()[:160]
-    return ""
+def _leftovers(result: proc.ProcResult) -> str:
+    if result.timed_out or not (result.stopped or result.survivors):
+        return ""
+    stopped = ""
+    if result.stopped:
+        names = ", ".join(result.stopped[:3]) + (", ..." if len(result.stopped) > 3 else "")
+        stopped = f"; stopped {len(result.stopped)} process{'es' * (len(result.stopped) > 1)} it left running ({names})"
+    return stopped + _survivors(result)
 
 
-def _gist(output: str) -> str:
+def _survivors(result: proc.ProcResult) -> str:
+    if not result.survivors:
+        return ""
+    return f"; could not stop {', '.join(result.survivors[:3])}: stop it yourself"
+
+
+def _gist(output: str, ctx: Context) -> str:
+    """The last line of a failing program's output: usually the reason, secrets masked."""
     lines = [line.strip() for line in output.splitlines() if line.strip()]
-    return f": {lines[-1][:160]}" if lines else ""
+    return f": {peer_text(lines[-1], ctx.used_secrets, limit=160)}" if lines else ""
 
 
 def _host_port(value: Any) -> tuple[str, int]:
@@ -290,18 +433,23 @@ def _env(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
     return Outcome(PASS, f"{', '.join('$' + str(n) for n in names)} set")
 
 
+def missing_secret(name: str) -> Outcome:
+    """The failure of a check whose secret is not stored; its fix is to store it."""
+    return Outcome(FAIL, f"secret {name!r} is not in the keyring", fix=f"oncall secret set {name}")
+
+
 def _secret(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
     name = str(p["secret"])
     if ctx.secret(name) is None:
-        return Outcome(FAIL, f"secret {name!r} is not in the keyring (oncall secret set {name})")
+        return missing_secret(name)
     return Outcome(PASS, f"secret {name!r} is in the keyring")
 
 
 def _confirm(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
     attestation = ctx.attestations.get(item_key(ctx.checklist, item.id))
-    how = f"oncall ready --confirm {item.id}"
+    fix = f"oncall ready --confirm {item.id}"
     if attestation is None:
-        return Outcome(FAIL, f"not confirmed yet ({how})")
+        return Outcome(FAIL, "not confirmed yet", fix=fix)
     age = ctx.now - attestation.at
     valid_for = item.valid_for
     if valid_for is None and p.get("valid_for") is not None:
@@ -310,11 +458,12 @@ def _confirm(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
         except TimeValueError as exc:
             raise CheckParamError(f"valid_for: {exc}") from None
     if valid_for is not None and age > valid_for.seconds:
-        return Outcome(FAIL, f"confirmed {ago(age)} ago; expired after {valid_for} ({how})")
+        return Outcome(FAIL, f"confirmed {ago(age)} ago; expired after {valid_for}", fix=fix)
     statement = str(p.get("confirm") or item.title)
     if attestation.statement != statement:
-        return Outcome(FAIL, f"the statement changed since you confirmed it {ago(age)} ago ({how})")
-    return Outcome(PASS, f"confirmed {ago(age)} ago" + (f" (valid for {valid_for})" if valid_for else ""))
+        return Outcome(FAIL, f"the statement changed since you confirmed it {ago(age)} ago", fix=fix)
+    valid = f"; valid for {valid_for}" if valid_for else ""
+    return Outcome(PASS, f"confirmed {ago(age)} ago{valid}")
 
 
 def _http(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
@@ -327,7 +476,7 @@ def _http(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
     if secret_name:
         value = ctx.secret(str(secret_name))
         if value is None:
-            return Outcome(FAIL, f"secret {secret_name!r} is not in the keyring (oncall secret set {secret_name})")
+            return missing_secret(str(secret_name))
         header = str(p.get("header", "Authorization"))
         default_scheme = "Bearer" if header.lower() == "authorization" else ""
         scheme = str(p.get("scheme", default_scheme))
@@ -335,17 +484,19 @@ def _http(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
         headers[header] = f"{scheme}{joiner}{value}"
         sensitive.append(header.lower())
     statuses = _statuses(p.get("expect_status"))
+    budget = Deadline(item.timeout)
     response = net.http_request(
         method, url, headers, item.timeout,
         sensitive=tuple(sensitive),
         follow_redirects=bool(p.get("follow_redirects", False)),
         verify=p.get("verify_tls", True) is not False,
         body=str(p["body"]) if p.get("body") is not None else None,
+        secrets=tuple(ctx.used_secrets),
     )
     status = response.status
     if statuses(status):
         expect_body = p.get("expect_body")
-        if expect_body is not None and not matches(str(expect_body), response.body):
+        if expect_body is not None and not matches(str(expect_body), response.body, budget.remaining()):
             return Outcome(FAIL, f"{status} but the response does not contain {str(expect_body)!r}")
         return Outcome(PASS, f"{method} {url}: {status}")
     location = response.headers.get("location", "")
@@ -356,9 +507,10 @@ def _http(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
         return Outcome(FAIL, f"missing permission (403 from {_host(response.url)}): the token works but may lack a "
                              "scope or role, or the organisation requires SSO authorisation")
     if status in net.REDIRECTS and location:
+        where = peer_text(_strip_query(location), ctx.used_secrets, limit=160)
         if _LOGIN.search(location):
-            return Outcome(FAIL, f"SSO session needed: redirected to a login page ({_strip_query(location)})")
-        return Outcome(FAIL, f"redirected ({status}) to {_strip_query(location)}; not followed "
+            return Outcome(FAIL, f"SSO session needed: redirected to a login page ({where})")
+        return Outcome(FAIL, f"redirected ({status}) to {where}; not followed "
                              "(set follow_redirects: true if that is expected)")
     return Outcome(FAIL, f"{method} {url}: unexpected status {status} (expected {p.get('expect_status', '2xx')})")
 

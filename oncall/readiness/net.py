@@ -1,26 +1,33 @@
-"""The network seam: name lookups, TCP connections and HTTP requests, each within a time budget.
+"""The network seam: name lookups, TCP connections and HTTP requests, each within a deadline.
 
-``socket.create_connection(timeout=)`` does not bound the DNS lookup, so every lookup here runs in
-a worker thread that is abandoned when the budget is spent (a dead VPN's resolver must not hang a
-check). HTTP uses ``http.client`` directly: TLS is verified with the system's CA store, and
-redirects are followed only when asked, never carrying credentials to another origin.
+Every budget here is a wall-clock deadline for the whole operation, not a timeout per socket call:
+a server that trickles one byte at a time cannot stretch a 3 s check (``oncall.deadline`` shuts
+the sockets down when the time is up). ``socket.create_connection(timeout=)`` does not bound the
+DNS lookup, so every lookup runs in a worker thread that is abandoned when the budget is spent (a
+dead VPN's resolver must not hang a check). HTTP uses ``http.client`` directly: TLS is verified
+with the system's CA store, and redirects are followed only when asked, never carrying credentials
+to another origin. Error messages quote what a peer said only through ``oncall.redact.peer_text``.
 """
 
 from __future__ import annotations
 
 import http.client
 import ipaddress
+import re
 import socket
 import ssl
 import threading
-import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
+
+from oncall.deadline import Deadline, Guard, guard
+from oncall.redact import peer_text
 
 MAX_BODY = 1024 * 1024
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_REDIRECTS = 5
+_LABEL = re.compile(r"^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$")
 
 
 class NetTimeout(Exception):
@@ -31,18 +38,50 @@ class NetError(Exception):
     """A lookup, connection or request failed; the message is safe to show (no header values)."""
 
 
+class BadUrl(NetError):
+    """A URL that cannot be sent at all (nothing went out)."""
+
+
+def check_host(host: str) -> str:
+    """``host`` if it can be looked up; else ``NetError`` saying what is wrong with it."""
+    if _ip_literal(host) is not None or "%" in host:
+        return host
+    shown = peer_text(host, limit=80)
+    name = host[:-1] if host.endswith(".") else host
+    if not name:
+        raise NetError("the host name is empty")
+    total = 0
+    for label in name.split("."):
+        try:
+            ascii_label = label if label.isascii() else label.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise NetError(f"{shown} is not a valid host name: {peer_text(label, limit=80)!r} is not a valid "
+                           "international label") from None
+        total += len(ascii_label) + 1
+        if len(ascii_label) > 63:
+            raise NetError(f"{shown} is not a valid host name: the label {peer_text(label, limit=80)!r} has "
+                           f"{len(ascii_label)} characters, at most 63 are allowed")
+        if not _LABEL.match(ascii_label):
+            raise NetError(f"{shown} is not a valid host name: the label {peer_text(label, limit=80)!r} may hold "
+                           "only letters, digits, '-' and '_', and not '-' at either end")
+    if total - 1 > 253:
+        raise NetError(f"{shown} is not a valid host name: it has more than 253 characters")
+    return host
+
+
 def resolve(host: str, port: int | None, timeout: float) -> list[str]:
     """The addresses ``host`` resolves to, within ``timeout`` seconds."""
     literal = _ip_literal(host)
     if literal is not None:
         return [literal]  # nothing to look up, so no thread to start: a burst of checks starts sooner
+    check_host(host)
     box: dict[str, object] = {}
 
     def lookup() -> None:
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
             box["addrs"] = list(dict.fromkeys(str(info[4][0]) for info in infos))
-        except OSError as exc:
+        except Exception as exc:  # handed to the caller: a worker thread must never print a traceback
             box["error"] = exc
 
     worker = threading.Thread(target=lookup, name=f"dns {host}", daemon=True)
@@ -53,8 +92,10 @@ def resolve(host: str, port: int | None, timeout: float) -> list[str]:
     error = box.get("error")
     if isinstance(error, socket.gaierror):
         raise NetError(f"{host} does not resolve ({error.strerror})")
-    if isinstance(error, OSError):
-        raise NetError(f"looking up {host} failed ({error})")
+    if isinstance(error, UnicodeError):
+        raise NetError(f"{peer_text(host, limit=80)} is not a valid host name ({peer_text(error, limit=80)})")
+    if isinstance(error, BaseException):
+        raise NetError(f"looking up {host} failed ({peer_text(error, limit=120)})")
     addrs = box.get("addrs")
     return addrs if isinstance(addrs, list) else []
 
@@ -72,25 +113,30 @@ def _ip_literal(host: str) -> str | None:
         return None
 
 
-def tcp_connect(host: str, port: int, timeout: float) -> str:
-    """Open (and close) a TCP connection to ``host:port``; returns the address that answered."""
-    deadline = time.monotonic() + timeout
-    addrs = resolve(host, port, timeout)
+def _connect(host: str, addrs: Sequence[str], port: int, deadline: Deadline) -> socket.socket:
+    """A TCP connection to the first of ``addrs`` that answers before ``deadline``."""
     last: Exception | None = None
     for addr in addrs:
-        remaining = deadline - time.monotonic()
+        remaining = deadline.remaining()
         if remaining <= 0:
             break
         try:
-            with socket.create_connection((addr, port), timeout=remaining):
-                return addr
+            return socket.create_connection((addr, port), timeout=remaining)
         except TimeoutError:
-            last = NetTimeout(f"{host}:{port} did not answer within {timeout:g}s")
+            last = NetTimeout(f"{host}:{port} did not answer within {deadline.seconds:g}s")
         except OSError as exc:
             last = NetError(f"{host}:{port} refused or unreachable ({exc.strerror or exc})")
     if last is None:
-        raise NetTimeout(f"{host}:{port} did not answer within {timeout:g}s")
+        raise NetTimeout(f"{host}:{port} did not answer within {deadline.seconds:g}s")
     raise last
+
+
+def tcp_connect(host: str, port: int, timeout: float) -> str:
+    """Open (and close) a TCP connection to ``host:port``; returns the address that answered."""
+    deadline = Deadline(timeout)
+    addrs = resolve(host, port, timeout)
+    with _connect(host, addrs, port, deadline) as sock:
+        return str(sock.getpeername()[0])
 
 
 @dataclass(frozen=True)
@@ -117,82 +163,137 @@ def http_request(
     sensitive: tuple[str, ...] = ("authorization",),
     follow_redirects: bool = False,
     verify: bool = True,
-    body: str | None = None,
+    body: str | bytes | None = None,
+    name: str | None = None,
+    secrets: Sequence[str] = (),
+    cafile: str | None = None,
 ) -> HttpResponse:
-    """Send one request (following redirects only when asked) within ``timeout`` seconds overall.
+    """Send one request (following redirects only when asked), all of it within ``timeout`` seconds.
 
     Headers named in ``sensitive`` are sent only to the origin of ``url``: a redirect to another
-    scheme, host or port drops them.
+    scheme, host or port drops them. Messages name the request ``name`` when given (for a URL that
+    is itself a secret), else the URL; ``secrets`` are masked in anything quoted from the peer.
     """
-    deadline = time.monotonic() + timeout
-    first_origin = _origin(url)
+    deadline = Deadline(timeout)
+    what = name or url
+    first = check_url(url, what, secrets)
+    first_origin = _origin(first)
     followed: list[str] = []
-    current = url
+    current = first
     while True:
         send = {k: v for k, v in headers.items()
                 if _origin(current) == first_origin or k.lower() not in sensitive}
-        response = _once(method, current, send, deadline, timeout, verify, body)
+        response = _once(method, current, send, deadline, verify, body, what, secrets, cafile)
         location = response.headers.get("location")
         if not (follow_redirects and response.status in REDIRECTS and location):
             return HttpResponse(response.status, current, response.headers, response.body, tuple(followed))
         if len(followed) >= MAX_REDIRECTS:
-            raise NetError(f"more than {MAX_REDIRECTS} redirects from {url}")
+            raise NetError(f"more than {MAX_REDIRECTS} redirects from {what}")
         followed.append(current)
-        current = urljoin(current, location)
+        current = check_url(urljoin(current, location), f"the redirect from {what}", secrets)
+        what = name or current
         if response.status == 303:
             method, body = "GET", None
 
 
-def _once(method: str, url: str, headers: Mapping[str, str], deadline: float, timeout: float,
-          verify: bool, body: str | None) -> HttpResponse:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise NetError(f"{url!r} is not an http or https URL")
-    host = parts.hostname
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-
-    def remaining() -> float:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise NetTimeout(f"{url} did not answer within {timeout:g}s")
-        return left
-
-    resolve(host, port, remaining())  # bounds the lookup; the connection below then hits the cache
-    conn: http.client.HTTPConnection
-    if parts.scheme == "https":
-        context = ssl.create_default_context()
-        if not verify:
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-        conn = http.client.HTTPSConnection(host, port, timeout=remaining(), context=context)
-    else:
-        conn = http.client.HTTPConnection(host, port, timeout=remaining())
-    path = parts.path or "/"
-    if parts.query:
-        path += "?" + parts.query
+def check_url(url: str, what: str, secrets: Sequence[str] = ()) -> str:
+    """``url`` if it can be sent; else ``BadUrl`` that names ``what`` (never the URL's secret)."""
+    shown = peer_text(what, secrets, limit=120)
+    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        raise BadUrl(f"{shown} is not a valid URL: it contains a space or a control character")
     try:
-        conn.request(method, path, body=body.encode() if body is not None else None, headers=dict(headers))
-        if conn.sock is not None:
-            conn.sock.settimeout(remaining())
-        resp = conn.getresponse()
-        data = resp.read(MAX_BODY)
-        charset = resp.headers.get_content_charset() or "utf-8"
-        return HttpResponse(
-            status=resp.status,
-            url=url,
-            headers={k.lower(): v for k, v in resp.getheaders()},
-            body=data.decode(charset, errors="replace"),
-        )
-    except TimeoutError:
-        raise NetTimeout(f"{url} did not answer within {timeout:g}s") from None
-    except ssl.SSLCertVerificationError as exc:
-        raise NetError(f"TLS certificate of {host} is not trusted ({exc.verify_message})") from None
-    except ssl.SSLError as exc:
-        raise NetError(f"TLS with {host} failed ({exc.reason})") from None
-    except (OSError, http.client.HTTPException) as exc:
-        raise NetError(f"{url} failed ({type(exc).__name__}: {exc})") from None
-    except ValueError:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        reason = "an unclosed [ in the host" if "IPv6" in str(exc) else "a port that is not a number from 1 to 65535"
+        raise BadUrl(f"{shown} is not a valid URL ({reason})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BadUrl(f"{shown} is not an http or https URL")
+    if port == 0:
+        raise BadUrl(f"{shown} is not a valid URL (port 0)")
+    try:
+        check_host(parts.hostname)
+    except NetError as exc:
+        raise BadUrl(str(exc)) from None
+    return url
+
+
+class _Connection(http.client.HTTPConnection):
+    """An HTTP(S) connection whose sockets (and TLS handshake) are watched by a deadline guard."""
+
+    def __init__(self, host: str, port: int, addrs: Sequence[str], g: Guard,
+                 context: ssl.SSLContext | None) -> None:
+        super().__init__(host, port, timeout=max(g.deadline.remaining(), 0.001))
+        self._addrs = addrs
+        self._guard = g
+        self._context = context
+
+    def connect(self) -> None:
+        sock = self._guard.watch(_connect(self.host, self._addrs, self.port or 80, self._guard.deadline))
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self._context is not None:
+            sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = sock
+
+
+def _once(method: str, url: str, headers: Mapping[str, str], deadline: Deadline, verify: bool,
+          body: str | bytes | None, what: str, secrets: Sequence[str], cafile: str | None) -> HttpResponse:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    timed_out = NetTimeout(f"{what} did not answer within {deadline.seconds:g}s")
+    if deadline.expired:
+        raise timed_out
+    addrs = resolve(host, port, deadline.remaining())
+    payload = body.encode() if isinstance(body, str) else body
+    with guard(deadline) as g:
+        context = None
+        if parts.scheme == "https":
+            context = ssl.create_default_context(cafile=cafile)
+            if not verify:
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+            context = g.tls_context(context)
+        conn = _Connection(host, port, addrs, g, context)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        try:
+            conn.request(method, path, body=payload, headers=dict(headers))
+            resp = conn.getresponse()
+            data = resp.read(MAX_BODY)
+            if g.fired:  # a shut-down socket can look like a short, complete body
+                raise timed_out
+            charset = resp.headers.get_content_charset() or "utf-8"
+            try:
+                text = data.decode(charset, errors="replace")
+            except LookupError:  # a charset Python does not know
+                text = data.decode("utf-8", errors="replace")
+            return HttpResponse(
+                status=resp.status,
+                url=url,
+                headers={k.lower(): v for k, v in resp.getheaders()},
+                body=text,
+            )
+        except NetTimeout:
+            raise
+        except NetError:
+            raise
+        except Exception as exc:
+            if g.fired or isinstance(exc, TimeoutError):
+                raise timed_out from None
+            raise _failure(exc, host, what, secrets) from None
+        finally:
+            conn.close()
+
+
+def _failure(exc: Exception, host: str, what: str, secrets: Sequence[str]) -> NetError:
+    shown = peer_text(what, secrets, limit=120)
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return NetError(f"TLS certificate of {host} is not trusted ({peer_text(exc.verify_message, secrets)})")
+    if isinstance(exc, ssl.SSLError):
+        return NetError(f"TLS with {host} failed ({peer_text(exc.reason, secrets)})")
+    if isinstance(exc, OSError | http.client.HTTPException):
+        return NetError(f"{shown} failed ({type(exc).__name__}: {peer_text(exc, secrets, limit=120)})")
+    if isinstance(exc, ValueError):
         # http.client quotes a bad header value in its message: that value may be a token.
-        raise NetError(f"a header for {url} is not valid (a line break in a secret or header?)") from None
-    finally:
-        conn.close()
+        return NetError(f"a header for {shown} is not valid (a line break in a secret or header?)")
+    return NetError(f"{shown} failed ({type(exc).__name__})")

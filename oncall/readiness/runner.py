@@ -22,14 +22,22 @@ from datetime import date
 
 from oncall.errors import SecretError
 from oncall.model import Checklist, ChecklistItem
-from oncall.readiness.checks import CheckParamError, Context, Outcome, ago, run_check, skip_reason
+from oncall.readiness.checks import (
+    CheckParamError,
+    Context,
+    Outcome,
+    ago,
+    missing_secret,
+    run_check,
+    skip_reason,
+)
 from oncall.readiness.pool import Slot, run_all
 from oncall.readiness.results import ERROR, FAIL, NOT_READY, PASS, SKIP, WARN, CheckResult, SavedRun, item_key
+from oncall.redact import redact, terminal_safe
 
 MAX_WORKERS = 256  # checks run at once at most: each holds a thread and a socket, a pipe or a process
 PROCESS_SLOTS = 32  # command checks run at once at most: a process costs far more than a waiting socket
 RETRY_PAUSE = 0.5  # seconds between attempts: enough for a flaky VPN, short enough to not stall a run
-MASK = "********"
 
 
 @dataclass(frozen=True)
@@ -84,16 +92,33 @@ def severity(item: ChecklistItem) -> str:
 
 def _with_severity(item: ChecklistItem, outcome: Outcome) -> Outcome:
     if outcome.status in NOT_READY and severity(item) == WARN:
-        return Outcome(WARN, outcome.message)
+        return Outcome(WARN, outcome.message, outcome.fix)
     return outcome
 
 
 def mask(text: str, secrets: set[str]) -> str:
-    """Replace every secret value in ``text`` (longest first, so overlaps are masked whole)."""
-    for value in sorted(secrets, key=len, reverse=True):
-        if value:
-            text = text.replace(value, MASK)
-    return text
+    """``text`` fit to show and save: every form of every secret value masked (``MASK``), as a
+    peer may echo it (URL-encoded, base64...), and terminal control characters escaped."""
+    return terminal_safe(redact(text, secrets))
+
+
+def fix_for(item: ChecklistItem, outcome: Outcome) -> str | None:
+    """What to do about a result; none when it passed or was skipped.
+
+    An outcome's own fix (store the secret, confirm the statement) comes first: an item's ``fix:``
+    is written for its check failing, and "Re-login to Grafana" does not help while the token is
+    not even stored. Where the item is itself about that secret or statement, its ``fix:`` says
+    how to get there and is kept in front of the command (once).
+    """
+    if outcome.status in (PASS, SKIP):
+        return None
+    if outcome.fix is None or item.fix is None:
+        return outcome.fix or item.fix
+    if outcome.fix in item.fix:
+        return item.fix
+    if item.kind in ("secret", "confirm"):
+        return f"{item.fix.rstrip(' .')}, then: {outcome.fix}"
+    return outcome.fix
 
 
 def pool_size(count: int, workers: int | None = None) -> int:
@@ -154,7 +179,7 @@ def run(
         result = CheckResult(
             checklist=p.checklist.id, item=p.item.id, title=p.item.title, kind=p.item.kind,
             status=outcome.status, message=mask(outcome.message, ctx.used_secrets),
-            fix=p.item.fix if outcome.status not in (PASS, SKIP) else None, playbook=p.item.playbook,
+            fix=fix_for(p.item, outcome), playbook=p.item.playbook,
             at=started_at, duration=time.monotonic() - t0, attempts=max(attempts, 1),
         )
         if on_result is not None:
@@ -240,8 +265,7 @@ def static(planned: Sequence[Planned], ctx: Context, saved: SavedRun | None) -> 
             elif p.item.kind == "http" and p.item.check.get("secret") and not item_ctx.secret(
                 str(p.item.check["secret"])
             ):
-                name = p.item.check["secret"]
-                outcome = Outcome(FAIL, f"secret {name!r} is not in the keyring (oncall secret set {name})")
+                outcome = missing_secret(str(p.item.check["secret"]))
             else:
                 outcome = _from_history(last.get(p.key), last_passed.get(p.key), ctx.now)
         except (CheckParamError, SecretError) as exc:
@@ -251,7 +275,7 @@ def static(planned: Sequence[Planned], ctx: Context, saved: SavedRun | None) -> 
         out.append(CheckResult(
             checklist=p.checklist.id, item=p.item.id, title=p.item.title, kind=p.item.kind,
             status=outcome.status, message=mask(outcome.message, ctx.used_secrets),
-            fix=p.item.fix if outcome.status in (FAIL, ERROR, WARN) else None, playbook=p.item.playbook,
+            fix=fix_for(p.item, outcome), playbook=p.item.playbook,
             at=ctx.now, last_passed=last_passed.get(p.key),
         ))
     return out
@@ -259,12 +283,12 @@ def static(planned: Sequence[Planned], ctx: Context, saved: SavedRun | None) -> 
 
 def _from_history(last: CheckResult | None, passed_at: int | None, now: int) -> Outcome:
     if last is None:
-        return Outcome(SKIP, "not verified yet (oncall ready --check-access)")
+        return Outcome(SKIP, "not verified yet; `oncall ready --check-access` runs the checks")
     when = f"{ago(now - last.at)} ago"
     if last.status == PASS:
         return Outcome(PASS, f"passed when last checked, {when}")
     if last.status in NOT_READY:
         verb = "failed" if last.status == FAIL else "could not run"
         since = f"; last passed {ago(now - passed_at)} ago" if passed_at else ""
-        return Outcome(last.status, f"{verb} when last checked, {when}: {last.message}{since}")
-    return Outcome(last.status, f"when last checked, {when}: {last.message}")
+        return Outcome(last.status, f"{verb} when last checked, {when}: {last.message}{since}", last.fix)
+    return Outcome(last.status, f"when last checked, {when}: {last.message}", last.fix)

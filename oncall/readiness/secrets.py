@@ -25,11 +25,12 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from oncall.errors import SecretError
-from oncall.readiness.state import read_json, state_dir, write_json
+from oncall.errors import SecretError, StateError
+from oncall.readiness.state import locked, read_json, state_dir, write_json
 
 SERVICE = "oncall"
 INDEX_FILE = "secrets.json"
+INDEX_LOCK = "secrets.lock"
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$")
 _lock = threading.Lock()  # keyring backends are not all safe to call from several threads
@@ -160,34 +161,51 @@ def get_secret(name: str) -> str | None:
 
 
 def set_secret(name: str, value: str, *, at: int | None = None) -> BackendInfo:
-    """Store ``value`` under ``name`` and record the name in the index; returns the backend used."""
+    """Store ``value`` under ``name`` and record the name in the index; returns the backend used.
+
+    The index is written first, under a lock shared by every oncall process: a state folder that
+    cannot be written stops the command before the keyring changes, a keyring that fails puts the
+    index back, and two ``secret set`` at once both land (in the keyring and in the index).
+    """
     check_name(name)
     if not value:
         raise SecretError(f"refusing to store an empty value for secret {name!r}")
     backend = _backend()
     info = backend_info()
-    _call("store", name, lambda: backend.set_password(SERVICE, name, value))
-    index = _read_index()
-    index[name] = {"where": f"{info.name} ({info.where})" if info.where != info.name else info.name,
-                   "stored_at": at}
-    _write_index(index)
+    with locked(state_dir() / INDEX_LOCK, f"storing secret {name!r}"):
+        before = _read_index()
+        entry = {"where": f"{info.name} ({info.where})" if info.where != info.name else info.name, "stored_at": at}
+        _write_index({**before, name: entry})
+        try:
+            _call("store", name, lambda: backend.set_password(SERVICE, name, value))
+        except BaseException:
+            _restore_index(before)
+            raise
     return info
 
 
 def delete_secret(name: str) -> bool:
-    """Delete secret ``name``; False when the keyring held nothing under that name."""
+    """Delete secret ``name``; False when the keyring held nothing under that name.
+
+    Like ``set_secret``: the index changes first, and is put back if the keyring fails.
+    """
     from keyring.errors import PasswordDeleteError
 
     check_name(name)
     backend = _backend()
-    try:
-        _call("delete", name, lambda: backend.delete_password(SERVICE, name))
-        deleted = True
-    except PasswordDeleteError:
-        deleted = False
-    index = _read_index()
-    if index.pop(name, None) is not None:
-        _write_index(index)
+    with locked(state_dir() / INDEX_LOCK, f"deleting secret {name!r}"):
+        before = _read_index()
+        if name in before:
+            _write_index({k: v for k, v in before.items() if k != name})
+        try:
+            _call("delete", name, lambda: backend.delete_password(SERVICE, name))
+            deleted = True
+        except PasswordDeleteError:
+            deleted = False
+        except BaseException:
+            if name in before:
+                _restore_index(before)
+            raise
     return deleted
 
 
@@ -209,3 +227,10 @@ def _read_index() -> dict[str, Any]:
 
 def _write_index(index: dict[str, Any]) -> None:
     write_json(state_dir() / INDEX_FILE, {"version": 1, "secrets": dict(sorted(index.items()))})
+
+
+def _restore_index(index: dict[str, Any]) -> None:
+    try:
+        _write_index(index)
+    except StateError:
+        pass  # it was written a moment ago; the keyring's own error is the one to report

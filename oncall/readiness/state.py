@@ -1,21 +1,23 @@
 """Where readiness keeps its state: ``$XDG_STATE_HOME/oncall`` (default ``~/.local/state/oncall``).
 
 Files are JSON, written atomically (``oncall.fsutil.write_atomic``) so a reader never sees half
-a file and an interrupted run never leaves a broken one.
+a file and an interrupted run never leaves a broken one; folders are 0700 and files 0600. A file
+that cannot be written is one ``StateError`` saying why and what to do.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from oncall.fsutil import write_atomic
-from oncall.xdg import state_dir
+from oncall.errors import StateError
+from oncall.fsutil import LockTimeout, exclusive, write_atomic
+from oncall.xdg import private_state_dir, state_dir, state_error
 
-__all__ = ["read_json", "state_dir", "write_json"]
-
-
+__all__ = ["locked", "read_json", "state_dir", "write_json"]
 
 
 def read_json(path: Path) -> Any:
@@ -29,6 +31,24 @@ def read_json(path: Path) -> Any:
 
 def write_json(path: Path, data: Any) -> None:
     """Write ``data`` as JSON to ``path`` atomically, readable only by the user."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     # One dumps: json.dump() writes each token separately, which is slower for the same bytes.
-    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n", mode=0o600)
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    try:
+        private_state_dir(path.parent)
+        write_atomic(path, text, mode=0o600)
+    except OSError as exc:
+        raise state_error("save", path, exc) from None
+
+
+@contextmanager
+def locked(path: Path, what: str, wait: float = 10.0) -> Iterator[None]:
+    """Hold the lock file ``path`` (0600) for a read-modify-write of state by ``what``."""
+    with ExitStack() as stack:
+        try:
+            private_state_dir(path.parent)
+            stack.enter_context(exclusive(path, wait=wait, create=True))
+        except LockTimeout:
+            raise StateError(f"another oncall command held {path} for {wait:g}s while {what}; try again") from None
+        except OSError as exc:
+            raise state_error("lock", path, exc) from None
+        yield

@@ -88,7 +88,8 @@ def test_redirect_to_a_login_page_means_sso(server: Server) -> None:
 
 def test_missing_secret_fails_without_sending(server: Server) -> None:
     outcome = run_check(item("api", "http", http=f"{server.url}/me", secret="pd"), _ctx(None))
-    assert outcome.status == "fail" and "oncall secret set pd" in outcome.message
+    assert outcome.status == "fail" and outcome.message == "secret 'pd' is not in the keyring"
+    assert outcome.fix == "oncall secret set pd"
     assert server.seen == []
 
 
