@@ -1,9 +1,14 @@
-"""Delivering a message through its channel, with retries.
+"""Delivering a message through its channel, with retries, within a deadline.
 
-Transient failures (network errors, HTTP 5xx, HTTP 429, SMTP 4xx replies) are retried with
-exponential backoff; a 429 waits as long as its ``Retry-After`` says. Attempts are bounded, and a
-message that still fails raises ``DeliveryFailed`` with a reason fit to show: secret values (a
-webhook URL, a password) are never part of it.
+Transient failures (network errors, timeouts, HTTP 5xx, HTTP 429, SMTP 4xx replies) are retried
+with exponential backoff; a 429 waits as long as its ``Retry-After`` says. Each attempt has the
+channel's ``timeout`` as a wall-clock deadline, and a message gets at most ``SEND_LIMIT`` seconds
+in all, retries and waits included. A message that still fails raises ``DeliveryFailed`` with a
+reason fit to show: every form of every secret (the webhook URL and each part of it, the SMTP
+password, also base64-encoded) is masked in what a server said, and control characters escaped.
+
+A channel that cannot work (its secret is missing or is not a valid URL) or that stopped answering
+is remembered by the sender: its later messages fail at once, and the other channels go on.
 """
 
 from __future__ import annotations
@@ -20,14 +25,23 @@ from typing import Any, Protocol
 from oncall.notify import http, smtp
 from oncall.notify.messages import Message
 from oncall.notify.settings import Channel, EmailChannel, SlackChannel, is_loopback
+from oncall.redact import peer_text
 from oncall.times import from_epoch
 
 MAX_ATTEMPTS = 4
 MAX_WAIT = 60.0  # seconds; a longer Retry-After is reported instead of waited for
+SEND_LIMIT = 60.0  # seconds for one message, every attempt and wait included
 
 
 class DeliveryFailed(Exception):
-    """A message could not be delivered; ``str()`` says why, without secrets."""
+    """A message could not be delivered; ``str()`` says why, without secrets.
+
+    ``channel_down``: the channel itself is unusable for now (not just this message).
+    """
+
+    def __init__(self, reason: str, *, channel_down: bool = False) -> None:
+        super().__init__(reason)
+        self.channel_down = channel_down
 
 
 class Sender(Protocol):
@@ -58,10 +72,11 @@ class ChannelSender:
         *,
         secret: Callable[[str], str | None] = keyring_secret,
         post: Callable[[str, Any, float], http.HttpResponse] = http.post_json,
-        mail: Callable[[EmailChannel, EmailMessage, str | None], None] = smtp.send_mail,
+        mail: Callable[[EmailChannel, EmailMessage, str | None, float], None] = smtp.send_mail,
         sleep: Callable[[float], None] = time.sleep,
         attempts: int = MAX_ATTEMPTS,
         backoff: float = 1.0,
+        send_limit: float = SEND_LIMIT,
     ) -> None:
         self.channels = channels
         self.secret = secret
@@ -70,82 +85,121 @@ class ChannelSender:
         self.sleep = sleep
         self.attempts = attempts
         self.backoff = backoff
+        self.send_limit = send_limit
+        self.down: dict[str, str] = {}  # channel -> why it is not tried again in this run
 
     def send(self, message: Message) -> None:
         channel = self.channels.get(message.channel)
         if channel is None:
             raise DeliveryFailed(f"no channel {message.channel!r} in oncall.yaml")
+        if message.channel in self.down:
+            raise DeliveryFailed(f"not tried: {self.down[message.channel]}", channel_down=True)
+        known: list[str] = []  # secret values handed to this channel, masked in every reason
+        try:
+            self._attempts(channel, message, known)
+        except DeliveryFailed as exc:
+            if exc.channel_down:
+                self.down[message.channel] = f"channel {message.channel} failed earlier in this run ({exc})"
+            raise
+        except Exception as exc:  # a bug or an unforeseen library error: this message fails, the run goes on
+            raise DeliveryFailed(f"could not be sent ({type(exc).__name__}: {peer_text(exc, known)})") from None
+
+    def _attempts(self, channel: Channel, message: Message, known: list[str]) -> None:
+        started = time.monotonic()
         attempt = 0
         while True:
             attempt += 1
+            left = self.send_limit - (time.monotonic() - started)
             try:
                 if isinstance(channel, SlackChannel):
-                    self._slack(channel, message)
+                    self._slack(channel, message, min(channel.timeout, left), known)
                 else:
-                    self._email(channel, message)
+                    self._email(channel, message, min(channel.timeout, left), known)
                 return
             except _Transient as exc:
-                if attempt >= self.attempts:
-                    raise DeliveryFailed(f"{exc.reason}; gave up after {attempt} attempts") from None
                 wait = exc.wait if exc.wait is not None else min(self.backoff * 2 ** (attempt - 1), 30.0)
+                left = self.send_limit - (time.monotonic() - started)
+                if attempt >= self.attempts or wait >= left:
+                    raise DeliveryFailed(f"{exc.reason}; gave up after {attempt} attempt{'s' * (attempt > 1)}",
+                                         channel_down=True) from None
                 self.sleep(wait)
 
     def _read_secret(self, name: str, what: str) -> str:
         try:
             value = self.secret(name)
         except Exception as exc:  # the keyring backend's own errors; never carry a value
-            raise DeliveryFailed(f"cannot read secret {name!r} ({what}) from the keyring: {type(exc).__name__}") from None
+            raise DeliveryFailed(f"cannot read secret {name!r} ({what}) from the keyring: {type(exc).__name__}",
+                                 channel_down=True) from None
         if not value:
             raise DeliveryFailed(
-                f"secret {name!r} ({what}) is not in the keyring; store it with `oncall secret set {name}`"
+                f"secret {name!r} ({what}) is not in the keyring; store it with `oncall secret set {name}`",
+                channel_down=True,
             )
         return value
 
-    def _slack(self, channel: SlackChannel, message: Message) -> None:
+    def _slack(self, channel: SlackChannel, message: Message, timeout: float, known: list[str]) -> None:
         url = self._read_secret(channel.webhook_secret, "the Slack webhook URL").strip()
-        if not (url.startswith("https://") or (url.startswith("http://") and is_loopback(url))):
-            raise DeliveryFailed(f"secret {channel.webhook_secret!r} does not hold an https:// webhook URL")
+        known.append(url)
+        not_a_url = DeliveryFailed(
+            f"secret {channel.webhook_secret!r} does not hold a valid https:// webhook URL; store the URL Slack "
+            f"gave you with `oncall secret set {channel.webhook_secret}`", channel_down=True)
         try:
-            response = self.post(url, {"text": message.slack_text()}, channel.timeout)
-        except OSError as exc:
-            raise _Transient(f"cannot reach Slack: {_scrub(exc, url)}") from None
+            http.check_url(url, "the Slack webhook", (url,))
+        except http.BadUrl as exc:
+            raise DeliveryFailed(f"{not_a_url} ({exc})", channel_down=True) from None
+        if not (url.startswith("https://") or (url.startswith("http://") and _loopback(url))):
+            raise not_a_url
+        try:
+            response = self.post(url, {"text": message.slack_text()}, timeout)
+        except http.BadUrl as exc:
+            raise DeliveryFailed(f"{not_a_url} ({exc})", channel_down=True) from None
+        except http.NetTimeout:
+            raise _Transient(f"Slack did not answer within {timeout:g}s") from None
+        except (http.NetError, OSError) as exc:
+            raise _Transient(f"cannot reach Slack: {peer_text(exc, known)}") from None
         if 200 <= response.status < 300:
             return
-        body = _scrub(response.body, url)
+        body = peer_text(response.body, known)
         if response.status == 429:
             wait = _retry_after(response.retry_after)
             if wait is not None and wait > MAX_WAIT:
-                raise DeliveryFailed(f"Slack rate-limited the webhook for {wait:.0f}s (429)")
+                raise DeliveryFailed(f"Slack rate-limited the webhook for {wait:.0f}s (429)", channel_down=True)
             raise _Transient("Slack answered 429 (rate limited)", wait)
         if response.status >= 500:
             raise _Transient(f"Slack answered {response.status} {body}".strip())
         raise DeliveryFailed(f"Slack answered {response.status} {body}".strip())
 
-    def _email(self, channel: EmailChannel, message: Message) -> None:
+    def _email(self, channel: EmailChannel, message: Message, timeout: float, known: list[str]) -> None:
         password = None
         if channel.password_secret:
             password = self._read_secret(channel.password_secret, "the SMTP password")
+            known.append(password)
         server = f"{channel.host}:{channel.port}"
         try:
-            self.mail(channel, compose(channel, message), password)
+            self.mail(channel, compose(channel, message), password, timeout)
         except smtplib.SMTPAuthenticationError as exc:
-            raise DeliveryFailed(f"{server} refused the login for {channel.username!r} ({exc.smtp_code})") from None
+            raise DeliveryFailed(f"{server} refused the login for {channel.username!r} ({exc.smtp_code})",
+                                 channel_down=True) from None
         except smtplib.SMTPNotSupportedError:
-            raise DeliveryFailed(f"{server} does not offer {channel.security.upper()}; check security: in oncall.yaml") from None
+            raise DeliveryFailed(f"{server} does not offer {channel.security.upper()}; check security: in oncall.yaml",
+                                 channel_down=True) from None
         except smtplib.SMTPRecipientsRefused as exc:
             refused = ", ".join(sorted(exc.recipients))
-            raise DeliveryFailed(f"{server} refused the recipients {refused}") from None
+            raise DeliveryFailed(f"{server} refused the recipients {peer_text(refused, known)}") from None
         except smtplib.SMTPResponseException as exc:
-            reason = f"{server} answered {exc.smtp_code} {_scrub(exc.smtp_error, password)}"
+            reason = f"{server} answered {exc.smtp_code} {peer_text(exc.smtp_error, known)}"
             if 400 <= exc.smtp_code < 500:
                 raise _Transient(reason) from None
             raise DeliveryFailed(reason) from None
         except ssl.SSLCertVerificationError as exc:
             raise DeliveryFailed(
-                f"{server}: the certificate is not trusted ({exc.verify_message}); set ca_file: in oncall.yaml"
+                f"{server}: the certificate is not trusted ({peer_text(exc.verify_message, known)}); "
+                "set ca_file: in oncall.yaml", channel_down=True,
             ) from None
+        except TimeoutError:
+            raise _Transient(f"{server} did not answer within {timeout:g}s") from None
         except (smtplib.SMTPException, OSError) as exc:
-            raise _Transient(f"{server}: {_scrub(exc, password)}") from None
+            raise _Transient(f"{server}: {peer_text(exc, known)}") from None
 
 
 def compose(channel: EmailChannel, message: Message) -> EmailMessage:
@@ -164,6 +218,13 @@ def compose(channel: EmailChannel, message: Message) -> EmailMessage:
     return email
 
 
+def _loopback(url: str) -> bool:
+    try:
+        return is_loopback(url)
+    except ValueError:
+        return False
+
+
 def _retry_after(value: str | None) -> float | None:
     if value is None:
         return None
@@ -171,10 +232,3 @@ def _retry_after(value: str | None) -> float | None:
         return max(0.0, float(value.strip()))
     except ValueError:
         return None  # an HTTP-date: fall back to our own backoff rather than read the clock
-
-
-def _scrub(value: object, secret: str | None) -> str:
-    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-    if secret:
-        text = text.replace(secret, "<secret>")
-    return text.strip()[:200]

@@ -1,45 +1,43 @@
-"""The one way notify makes HTTP requests: a JSON POST with urllib (the Slack webhook seam)."""
+"""The one way notify makes HTTP requests: a JSON POST through the network seam (``readiness.net``).
+
+The request has a wall-clock deadline (``timeout`` covers the whole request, however slowly the
+server answers). Redirects are not followed: a webhook that redirects has moved and must be updated.
+"""
 
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
+
+from oncall.readiness import net
+
+BadUrl = net.BadUrl
+check_url = net.check_url
+NetError = net.NetError
+NetTimeout = net.NetTimeout
 
 
 @dataclass(frozen=True)
 class HttpResponse:
     status: int
     retry_after: str | None
-    body: str  # the start of the body, for error messages
+    body: str  # the body as the server sent it (up to net.MAX_BODY); mask secrets before showing it
 
 
-def post_json(url: str, payload: Any, timeout: float) -> HttpResponse:
-    """POST ``payload`` as JSON; any HTTP status is returned, network failures raise ``OSError``.
+def post_json(url: str, payload: Any, timeout: float, name: str = "the webhook") -> HttpResponse:
+    """POST ``payload`` as JSON; any HTTP status is returned.
 
-    Redirects are not followed: a webhook that redirects has moved and must be updated.
+    Raises ``BadUrl`` when ``url`` cannot be sent (nothing went out), ``NetTimeout`` when the
+    whole request took longer than ``timeout`` seconds, ``NetError`` for other network failures.
+    Messages name the request ``name``, never the URL (a webhook's URL is its secret).
     """
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "oncall-notify"},
-        method="POST",
+    response = net.http_request(
+        "POST", url,
+        {"Content-Type": "application/json; charset=utf-8", "User-Agent": "oncall-notify"},
+        timeout,
+        body=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+        name=name,
+        secrets=(url,),
     )
-    opener = urllib.request.build_opener(_NoRedirect)
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            return HttpResponse(response.status, response.headers.get("Retry-After"), _head(response.read(500)))
-    except urllib.error.HTTPError as exc:
-        body = exc.read(500) if exc.fp is not None else b""
-        return HttpResponse(exc.code, exc.headers.get("Retry-After") if exc.headers else None, _head(body))
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> None:
-        return None
-
-
-def _head(body: bytes) -> str:
-    return body.decode("utf-8", "replace").strip()[:200]
+    return HttpResponse(response.status, response.headers.get("retry-after"), response.body)

@@ -2,20 +2,30 @@
 
 A run looks at the window from its last run to ``now`` (a first run only ``lookback`` back, a run
 after a long pause only ``catch_up`` back), works out the messages due in it, and sends each one
-whose key is not yet recorded, recording it right after it went out. A message that fails stays
-unrecorded and the window is closed just before it, so the next run tries it again.
+whose key is not yet recorded. Each message's record is written to disk before it is sent and put
+in place right after (``state.SentLog.prepare``), so state that cannot be written stops the run
+before a send. A message that fails stays unrecorded and the window is closed just before it, so
+the next run tries it again; one message or channel failing never stops the others.
+
+Every run has a deadline: it starts no send after ``RUN_LIMIT - SEND_LIMIT`` seconds, a send takes
+at most ``SEND_LIMIT``, and at ``RUN_LIMIT`` (plus a moment) the run is stopped whatever it is doing,
+so its lock never outlives it. Messages it did not get to are due again in the next run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from oncall.errors import UsageError
+from oncall.deadline import Deadline
+from oncall.errors import OncallError, StateError, UsageError
 from oncall.model import Org, Person, Shift
 from oncall.notify import messages as text
-from oncall.notify.deliver import DeliveryFailed, Sender
+from oncall.notify.deliver import SEND_LIMIT, DeliveryFailed, Sender
 from oncall.notify.messages import Message, Readiness
 from oncall.notify.plan import ReadinessLookup, plan
 from oncall.notify.settings import EmailChannel, NotifySettings, settings_or_raise
@@ -24,6 +34,14 @@ from oncall.times import zone
 
 GenerateShifts = Callable[[Org, int, int], Sequence[Shift]]
 LOOKAHEAD = 35 * 86400  # shifts are generated this far past the longest lead, to know their ends
+RUN_LIMIT = 300.0  # seconds: the longest a run (or a drill) lasts
+STOP_GRACE = 5.0  # seconds past RUN_LIMIT before a run that is stuck in a call is stopped
+
+
+class RunDeadline(OncallError):
+    """The run hit its hard deadline and was stopped."""
+
+    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -72,21 +90,54 @@ def run(
     settings: NotifySettings | None = None,
     shifts: GenerateShifts = engine_shifts,
     readiness: ReadinessLookup = saved_readiness,
+    limit: float = RUN_LIMIT,
 ) -> RunReport:
-    """Send every message due since the last run, each once. See the module docstring."""
+    """Send every message due since the last run, each once, within ``limit`` seconds. See the
+    module docstring."""
     notes: list[str] = []
     if settings is None:
         settings, warnings = settings_or_raise(org)
         notes.extend(str(w) for w in warnings)
     path = state_file(state_dir, org.root)
+    deadline = Deadline(limit)
     if dry_run:
-        return _run(org, now, settings, SentLog.load(path), sender, True, shifts, readiness, notes)
-    with locked(path):
-        return _run(org, now, settings, SentLog.load(path), sender, False, shifts, readiness, notes)
+        return _run(org, now, settings, SentLog.load(path), sender, True, shifts, readiness, notes, deadline)
+    with locked(path, until=now + limit + STOP_GRACE), stopped_after(limit + STOP_GRACE, "notify run"):
+        return _run(org, now, settings, SentLog.load(path), sender, False, shifts, readiness, notes, deadline)
+
+
+@contextmanager
+def stopped_after(seconds: float, what: str) -> Iterator[None]:
+    """Stop the block with ``RunDeadline`` once ``seconds`` have passed, even inside a blocking call.
+
+    A real timer signal (SIGALRM) interrupts whatever system call the main thread is in. Elsewhere
+    (another thread, a system without it) the block's own deadlines are all there is.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise _Stop()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _Stop:
+        raise RunDeadline(f"{what} did not finish within {seconds:g}s and was stopped; what it sent is "
+                          "recorded, and the next run sends the rest") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class _Stop(BaseException):
+    """Raised by the timer signal; a BaseException, so no ``except Exception`` on the way swallows it."""
 
 
 def _run(org: Org, now: int, settings: NotifySettings, log: SentLog, sender: Sender, dry_run: bool,
-         shifts: GenerateShifts, readiness: ReadinessLookup, notes: list[str]) -> RunReport:
+         shifts: GenerateShifts, readiness: ReadinessLookup, notes: list[str], deadline: Deadline) -> RunReport:
     first_run = log.last_run is None
     start = now - settings.lookback if log.last_run is None else max(log.last_run, now - settings.catch_up)
     start = min(start, now)
@@ -103,12 +154,26 @@ def _run(org: Org, now: int, settings: NotifySettings, log: SentLog, sender: Sen
         if dry_run:
             report.outcomes.append(Outcome(message, "dry-run"))
             continue
-        try:
-            sender.send(message)
-        except DeliveryFailed as exc:
-            report.outcomes.append(Outcome(message, "failed", str(exc)))
+        if deadline.remaining() < SEND_LIMIT:
+            report.outcomes.append(Outcome(message, "failed", f"not sent: the run reached its time limit "
+                                           f"({deadline.seconds:g}s); the next run sends it"))
             continue
-        log.mark_sent(message.key, now, message.keep_until)
+        sent_before = sum(1 for o in report.outcomes if o.status == "sent")
+        try:
+            record = log.prepare(message.key, now, message.keep_until)
+        except StateError as exc:
+            raise StateError(f"{exc.message}. Nothing more was sent ({sent_before} sent and recorded before); "
+                             "the next run that can write its state sends the rest") from None
+        error = _send(sender, message)
+        if error is not None:
+            record.discard()
+            report.outcomes.append(Outcome(message, "failed", error))
+            continue
+        try:
+            record.commit()
+        except StateError as exc:
+            raise StateError(f"{exc.message}. {message.subject!r} went out but is not recorded, so a later run "
+                             f"may send it again; nothing more was sent") from None
         report.outcomes.append(Outcome(message, "sent"))
     if not dry_run:
         # Close the window just before the earliest failure so the next run derives it again.
@@ -117,9 +182,21 @@ def _run(org: Org, now: int, settings: NotifySettings, log: SentLog, sender: Sen
     return report
 
 
+def _send(sender: Sender, message: Message) -> str | None:
+    """Send ``message``; None when it went out, else why not. Only this message is affected."""
+    try:
+        sender.send(message)
+    except DeliveryFailed as exc:
+        return str(exc)
+    except Exception as exc:  # a sender's bug must not stop the other messages (its text may hold anything)
+        return f"could not be sent ({type(exc).__name__})"
+    return None
+
+
 def drill(org: Org, now: int, sender: Sender, channel: str | None = None, dry_run: bool = False,
-          *, settings: NotifySettings | None = None) -> list[Outcome]:
-    """Send a clearly marked test message through ``channel``, or through every channel."""
+          *, settings: NotifySettings | None = None, limit: float = RUN_LIMIT) -> list[Outcome]:
+    """Send a clearly marked test message through ``channel``, or through every channel, within
+    ``limit`` seconds (see the module docstring)."""
     if settings is None:
         settings, _ = settings_or_raise(org)
     if channel is not None and channel not in settings.channels:
@@ -128,6 +205,12 @@ def drill(org: Org, now: int, sender: Sender, channel: str | None = None, dry_ru
     names = [channel] if channel else sorted(settings.channels)
     if not names:
         raise UsageError("no channels to test: add notify.channels to oncall.yaml (see `oncall notify --help`)")
+    with stopped_after(limit + STOP_GRACE, "notify test"):
+        return _drill(settings, names, now, sender, dry_run, Deadline(limit))
+
+
+def _drill(settings: NotifySettings, names: list[str], now: int, sender: Sender, dry_run: bool,
+           deadline: Deadline) -> list[Outcome]:
     outcomes = []
     for name in names:
         ch = settings.channels[name]
@@ -140,10 +223,10 @@ def drill(org: Org, now: int, sender: Sender, channel: str | None = None, dry_ru
         if dry_run:
             outcomes.append(Outcome(message, "dry-run"))
             continue
-        try:
-            sender.send(message)
-        except DeliveryFailed as exc:
-            outcomes.append(Outcome(message, "failed", str(exc)))
+        if deadline.remaining() < SEND_LIMIT:
+            outcomes.append(Outcome(message, "failed", f"not tried: the test reached its time limit "
+                                    f"({deadline.seconds:g}s)"))
             continue
-        outcomes.append(Outcome(message, "sent"))
+        error = _send(sender, message)
+        outcomes.append(Outcome(message, "failed", error) if error is not None else Outcome(message, "sent"))
     return outcomes

@@ -1,11 +1,18 @@
 """What ``oncall notify run`` has sent, kept under the state directory.
 
 One JSON file per config root: the end of the last completed window (``last_run``) and the
-idempotency key of every message sent, each written atomically right after the message went out.
-A run that crashes keeps every key it recorded and does not move ``last_run``, so the next run
-looks at the same window again, skips what went out and sends what did not.
+idempotency key of every message sent. Recording a message is split around its send: before
+sending, the state *with* the message's key is written to disk under a temporary name and fsync'd
+(``prepare``); once the channel accepted it, a rename puts that file in place (``commit``), which
+needs no free space. So a full or read-only disk stops the run before a send, never after one, and
+no message goes out twice because its record could not be written. A run that is killed keeps
+every key it committed and does not move ``last_run``, so the next run looks at the same window
+again, skips what went out and sends what did not; a kill *during* a send (the whole request,
+until the server answers) can repeat that one message.
 
-A lock file stops two runs (an overlapping cron) from sending the same message twice.
+A lock file stops two runs (an overlapping cron) from sending the same message twice. It holds
+the pid of the run and the latest moment that run can end (every run has a deadline), so a later
+run can say whom it waits for.
 """
 
 from __future__ import annotations
@@ -13,23 +20,20 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from oncall.errors import EXIT_NO, OncallError
-from oncall.fsutil import write_atomic
-from oncall.xdg import state_dir
+from oncall.errors import StateError
+from oncall.fsutil import PreparedWrite, prepare_write
+from oncall.xdg import private_state_dir, state_dir, state_error
 
 VERSION = 1
 FORGET_AFTER = 7 * 86400  # keep keys this long past their shift, well beyond any catch-up window
 
-
-class StateError(OncallError):
-    """The state file cannot be used (damaged, locked by another run)."""
-
-    exit_code = EXIT_NO
+__all__ = ["FORGET_AFTER", "SentLog", "StateError", "default_state_dir", "locked", "state_file"]
 
 
 def default_state_dir() -> Path:
@@ -46,6 +50,26 @@ def state_file(state_dir: Path, root: Path) -> Path:
 
 
 @dataclass
+class PendingRecord:
+    """A message's key, written to disk but not yet in place: ``commit`` once the message went out."""
+
+    log: SentLog
+    key: str
+    entry: dict[str, int]
+    write: PreparedWrite
+
+    def commit(self) -> None:
+        try:
+            self.write.commit()
+        except OSError as exc:
+            raise state_error("record a sent message in", self.log.path, exc) from None
+        self.log.sent[self.key] = self.entry
+
+    def discard(self) -> None:
+        self.write.discard()
+
+
+@dataclass
 class SentLog:
     path: Path
     last_run: int | None = None
@@ -59,7 +83,7 @@ class SentLog:
         except FileNotFoundError:
             return cls(path)
         except OSError as exc:
-            raise StateError(f"cannot read the notify state {path}: {exc.strerror}") from None
+            raise state_error("read the notify state", path, exc) from None
         try:
             data = json.loads(raw)
             last_run = data["last_run"]
@@ -76,10 +100,19 @@ class SentLog:
     def was_sent(self, key: str) -> bool:
         return key in self.sent
 
+    def prepare(self, key: str, at: int, keep_until: int) -> PendingRecord:
+        """Write the log with ``key`` recorded, ready to put in place; ``StateError`` if it cannot be."""
+        entry = {"at": at, "keep_until": keep_until}
+        try:
+            private_state_dir(self.path.parent)
+            write = prepare_write(self.path, self._text({**self.sent, key: entry}), mode=0o600)
+        except OSError as exc:
+            raise state_error("write the notify state", self.path, exc) from None
+        return PendingRecord(self, key, entry, write)
+
     def mark_sent(self, key: str, at: int, keep_until: int) -> None:
         """Record one message as sent, on disk before returning."""
-        self.sent[key] = {"at": at, "keep_until": keep_until}
-        self.save()
+        self.prepare(key, at, keep_until).commit()
 
     def finish(self, last_run: int, now: int) -> None:
         """Close the window at ``last_run`` and forget keys no window can reach again."""
@@ -88,23 +121,74 @@ class SentLog:
         self.save()
 
     def save(self) -> None:
-        data: dict[str, Any] = {"version": VERSION, "last_run": self.last_run, "sent": dict(sorted(self.sent.items()))}
-        write_atomic(self.path, json.dumps(data, indent=1) + "\n", mode=0o600)
+        try:
+            private_state_dir(self.path.parent)
+            prepare_write(self.path, self._text(self.sent), mode=0o600).commit()
+        except OSError as exc:
+            raise state_error("write the notify state", self.path, exc) from None
+
+    def _text(self, sent: dict[str, dict[str, int]]) -> str:
+        data: dict[str, Any] = {"version": VERSION, "last_run": self.last_run, "sent": dict(sorted(sent.items()))}
+        return json.dumps(data, indent=1) + "\n"
 
 
 @contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock beside ``path`` for one run; fail at once if another run holds it."""
+def locked(path: Path, until: float | None = None) -> Iterator[None]:
+    """Hold an exclusive lock beside ``path`` for one run; fail at once if another run holds it.
+
+    ``until`` (epoch seconds, for the message of a run that finds the lock taken) is the latest
+    moment this run can end. The lock is the kernel's (flock): it goes when the process does.
+    """
     import fcntl
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     lock_path = path.with_suffix(".lock")
-    with open(lock_path, "a+") as handle:
+    with contextlib.ExitStack() as stack:
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            private_state_dir(path.parent)
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            stack.callback(os.close, fd)
+            if os.fstat(fd).st_mode & 0o077:
+                os.fchmod(fd, 0o600)  # a lock file from an older version
+        except OSError as exc:
+            raise state_error("lock the notify state", lock_path, exc) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise StateError(f"another `oncall notify run` is running (lock {lock_path}); try again later") from None
+            holder = _holder(fd)
+            raise StateError(f"another `oncall notify run` is running{holder} (lock {lock_path}); try again later") from None
+        stack.callback(fcntl.flock, fd, fcntl.LOCK_UN)
+        _write_holder(fd, until)
+        _drop_unsent_records(path)
+        yield
+
+
+def _drop_unsent_records(path: Path) -> None:
+    """Remove records a killed run prepared and never put in place (their messages did not go out,
+    or went out in the moment of the kill; either way the next run decides again)."""
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
         try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            leftover.unlink()
+        except OSError:
+            pass
+
+
+def _holder(fd: int) -> str:
+    try:
+        data = json.loads(os.pread(fd, 200, 0) or b"{}")
+        pid, until = int(data["pid"]), data.get("until")
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+    if until is None:
+        return f" (pid {pid})"
+    import datetime as dt
+
+    end = dt.datetime.fromtimestamp(float(until)).astimezone()
+    return f" (pid {pid}; it stops by {end:%H:%M:%S %Z} at the latest)"
+
+
+def _write_holder(fd: int, until: float | None) -> None:
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps({"pid": os.getpid(), "until": until}).encode(), 0)
+    except OSError:
+        pass  # only informative; a full disk must not stop a run here
