@@ -8,6 +8,7 @@ loading the whole config as it would be; only then is the file replaced, atomica
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -15,10 +16,12 @@ from pathlib import Path
 from oncall.edit.diff import ShiftDiff, diff
 from oncall.edit.files import check_edit
 from oncall.edit.yamltext import Item, append_items
-from oncall.errors import NotFound, UsageError
-from oncall.fsutil import write_atomic
+from oncall.errors import EXIT_NO, NotFound, OncallError, UsageError
+from oncall.fsutil import LockTimeout, exclusive, write_atomic
 from oncall.model import Org, Person, Schedule
 from oncall.times import ParsedTime, epoch_to_wall, wall_to_epoch
+
+EDIT_WAIT = 10.0  # seconds an edit waits for another one on the same file
 
 
 @dataclass(frozen=True)
@@ -136,16 +139,37 @@ def wall_text(instant: int, tz: tzinfo) -> str:
     return aware.strftime("%Y-%m-%dT%H:%M:%S" if wall.second else "%Y-%m-%dT%H:%M") + f"{offset[:3]}:{offset[3:]}"
 
 
+class EditConflict(OncallError):
+    """Another edit holds the file, or it changed under this one: nothing was written."""
+
+    exit_code = EXIT_NO
+
+
 def _apply(org: Org, path: Path, key_path: Sequence[str], items: Sequence[Item], start: int, end: int,
            schedules: tuple[str, ...] | None, write: bool) -> EditResult:
-    try:
-        old = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
-    new = append_items(old, key_path, items, file=str(path))
-    after = check_edit(org.root, {path: new})
-    if write:
-        write_atomic(path, new)
+    # Read, check and replace under an exclusive lock on the file, so two edits at once both land
+    # (the second reads the first's result); and replace only what was read (compare-and-swap),
+    # so an edit made some other way meanwhile is never overwritten.
+    with ExitStack() as stack:
+        if write:
+            try:
+                stack.enter_context(exclusive(path, wait=EDIT_WAIT))
+            except LockTimeout:
+                raise EditConflict(f"{path}: another oncall command has been editing it for {EDIT_WAIT:g}s; "
+                                   "nothing was written; try again") from None
+            except OSError as exc:
+                raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
+        try:
+            old = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
+        new = append_items(old, key_path, items, file=str(path))
+        after = check_edit(org.root, {path: new})
+        if write:
+            if path.read_text(encoding="utf-8") != old:
+                raise EditConflict(f"{path} changed while this edit was being checked; nothing was written; "
+                                   "run the command again")
+            write_atomic(path, new)
     return EditResult(path, new, org, after, start, end, schedules)
 
 
