@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -264,12 +265,8 @@ def _all_at_once(commands: list[tuple[list[str], str]], env: dict[str, str]) -> 
 
 def test_concurrent_overrides_all_land_or_say_so(tmp_path: Path) -> None:
     root = tmp_path / "org"
-    (root / "schedules").mkdir(parents=True)
-    (root / "checklists").mkdir()
-    for name in ("people.yaml", "payments.yaml"):
-        (root / "schedules" / name).write_text((REPO / "schedules" / name).read_text())
-    for path in (REPO / "checklists").glob("*.yaml"):
-        (root / "checklists" / path.name).write_text(path.read_text())
+    for folder in ("schedules", "checklists", "playbooks"):  # the example organisation
+        shutil.copytree(REPO / folder, root / folder)
     env = dict(os.environ, ONCALL_ROOT=str(root), XDG_CACHE_HOME=str(tmp_path / "cache"), NO_COLOR="1")
     days = range(1, 7)
     results = _all_at_once([(["override", "add", "-s", "payments", "-p", "bob", "--from", f"2027-03-0{d}T09:00",

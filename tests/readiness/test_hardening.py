@@ -282,6 +282,8 @@ def test_read_only_state_on_the_command_line(tmp_path: Path) -> None:
     root = tmp_path / "org"
     (root / "schedules").mkdir(parents=True)
     (root / "checklists").mkdir()
+    (root / "playbooks").mkdir()
+    (root / "playbooks" / "guide.md").write_text("# Guide\n")
     (root / "schedules" / "people.yaml").write_text(PEOPLE)
     (root / "schedules" / "s.yaml").write_text(SCHEDULE)
     (root / "checklists" / "t.yaml").write_text(CHECKLIST.format(url="http://127.0.0.1:1", python=sys.executable))
