@@ -33,6 +33,7 @@ from oncall.readiness.checks import (
 )
 from oncall.readiness.pool import Slot, run_all
 from oncall.readiness.results import ERROR, FAIL, NOT_READY, PASS, SKIP, WARN, CheckResult, SavedRun, item_key
+from oncall.redact import MASK as MASK  # what a masked secret looks like, for callers of mask()
 from oncall.redact import redact, terminal_safe
 
 MAX_WORKERS = 256  # checks run at once at most: each holds a thread and a socket, a pipe or a process
