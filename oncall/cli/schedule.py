@@ -104,6 +104,7 @@ def _problem_json(problem: Problem) -> dict[str, Any]:
         "file": location.file if location else None,
         "line": location.line if location and location.line else None,
         "message": problem.message,
+        "code": problem.code,
     }
 
 

@@ -72,4 +72,4 @@ def _relocate(problem: Problem, folder: Path, label: str | None) -> Problem:
             break
     if label and label.endswith(":") and not os.path.isabs(file):
         file = label + file
-    return Problem(problem.message, Location(file, location.line), problem.severity)
+    return Problem(problem.message, Location(file, location.line), problem.severity, problem.code)

@@ -121,7 +121,7 @@ def test_json_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert report["valid"] is False
     assert report["errors"] == [{
         "severity": "error", "file": "schedules/primary.yaml", "line": 6,
-        "message": report["errors"][0]["message"],
+        "message": report["errors"][0]["message"], "code": "unknown-reference",
     }]
     assert report["errors"][0]["message"].startswith("unknown person 'zed'")
     clean = json.loads(run_oncall(["--root", str(build_root(tmp_path / "ok")), "schedule", "validate", "-f", "json"],
