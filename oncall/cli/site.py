@@ -15,7 +15,9 @@ from oncall.errors import UsageError
 from oncall.times import DAY
 
 if TYPE_CHECKING:
+    from oncall.model import Org
     from oncall.site import SiteReport
+    from oncall.site.readiness import ReadinessRow
 
 app = command_group("Build a static web site of the team's on-call.")
 
@@ -30,6 +32,12 @@ def build(
         typer.Option("--base-url", help="The https:// URL the folder is served at; gives the calendar "
                      "links absolute https:// and one-click webcal:// forms."),
     ] = None,
+    readiness: Annotated[
+        str | None,
+        typer.Option("--readiness", metavar="FILE",
+                     help="The readiness board as `oncall ready status --format json` prints it (- for "
+                          "stdin), shown on the Readiness page."),
+    ] = None,
     fmt: TableOrJsonOption = TableOrJson.table,
 ) -> None:
     """Write a static site into DIR: who is on call now, timelines, people, readiness.
@@ -37,7 +45,8 @@ def build(
     Serve DIR with any static web server, or open DIR/index.html from disk. The pages hold the
     shifts from --from to --to; the Now page works out who is on call in the reader's browser and
     says when it needs a rebuild. The calendar feeds the pages link to are written to DIR/feeds.
-    Files whose bytes would not change are left untouched.
+    The Readiness page shows the board given with --readiness. Files whose bytes would not change
+    are left untouched.
     """
     from oncall.site import build_site, default_window
 
@@ -49,8 +58,9 @@ def build(
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir}: is a file; give a folder to build the site in")
     org = session().org()
+    entries = _readiness(readiness, org) if readiness is not None else None
     try:
-        report = build_site(org, out_dir, start=start, end=end, now=at, base_url=base_url)
+        report = build_site(org, out_dir, start=start, end=end, now=at, base_url=base_url, readiness=entries)
     except OSError as exc:
         where = exc.filename or out_dir
         raise UsageError(f"{where}: cannot write the site ({exc.strerror}); give a folder you can write to") from None
@@ -67,6 +77,32 @@ def build(
         })
         return
     _summary(report)
+
+
+def _readiness(source: str, org: Org) -> list[ReadinessRow]:
+    """The board read from FILE (or stdin), every schedule and person in it known to the org."""
+    import json
+    import sys
+
+    from oncall.site.readiness import entries_from_json
+
+    hint = "give the output of `oncall ready status --format json`"
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise UsageError(f"--readiness: {source}: cannot read it ({reason}); {hint}") from None
+    try:
+        entries = entries_from_json(json.loads(text))
+    except ValueError as exc:  # json.JSONDecodeError is a ValueError
+        raise UsageError(f"--readiness: {source}: {exc}; {hint}") from None
+    for number, entry in enumerate(entries, 1):
+        if entry.schedule not in org.schedules or entry.person not in org.people:
+            unknown = (f"schedule {entry.schedule!r}" if entry.schedule not in org.schedules
+                       else f"person {entry.person!r}")
+            raise UsageError(f"--readiness: {source}: shift {number}: unknown {unknown}; "
+                             f"{hint} for this config root")
+    return entries
 
 
 def _summary(report: SiteReport) -> None:

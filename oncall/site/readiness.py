@@ -2,14 +2,17 @@
 
 ``build_site(readiness=...)`` takes a list of entries, one per upcoming shift, each with the
 attributes of ``ReadinessEntry`` below — the readiness board's ``Entry``
-(``oncall.readiness.board``) is one. With none (``None`` or an empty list) the page says that no
-shared readiness results are available. The fields are described in ``docs/guides/site.md``.
+(``oncall.readiness.board``) is one, and ``entries_from_json`` reads the board's JSON
+(``oncall ready status --format json``) into ``ReadinessRow``s. With none (``None`` or an empty
+list) the page says that no shared readiness results are available. The fields are described in
+``docs/guides/site.md``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple, Protocol
+from datetime import datetime
+from typing import Any, NamedTuple, Protocol
 
 from oncall.model import Checklist
 from oncall.readiness.board import NO_CHECKLIST, NOT_READY, READY, STALE, UNCHECKED
@@ -36,6 +39,69 @@ class ReadinessEntry(Protocol):
     def failing(self) -> tuple[str, ...]: ...  # ids of the checklist items that failed
     @property
     def why(self) -> str: ...  # one line for people: why this status
+
+
+class ReadinessRow(NamedTuple):
+    """A ``ReadinessEntry`` read from JSON."""
+
+    schedule: str
+    person: str
+    start: int
+    end: int
+    checklist: str | None
+    status: str
+    checked_at: int | None
+    failing: tuple[str, ...]
+    why: str
+
+
+def entries_from_json(data: Any) -> list[ReadinessRow]:
+    """The board's JSON (a list of objects with the fields above, times ISO 8601 with an offset)
+    as rows; raises ``ValueError`` naming the entry and the field that is wrong."""
+    if not isinstance(data, list):
+        raise ValueError("expected a JSON list of shifts, as `oncall ready status --format json` prints")
+    rows = []
+    for number, item in enumerate(data, 1):
+        try:
+            rows.append(_row(item))
+        except KeyError as exc:
+            raise ValueError(f"shift {number}: {exc.args[0]} is missing") from None
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"shift {number}: {exc}") from None
+    return rows
+
+
+def _row(item: Any) -> ReadinessRow:
+    if not isinstance(item, dict):
+        raise TypeError("expected an object with schedule, person, start, end, status ...")
+
+    def text(key: str) -> str:
+        value = item[key]
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"{key}: expected text, got {value!r}")
+        return value
+
+    def instant(key: str) -> int | None:
+        value = item.get(key)
+        if value is None and key == "checked_at":
+            return None
+        parsed = datetime.fromisoformat(text(key))
+        if parsed.tzinfo is None:
+            raise ValueError(f"{key}: {value!r} has no UTC offset; write it like 2026-12-07T09:00:00-05:00")
+        return int(parsed.timestamp())
+
+    schedule, person = text("schedule"), text("person")
+    start, end = instant("start"), instant("end")
+    assert start is not None and end is not None  # instant() returns None only for checked_at
+    status = text("status")
+    if status not in STATUS:
+        raise ValueError(f"status: {status!r} is not one of {', '.join(STATUS)}")
+    failing = item.get("failing") or []
+    if not isinstance(failing, list) or not all(isinstance(f, str) for f in failing):
+        raise ValueError(f"failing: expected a list of item ids, got {failing!r}")
+    checklist = item.get("checklist")
+    return ReadinessRow(schedule, person, start, end, checklist if isinstance(checklist, str) else None, status,
+                        instant("checked_at"), tuple(failing), str(item.get("why") or ""))
 
 
 class Status(NamedTuple):

@@ -149,3 +149,17 @@ def test_the_detailed_week_starts_today_and_stays_inside_the_window(org: Org, tm
     assert later.pages
     days = _week_days((tmp_path / "later" / "schedules" / "nights.html").read_text(encoding="utf-8"))
     assert len(days) == 7 and WINDOW[0] <= days[0] and days[-1] < WINDOW[1]
+
+
+def test_the_boards_json_reads_back_as_the_same_entries() -> None:
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    from oncall.site.readiness import entries_from_json
+
+    entries = [Entry("api", "alice", BUILT, BUILT + DAY, "primary", NOT_READY, BUILT - 7200, ("vpn", "kubectl"), "x"),
+               Entry("nights", "bob", BUILT + 60, BUILT + 3600, None, NO_CHECKLIST, None, (), "")]
+    for tz in (UTC, ZoneInfo("America/New_York")):
+        rows = entries_from_json(json.loads(json.dumps([e.to_json(tz) for e in entries])))
+        assert [tuple(r) for r in rows] == [(e.schedule, e.person, e.start, e.end, e.checklist, e.status,
+                                             e.checked_at, e.failing, e.why) for e in entries]

@@ -68,3 +68,48 @@ def test_a_file_in_the_way_is_a_usage_error(tmp_path: Path, capsys: pytest.Captu
     target.write_text("not a folder", encoding="utf-8")
     code, _, stderr = _run(["site", "build", str(target)], capsys)
     assert code == 2 and "is a file; give a folder to build the site in" in stderr
+
+
+def _board_json(tmp_path: Path) -> Path:
+    """A board as `oncall ready status --format json` writes it (the board's own to_json)."""
+    from datetime import UTC
+
+    from oncall.readiness.board import NOT_READY, READY, Entry
+
+    start = 1793372400 + 3600
+    entries = [Entry("api", "alice", start, start + 86400, None, NOT_READY, start - 7200, ("vpn",), "failing: vpn"),
+               Entry("nights", "bob", start - 1800, start + 3600, None, READY, start - 60, (), "every item passed")]
+    path = tmp_path / "board.json"
+    path.write_text(json.dumps([e.to_json(UTC) for e in entries]), encoding="utf-8")
+    return path
+
+
+def test_the_readiness_page_shows_the_board_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    board = _board_json(tmp_path)
+    code, _, stderr = _run(["site", "build", str(tmp_path / "site"), "--readiness", str(board)], capsys)
+    assert code == 0, stderr
+    page = (tmp_path / "site" / "readiness.html").read_text(encoding="utf-8")
+    assert "No shared readiness results" not in page
+    assert page.index("Bob Okafor") < page.index("Alice Park")  # by shift start
+    assert ">Not ready<" in page and "failing: vpn" in page and ">Ready<" in page
+
+
+@pytest.mark.parametrize(("board", "message"), [
+    ('{"shifts": []}', "expected a JSON list of shifts"),
+    ("[1", "Expecting"),
+    ('[{"schedule": "api", "person": "alice"}]', "shift 1: start is missing"),
+    ('[{"schedule": "api", "person": "alice", "start": "2026-11-02T09:00", "end": "2026-11-03T09:00:00Z", '
+     '"status": "ready"}]', "shift 1: start: '2026-11-02T09:00' has no UTC offset"),
+    ('[{"schedule": "gone", "person": "alice", "start": "2026-11-02T09:00Z", "end": "2026-11-03T09:00Z", '
+     '"status": "ready"}]', "shift 1: unknown schedule 'gone'"),
+    ('[{"schedule": "api", "person": "alice", "start": "2026-11-02T09:00Z", "end": "2026-11-03T09:00Z", '
+     '"status": "fine"}]', "status: 'fine' is not one of ready, not-ready"),
+])
+def test_a_board_that_is_not_the_boards_json_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               board: str, message: str) -> None:
+    path = tmp_path / "board.json"
+    path.write_text(board, encoding="utf-8")
+    code, _, stderr = _run(["site", "build", str(tmp_path / "site"), "--readiness", str(path)], capsys)
+    assert code == 2 and message in stderr and "oncall ready status --format json" in stderr
+    assert len(stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "site").exists()
