@@ -10,25 +10,22 @@ gap, a change to a schedule) is given in that schedule's zone, every other time 
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, tzinfo
 
 from oncall.model import Gap, Org, Schedule, Shift
+from oncall.redact import terminal_safe
 from oncall.times import DAY, iso
-
-# C0 and C1 control characters, DEL included; tab and newline are shown as a space.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def safe(text: str) -> str:
-    """Text from the files, safe to print on a terminal: control characters (ESC, BEL...) are
-    shown as escapes such as ``\\x1b`` instead of being obeyed."""
-    return _CONTROL.sub(lambda m: " " if m.group() in "\t\n\r" else f"\\x{ord(m.group()):02x}", text)
+    """Text from the files for one line of a terminal: control characters (ESC, BEL, newlines,
+    bidi overrides...) are shown as escapes such as ``\\x1b`` instead of being obeyed; a tab is a space."""
+    return terminal_safe(text).replace("\t", " ")
 
 
 def safe_lines(text: str) -> str:
     """Like ``safe`` for text of several lines: newlines and tabs are kept."""
-    return _CONTROL.sub(lambda m: m.group() if m.group() in "\t\n" else f"\\x{ord(m.group()):02x}", text)
+    return terminal_safe(text, newlines=True)
 
 
 def when(seconds: int, tz: tzinfo) -> str:
