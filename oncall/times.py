@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
@@ -119,12 +120,164 @@ def _zone(name: str) -> ZoneInfo:
 
 def wall_to_epoch(wall: datetime, tz: tzinfo) -> int:
     """Seconds since the epoch of a local wall-clock reading under the fold=0 rule."""
-    return int(wall.replace(tzinfo=tz, fold=0).timestamp())
+    return zone_clock(tz).to_instant(wall_seconds(wall))
 
 
 def epoch_to_wall(seconds: int, tz: tzinfo) -> datetime:
     """The naive local wall-clock reading of an instant in ``tz``."""
-    return datetime.fromtimestamp(seconds, tz).replace(tzinfo=None)
+    return wall_datetime(zone_clock(tz).to_wall(seconds))
+
+
+# --------------------------------------------------------------------------- the zone clock
+#
+# Every conversion between the wall clock and instants goes through a ``ZoneClock``: the engine
+# converts hundreds of thousands of wall-clock readings for a year of schedules, and going through
+# ``datetime.replace(tzinfo=...).timestamp()`` for each would cost more than all the rest of the
+# engine. A zone's offset changes a few times a year, so the changes are found once per year
+# (asking ``zoneinfo`` itself, so the answers are the same) and conversions are a bisection.
+#
+# "Wall seconds" are seconds since 1970-01-01T00:00 on the local wall clock.
+
+_DAY = 86400
+_WALL_EPOCH = datetime(1970, 1, 1)
+_EPOCH_ORDINAL = _WALL_EPOCH.toordinal()
+_FIRST_YEAR, _LAST_YEAR = 2, 9998  # years whose offsets are scanned (datetime's range, less a year each side)
+_MAX_YEARS = 120  # the most years one clock keeps in its table; anything further is converted directly
+
+
+def wall_seconds(moment: datetime) -> int:
+    """Wall seconds of a naive wall-clock reading (its microseconds dropped)."""
+    return (moment.toordinal() - _EPOCH_ORDINAL) * _DAY + moment.hour * 3600 + moment.minute * 60 + moment.second
+
+
+def wall_datetime(seconds: int) -> datetime:
+    """The naive wall-clock reading of ``seconds`` wall seconds."""
+    return _WALL_EPOCH + timedelta(seconds=seconds)
+
+
+def _offset(tz: tzinfo, t: int) -> int:
+    off = datetime.fromtimestamp(t, tz).utcoffset()
+    return int(off.total_seconds()) if off is not None else 0
+
+
+def _year_start(year: int) -> int:
+    return int(datetime(year, 1, 1, tzinfo=UTC).timestamp())
+
+
+def _year_of(seconds: int) -> int:
+    """The year holding ``seconds`` (an instant or wall seconds), to within one year."""
+    return min(max(1970 + int(seconds // (365.2425 * _DAY)), _FIRST_YEAR), _LAST_YEAR)
+
+
+class ZoneClock:
+    """Wall clock <-> instants for one zone (RFC 5545's rule, Python's ``fold=0``).
+
+    A reading in a spring-forward gap takes the offset from before the jump; an ambiguous reading
+    is its first occurrence. The offset changes are kept for a contiguous run of years, grown a
+    year or so at a time as readings ask for them; a reading far from that run (a turn a thousand
+    years ahead) is converted directly instead, so no conversion ever scans the years in between.
+    """
+
+    __slots__ = ("tz", "years", "found", "changes", "wall_keys", "offsets_after", "first_offset", "safe_lo",
+                 "safe_hi")
+
+    def __init__(self, tz: tzinfo) -> None:
+        self.tz = tz
+        self.years: tuple[int, int] | None = None  # [lo, hi) years scanned
+        self.found: list[tuple[int, int, int]] = []  # (instant, offset before, offset after) of each change
+        self.changes: list[int] = []  # UTC instants at which the offset changes
+        self.wall_keys: list[int] = []  # wall seconds from which the new offset applies (fold=0)
+        self.offsets_after: list[int] = []
+        self.first_offset = 0
+        # instants (and wall readings) strictly inside these need no further scanning
+        self.safe_lo = self.safe_hi = 0
+
+    def to_instant(self, wall: int) -> int:
+        """The instant of a wall-clock reading (fold=0)."""
+        if not self.safe_lo < wall < self.safe_hi and not self._cover(_year_of(wall)):
+            return self._direct_instant(wall)
+        i = bisect_right(self.wall_keys, wall)
+        return wall - (self.offsets_after[i - 1] if i else self.first_offset)
+
+    def to_wall(self, instant: int) -> int:
+        """The wall-clock reading of an instant."""
+        if not self.safe_lo < instant < self.safe_hi and not self._cover(_year_of(instant)):
+            return instant + self._direct_offset(instant)
+        i = bisect_right(self.changes, instant)
+        return instant + (self.offsets_after[i - 1] if i else self.first_offset)
+
+    def offset_changes(self, start: int, end: int) -> list[int]:
+        """The instants in ``[start, end)`` at which the offset changes (within the years a table
+        can hold; none are listed beyond them)."""
+        for year in (_year_of(start - _DAY), _year_of(end + _DAY)):
+            self._cover(year)
+        return self.changes[bisect_right(self.changes, start - 1):bisect_right(self.changes, end - 1)]
+
+    def _cover(self, year: int) -> bool:
+        """Grow the table to hold ``year`` (± one); False when that would make it too long."""
+        if self.years is None:
+            lo, hi = year - 1, year + 2
+        else:
+            lo, hi = self.years
+            if lo < year < hi - 1:
+                return True
+            lo, hi = min(lo, year - 1), max(hi, year + 2)
+        lo, hi = max(lo, _FIRST_YEAR), min(hi, _LAST_YEAR + 1)
+        if hi - lo > _MAX_YEARS:
+            return False
+        if self.years is None:
+            found = self._scan(lo, hi)
+        else:  # only the years not scanned yet
+            found = self._scan(lo, self.years[0]) + self.found + self._scan(self.years[1], hi)
+        self.years = (lo, hi)
+        self.found = found
+        self.first_offset = _offset(self.tz, _year_start(lo))
+        self.changes = [t for t, _, _ in found]
+        self.wall_keys = [t + max(b, a) for t, b, a in found]
+        self.offsets_after = [a for _, _, a in found]
+        self.safe_lo = _year_start(lo) + 2 * _DAY
+        self.safe_hi = _year_start(hi) - 2 * _DAY
+        return True
+
+    def _scan(self, lo: int, hi: int) -> list[tuple[int, int, int]]:
+        """(instant, offset before, offset after) for every offset change in years [lo, hi)."""
+        found: list[tuple[int, int, int]] = []
+        if lo >= hi:
+            return found
+        t = _year_start(lo)
+        end = _year_start(hi)
+        before = _offset(self.tz, t)
+        while t < end:
+            nxt = min(t + _DAY, end)
+            after = _offset(self.tz, nxt)
+            if after != before:
+                a, b = t, nxt  # the change is in (a, b]
+                while b - a > 1:
+                    mid = (a + b) // 2
+                    if _offset(self.tz, mid) == before:
+                        a = mid
+                    else:
+                        b = mid
+                found.append((b, before, after))
+            before = after
+            t = nxt
+        return found
+
+    def _direct_offset(self, instant: int) -> int:
+        lo, hi = _year_start(_FIRST_YEAR), _year_start(_LAST_YEAR + 1) - 1
+        return _offset(self.tz, min(max(instant, lo), hi))
+
+    def _direct_instant(self, wall: int) -> int:
+        lo, hi = _year_start(_FIRST_YEAR), _year_start(_LAST_YEAR + 1) - 1
+        if not lo < wall < hi:  # beyond what datetime can hold: the offset at the edge
+            return wall - self._direct_offset(wall)
+        return int(wall_datetime(wall).replace(tzinfo=self.tz, fold=0).timestamp())
+
+
+@lru_cache(maxsize=256)
+def zone_clock(tz: tzinfo) -> ZoneClock:
+    """The shared ``ZoneClock`` of ``tz``."""
+    return ZoneClock(tz)
 
 
 def to_epoch(dt: datetime) -> int:
@@ -139,6 +292,15 @@ def from_epoch(seconds: int, tz: tzinfo = UTC) -> datetime:
 def iso(seconds: int, tz: tzinfo = UTC) -> str:
     """ISO 8601 with its UTC offset, to the second: ``2026-03-09T09:00:00-04:00``."""
     return datetime.fromtimestamp(seconds, tz).isoformat(timespec="seconds")
+
+
+def length_text(seconds: int) -> str:
+    """A length people read at a glance, to the minute: ``45m``, ``16h``, ``1d 9h 29m``."""
+    minutes = max(0, seconds) // 60
+    days, minutes = divmod(minutes, 1440)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{minutes}m" if minutes else ""]
+    return " ".join(p for p in parts if p) or "0m"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Turn arithmetic for one layer (SPEC §4 rule 1) and restriction windows (rule 2).
+"""Turn arithmetic for one layer (rule 1 of docs/scheduling.md) and restriction windows (rule 2).
 
 Turn k of a layer starts at ``start + k·every``: on the local wall clock for ``d``/``w`` steps, as
 elapsed time for ``h`` steps. Finding the turn for an instant is a division, not a walk, so a
@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import tzinfo
 
-from oncall.engine.zoneclock import wall_seconds, zone_clock
 from oncall.model import Layer, Window
+from oncall.times import wall_seconds, zone_clock
 
 DAY = 86400
 
@@ -48,11 +48,14 @@ class LayerClock:
             k += 1
         return k
 
+    def active(self, start: int, end: int) -> tuple[int, int]:
+        """``[start, end)`` clipped to the layer's own ``[start, end)`` (empty when ``lo >= hi``)."""
+        return max(start, self.first), end if self.last is None else min(end, self.last)
+
     def turns(self, start: int, end: int) -> Iterator[tuple[int, int, int]]:
         """``(k, from, to)`` for every turn overlapping ``[start, end)``, clipped to it and to the
         layer's own ``[start, end)``."""
-        lo = max(start, self.first)
-        hi = end if self.last is None else min(end, self.last)
+        lo, hi = self.active(start, end)
         if lo >= hi:
             return
         k = self.turn_at(lo)
@@ -68,9 +71,10 @@ class LayerClock:
 
 def window_instants(windows: tuple[Window, ...], tz: tzinfo, start: int, end: int) -> list[tuple[int, int]]:
     """The union of a layer's restriction windows within ``[start, end)``, as sorted disjoint
-    instants. Windows are read on the schedule's wall clock, each starting on one of its days."""
+    instants. Windows are read on the wall clock of ``tz``, each starting on one of its days."""
+    if start >= end:
+        return []
     clock = zone_clock(tz)
-    clock.ensure(start, end)
     to_instant = clock.to_instant
     first_day = clock.to_wall(start) // DAY - 1
     last_day = clock.to_wall(end) // DAY

@@ -1,0 +1,51 @@
+"""The one wall-clock <-> instant converter agrees with zoneinfo's fold=0, near and far."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from oncall.times import epoch_to_wall, wall_seconds, wall_to_epoch, zone, zone_clock
+from tests.engine.build import utc
+
+ZONES = ["America/New_York", "Europe/London", "Australia/Sydney", "Australia/Lord_Howe", "Asia/Kolkata",
+         "Pacific/Chatham", "America/Sao_Paulo", "Africa/Casablanca", "UTC"]
+
+
+def reference(wall: datetime, tz_name: str) -> int:
+    return int(wall.replace(tzinfo=zone(tz_name), fold=0).timestamp())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(ZONES), st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)))
+def test_wall_to_epoch_is_fold_0_and_epoch_to_wall_inverts_it(tz_name: str, wall: datetime) -> None:
+    wall = wall.replace(microsecond=0)
+    tz = zone(tz_name)
+    instant = wall_to_epoch(wall, tz)
+    assert instant == reference(wall, tz_name)
+    assert epoch_to_wall(instant, tz) == datetime.fromtimestamp(instant, tz).replace(tzinfo=None)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(ZONES), st.integers(0, 3000), st.integers(0, 7000))
+def test_readings_far_apart_convert_alike_without_scanning_between(tz_name: str, near: int, far: int) -> None:
+    # A reading thousands of years from the first is converted directly; both stay exact.
+    tz = zone(tz_name)
+    first = datetime(2026, 1, 1) + timedelta(days=near)
+    second = datetime(2026, 1, 1) + timedelta(days=far * 365 // 7 * 7 // 10)
+    for wall in (first, second, first):
+        assert wall_to_epoch(wall, tz) == reference(wall, tz_name)
+    clock = zone_clock(tz)
+    assert clock.years is None or clock.years[1] - clock.years[0] <= 120
+
+
+def test_the_spring_forward_gap_and_the_fall_back_fold() -> None:
+    ny = zone("America/New_York")
+    assert wall_to_epoch(datetime(2026, 3, 8, 2, 30), ny) == utc("2026-03-08T07:30Z")  # shown as 03:30 EDT
+    assert wall_to_epoch(datetime(2026, 11, 1, 1, 30), ny) == utc("2026-11-01T05:30Z")  # the first 01:30
+    assert zone_clock(ny).offset_changes(utc("2026-01-01T00:00Z"), utc("2027-01-01T00:00Z")) == [
+        utc("2026-03-08T07:00Z"), utc("2026-11-01T06:00Z")]
+    assert wall_seconds(datetime(1970, 1, 2)) == 86400
+
