@@ -7,13 +7,14 @@ Every object loaded from a file keeps a ``Location`` so messages can point at th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from oncall.errors import Location, Problem
+from oncall.holidays import HolidayCalendar
 from oncall.times import Duration, zone
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -296,11 +297,72 @@ class Org:
     schedules: Mapping[str, Schedule]  # by id, sorted
     checklists: Mapping[str, Checklist]
     settings: Settings = field(default_factory=Settings, compare=False)  # oncall.yaml
+    holidays: HolidayCalendar = field(default_factory=HolidayCalendar, compare=False, repr=False)
+
+
+class Reason(NamedTuple):
+    """Why someone is on call for (part of) a shift.
+
+    ``kind`` is ``layer`` (the layer's own turn), ``override``, ``cover`` (covering ``person``'s
+    time off), ``holiday`` (covering ``person``'s public holiday) or ``avoid`` (covering
+    ``person``, who is on call in a schedule this one avoids). ``layer`` names the layer for
+    every kind but ``override``; ``note`` is an override's ``reason:`` text.
+    """
+
+    kind: str
+    layer: str | None = None
+    person: str | None = None
+    note: str | None = None
+
+    @property
+    def code(self) -> str:
+        """The compact form scripts read (JSON, CSV): ``layer:weekly``, ``override``, ``cover:bob``,
+        ``holiday:bob``, ``avoid:bob``."""
+        if self.kind == "layer":
+            return f"layer:{self.layer}"
+        if self.person is not None:
+            return f"{self.kind}:{self.person}"
+        return self.kind
+
+    def describe(self, name: Callable[[str], str] = str) -> str:
+        """The wording people read (tables, calendar events, messages); ``name`` turns a person id
+        into a display name."""
+        if self.kind == "layer":
+            return f"layer {self.layer}"
+        if self.kind == "override":
+            return f"override: {self.note}" if self.note else "override"
+        who = name(self.person) if self.person is not None else "someone"
+        if self.kind == "cover":
+            return f"covering {who}'s time off"
+        if self.kind == "holiday":
+            return f"covering {who} (public holiday)"
+        if self.kind == "avoid":
+            return f"covering {who} (on call in another schedule)"
+        return self.code
+
+
+def reason_codes(reasons: Iterable[Reason]) -> str:
+    """Reasons in their compact form, joined with ``", "`` (``layer:weekly, cover:bob``)."""
+    return ", ".join(r.code for r in reasons)
+
+
+def describe_reasons(reasons: Iterable[Reason], name: Callable[[str], str] = str) -> str:
+    """Reasons in words, joined with ``"; "`` (``layer weekly; covering Bob's time off``)."""
+    return "; ".join(r.describe(name) for r in reasons)
 
 
 class Shift(NamedTuple):
-    """A maximal interval with one person on call. ``reason`` says why (SPEC §4 extension):
-    ``layer:<name>``, ``override``, or ``cover:<person>`` (covering that person's time off).
+    """A maximal interval with one person on call, as the engine returns it.
+
+    ``start``/``end`` are clipped to the window asked for; ``whole_start``/``whole_end`` are the
+    shift's real bounds (None where it goes on beyond the engine's reach, or for a shift not made
+    by the engine); ``before``/``after`` say who is on call just before and just after it (None:
+    nobody, or nothing found within the engine's reach). ``reasons`` say why, over the whole
+    shift, in the order they first apply.
+
+    ``reason`` is transitional: the compact text of ``reasons`` (``layer:weekly, cover:bob``),
+    kept in step by the engine for callers that still read it or build shifts positionally with
+    it; read ``reasons``.
 
     A named tuple rather than a dataclass: a year of a large org is hundreds of thousands of
     shifts, and tuples are several times cheaper to make."""
@@ -310,11 +372,63 @@ class Shift(NamedTuple):
     start: int
     end: int
     reason: str = ""
+    reasons: tuple[Reason, ...] = ()
+    whole_start: int | None = None
+    whole_end: int | None = None
+    before: str | None = None
+    after: str | None = None
 
 
 class Gap(NamedTuple):
-    """An interval with nobody on call."""
+    """An interval with nobody on call; bounds as in ``Shift`` (``whole_start``/``whole_end`` None
+    where the gap is open beyond the engine's reach)."""
 
     schedule: str
     start: int
     end: int
+    whole_start: int | None = None
+    whole_end: int | None = None
+    before: str | None = None
+    after: str | None = None
+
+
+class OnCall(NamedTuple):
+    """Who is on call in one schedule at one instant: the shift holding it (``start``/``end`` its
+    real bounds, or as far as the engine looked where it goes on beyond), or the gap holding it;
+    and who is on call next, from when (None when nobody is within reach)."""
+
+    schedule: str
+    at: int
+    shift: Shift | None
+    gap: Gap | None
+    next_person: str | None = None
+    next_start: int | None = None
+
+    @property
+    def person(self) -> str | None:
+        return self.shift.person if self.shift is not None else None
+
+    @property
+    def start(self) -> int | None:
+        return self.shift.start if self.shift is not None else None
+
+    @property
+    def end(self) -> int | None:
+        return self.shift.end if self.shift is not None else None
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        return self.shift.reasons if self.shift is not None else ()
+
+    @property
+    def reason(self) -> str:
+        """Transitional compact text of ``reasons``."""
+        return reason_codes(self.reasons)
+
+    @property
+    def gap_start(self) -> int | None:
+        return self.gap.whole_start if self.gap is not None else None
+
+    @property
+    def gap_end(self) -> int | None:
+        return self.gap.whole_end if self.gap is not None else None

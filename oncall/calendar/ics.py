@@ -1,11 +1,15 @@
 """RFC 5545 export of shifts: one VEVENT per shift, exact UTC instants, stable identity.
 
-Identity rules (the README's "UID and SEQUENCE" section says the same for users):
+Identity rules (docs/guides/calendars.md says the same for users):
 
-* ``UID`` is ``<schedule id>-<shift start as YYYYMMDDTHHMMSSZ>@oncall``: the schedule and the
-  shift's *own* start, never the window it was generated in and never the assignee, so
+* ``UID`` is ``<schedule id>-<shift start as YYYYMMDDTHHMMSSZ>-<person id>@oncall``: the schedule,
+  the shift's *own* start and who holds it, never the window it was generated in, so
   regenerating a calendar updates events instead of duplicating them. A shift cut by the window
-  is written whole (its real handoff instants), so the same shift is the same event in every file.
+  is written whole (its real handoff instants), so the same shift is the same event in every
+  file. Because the holder is part of the identity, a shift given to someone else is a new event
+  and the old one is cancelled: a calendar merging the feeds of both people (the giver's with the
+  event cancelled, the taker's with the new one) shows the same thing whatever order it reads
+  them in.
 * ``SEQUENCE`` of a new or changed event is the revision clock: whole minutes from
   2024-01-01T00:00Z to ``now``, and always above the event's previous SEQUENCE when a previous
   version is known (``previous=``). Any later export therefore supersedes an earlier one in a
@@ -16,55 +20,31 @@ Identity rules (the README's "UID and SEQUENCE" section says the same for users)
   window are written again with ``STATUS:CANCELLED`` and a higher SEQUENCE, so subscribed
   calendars drop them.
 
-Speed: icalendar's component tree costs about 150 µs an event to build and serialise, which
-dominates a year of a large org. Events are therefore written as content lines here, with
-icalendar's own TEXT escaping and line folding. Everything an event says besides its instants
-depends only on its schedule, person, reason and neighbours, and a year of a 300-schedule org has
-about 7,000 such combinations for 190,000 events, so those lines are escaped and folded once per
-combination. Neighbours come from the shifts and gaps passed in; the engine is asked only about
-shifts whose neighbours are not there (the window's edges, a ``--person`` selection).
+Everything an event needs comes with its shift from the engine (whole bounds, who is on call
+either side, why); the export never asks the engine again. Events are written as content lines
+here, with icalendar's own TEXT escaping and line folding: icalendar's component tree costs about
+150 µs an event to build and serialise, which would dominate a year of a large org.
 """
 
 from __future__ import annotations
 
-import bisect
-import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from operator import attrgetter
 from typing import NamedTuple
 
 from icalendar import vDuration, vText
 from icalendar.parser import Contentline
 
-from oncall.model import Gap, Org, Schedule, Shift
+from oncall.model import Gap, Org, Shift, describe_reasons
 
 PRODID = "-//oncall//oncall-cli//EN"
 UID_DOMAIN = "oncall"
 REFRESH = vDuration(timedelta(hours=1)).to_ical().decode()  # "PT1H", never "1:00:00"
 REVISION_EPOCH = 1704067200  # 2024-01-01T00:00:00Z: SEQUENCE counts minutes from here
 CRLF = "\r\n"
-
-_DAY = 86400
-_MAX_REACH = 800 * _DAY  # how far to look for the real edges of a shift cut by the window
-
-
-class ShiftContext(NamedTuple):
-    """A shift with what its event needs beyond the window: its real (unclipped) bounds and the
-    people on call just before and just after it (None for a gap or when unknown).
-
-    A named tuple: a year of a large org makes one per shift."""
-
-    shift: Shift
-    start: int
-    end: int
-    reason: str = ""  # the whole shift's (a clipped piece may show only part of it)
-    before: str | None = None
-    after: str | None = None
-    gap_before: bool = False
-    gap_after: bool = False
 
 
 class Event(NamedTuple):
@@ -117,27 +97,21 @@ def export_calendar(
     """The ``.ics`` bytes for ``shifts`` (as ``generate`` returns them) in a calendar named ``name``.
 
     ``now`` (epoch seconds) is the only clock: it gives DTSTAMP and the revision SEQUENCE, so the
-    same arguments give the same bytes. Shifts cut by the window are written whole, and the
-    DESCRIPTION names the people on call before and after each shift. Pass ``gaps`` (the gaps of
-    the same ``Timeline``) to take those from the timeline itself: the engine is then asked only
-    about the shifts at the window's edges, and about shifts whose neighbours are not in
-    ``shifts`` (a ``--person`` selection, for which ``generate`` lists no gaps anyway). The bytes
-    are the same with or without it.
+    same arguments give the same bytes. Each shift is written whole (its ``whole_start`` and
+    ``whole_end``), and the DESCRIPTION names the people on call before and after it. ``gaps`` is
+    accepted for older callers and not needed: shifts carry their neighbours.
     With ``previous`` (the bytes of an earlier export of the same calendar), unchanged events keep
     their DTSTAMP and SEQUENCE, changed ones get a higher SEQUENCE, and with ``window`` too,
     events that disappeared inside it are written again as cancelled.
     """
-    with _collector_paused():
-        data, _ = render_calendar(
-            org, shift_contexts(org, shifts, gaps), name=name, now=now, previous=previous, window=window,
-            description=description,
-        )
+    data, _ = render_calendar(org, shifts, name=name, now=now, previous=previous, window=window,
+                              description=description)
     return data
 
 
 def render_calendar(
     org: Org,
-    contexts: Iterable[ShiftContext],
+    shifts: Iterable[Shift],
     *,
     name: str,
     now: int,
@@ -145,54 +119,21 @@ def render_calendar(
     window: tuple[int, int] | None = None,
     description: str | None = None,
 ) -> tuple[bytes, ExportStats]:
-    """Like ``export_calendar`` for shifts already placed in context; also says what changed."""
-    with _collector_paused():
-        old = read_events(previous) if previous else {}
-        revisions = _Revisions(old, now)
-        writer = _EventWriter(org)
-        events = writer.events(contexts, revisions)
-        if window is not None and old:
-            events.extend(revisions.cancelled({e.uid for e in events}, window))
-        events.sort(key=_EVENT_ORDER)
-        revisions.stats.events = len(events)
-        return _serialise(events, name, description, writer.utc), revisions.stats
+    """Like ``export_calendar``; also says what changed."""
+    old = read_events(previous) if previous else {}
+    revisions = _Revisions(old, now)
+    writer = _EventWriter(org)
+    events = [writer.event(shift, revisions) for shift in shifts]
+    if window is not None and old:
+        events.extend(revisions.cancelled({e.uid for e in events}, window))
+    events.sort(key=_EVENT_ORDER)
+    revisions.stats.events = len(events)
+    return _serialise(events, name, description), revisions.stats
 
 
-def shift_contexts(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap] | None = None) -> list[ShiftContext]:
-    """Place each shift among its neighbours: real bounds and the people before and after it.
-
-    A neighbour comes from ``shifts`` itself when a shift of the same schedule ends where this
-    one starts (or starts where it ends), or from ``gaps`` when a gap does; shifts in between are
-    taken as the engine's. Only the shifts left with an unknown side (the window's edges, a
-    ``--person`` selection, a gap when ``gaps`` is not given) are looked up in the engine, one call
-    per run of nearby shifts, widened only while a shift still touches its edge. Shifts of
-    schedules the org does not know are taken as they are.
-    """
-    by_schedule: dict[str, list[Shift]] = {}
-    for shift in shifts:
-        by_schedule.setdefault(shift.schedule, []).append(shift)
-    # A gap ending at t: nobody just before t; a gap starting at t: nobody just after t.
-    gap_ends: dict[str, set[int]] = {}
-    gap_starts: dict[str, set[int]] = {}
-    for gap in gaps or ():
-        gap_ends.setdefault(gap.schedule, set()).add(gap.end)
-        gap_starts.setdefault(gap.schedule, set()).add(gap.start)
-    out: list[ShiftContext] = []
-    with _collector_paused():
-        for schedule_id, group in by_schedule.items():
-            group.sort(key=_START)
-            schedule = org.schedules.get(schedule_id)
-            if schedule is None:
-                out.extend(_place_alone(group))
-            else:
-                out.extend(_place(org, schedule, group, gap_ends.get(schedule_id, set()),
-                                  gap_starts.get(schedule_id, set())))
-    return out
-
-
-def uid_for(schedule_id: str, start: int) -> str:
-    """The event UID of the shift of ``schedule_id`` that starts at ``start`` (epoch seconds)."""
-    return f"{schedule_id}-{_utc(start)}@{UID_DOMAIN}"
+def uid_for(schedule_id: str, start: int, person: str) -> str:
+    """The event UID of ``person``'s shift of ``schedule_id`` that starts at ``start`` (epoch seconds)."""
+    return f"{schedule_id}-{_utc(start)}-{person}@{UID_DOMAIN}"
 
 
 def revision(now: int) -> int:
@@ -200,218 +141,72 @@ def revision(now: int) -> int:
     return max(0, (now - REVISION_EPOCH) // 60)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while an export is built.
-
-    An export makes two small objects per shift and none of them forms a reference cycle, so
-    reference counting frees everything; but while they pile up the collector runs full passes
-    over them, the timeline and the org, which was a third of the time of a year of a large org.
-    """
-    if not gc.isenabled():  # paused already (a nested call) or turned off by the program
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-# --------------------------------------------------------------------------- shifts in context
-
-_START = attrgetter("start")
-
-
-def _place_alone(group: list[Shift]) -> list[ShiftContext]:
-    out = []
-    for i, shift in enumerate(group):
-        prev = group[i - 1] if i and group[i - 1].end == shift.start else None
-        nxt = group[i + 1] if i + 1 < len(group) and group[i + 1].start == shift.end else None
-        out.append(ShiftContext(shift, shift.start, shift.end, shift.reason, prev.person if prev else None,
-                                nxt.person if nxt else None))
-    return out
-
-
-def _place(org: Org, schedule: Schedule, group: list[Shift], gap_ends: set[int],
-           gap_starts: set[int]) -> list[ShiftContext]:
-    placed: list[ShiftContext | None] = []
-    unknown: list[int] = []  # indexes of shifts with a side that neither the list nor the gaps answer
-    last = len(group) - 1
-    for i, shift in enumerate(group):
-        start, end = shift.start, shift.end
-        before = group[i - 1].person if i and group[i - 1].end == start else None
-        after = group[i + 1].person if i < last and group[i + 1].start == end else None
-        gap_before = before is None and start in gap_ends
-        gap_after = after is None and end in gap_starts
-        if (before is None and not gap_before) or (after is None and not gap_after):
-            unknown.append(i)
-            placed.append(None)
-        else:
-            placed.append(ShiftContext(shift, start, end, shift.reason, before, after, gap_before, gap_after))
-    if unknown:
-        asked = _ask_engine(org, schedule, [group[i] for i in unknown])
-        for i, ctx in zip(unknown, asked, strict=True):
-            placed[i] = ctx
-    return [ctx for ctx in placed if ctx is not None]
-
-
-def _ask_engine(org: Org, schedule: Schedule, shifts: list[Shift]) -> list[ShiftContext]:
-    """Contexts of ``shifts`` (sorted, one schedule) from the engine, one call per run of shifts
-    whose lookup windows overlap."""
-    reach = max([layer.every.seconds for layer in schedule.layers] + [_DAY]) + _DAY
-    out: list[ShiftContext] = []
-    run = [shifts[0]]
-    for shift in shifts[1:]:
-        if shift.start - run[-1].end > 2 * reach:
-            out.extend(_engine_contexts(org, schedule, run, reach))
-            run = []
-        run.append(shift)
-    out.extend(_engine_contexts(org, schedule, run, reach))
-    return out
-
-
-def _engine_contexts(org: Org, schedule: Schedule, run: list[Shift], reach: int) -> list[ShiftContext]:
-    """Contexts of ``run`` from one engine call around it, widened fourfold while a shift covering
-    one of ours touches the lookup's edge. Past ``_MAX_REACH`` (a rotation of one person never
-    hands over) the shift is written as cut there."""
-    from oncall.engine import schedule_timeline
-
-    lo, hi = run[0].start, run[-1].end
-    while True:
-        a, b = lo - reach, hi + reach
-        timeline = schedule_timeline(schedule, org.people, a, b)
-        found = timeline.shifts
-        starts = [s.start for s in found]
-        covering = [bisect.bisect_right(starts, shift.start) - 1 for shift in run]
-        # A shift covering one of ours that starts or ends at the lookup's edge may be cut by it.
-        cut = any(i >= 0 and found[i].end > shift.start and (found[i].start == a or found[i].end == b)
-                  for shift, i in zip(run, covering, strict=True))
-        if cut and reach < _MAX_REACH:
-            reach *= 4
-            continue
-        break
-    gap_ends = {g.end for g in timeline.gaps}
-    gap_starts = {g.start for g in timeline.gaps}
-    out = []
-    for shift, i in zip(run, covering, strict=True):
-        real = found[i] if i >= 0 and found[i].end > shift.start and found[i].person == shift.person else None
-        if real is None:  # the engine disagrees (shifts not from this org): take it as given
-            out.append(ShiftContext(shift, shift.start, shift.end, shift.reason))
-            continue
-        prev = found[i - 1] if i > 0 and found[i - 1].end == real.start else None
-        nxt = found[i + 1] if i + 1 < len(found) and found[i + 1].start == real.end else None
-        out.append(ShiftContext(
-            shift, real.start, real.end, real.reason or shift.reason,
-            prev.person if prev else None, nxt.person if nxt else None,
-            gap_before=real.start in gap_ends, gap_after=real.end in gap_starts,
-        ))
-    return out
-
-
 # --------------------------------------------------------------------------- events
 
 
 class _EventWriter:
-    """Builds the events of one export, writing each repeated set of lines once.
+    """Builds the events of one export.
 
-    An event's lines after DTSTART and DTEND depend only on the key below, so they are escaped,
-    folded and encoded once per key, and the events with that key share them. Names, TEXT values
-    and UTC stamps are made once each too. The caches live as long as one export.
-    """
+    An event's lines after DTSTART and DTEND depend only on its schedule, person, reasons and
+    neighbours, and a year of a 300-schedule org has about 7,000 such combinations for 190,000
+    events: each is escaped, folded and encoded once (see bench/bench_ics.py for the figures)."""
 
     def __init__(self, org: Org) -> None:
         self.org = org
-        self.bodies: dict[tuple[str, str, str, str | None, str | None, bool, bool], tuple[tuple[str, ...], bytes]] = {}
-        self.names: dict[str, str] = {}
-        self.texts: dict[tuple[str, str], str] = {}
-        self.utc = _UtcTexts()
+        self.bodies: dict[tuple[object, ...], tuple[tuple[str, ...], bytes]] = {}
 
-    def events(self, contexts: Iterable[ShiftContext], revisions: _Revisions) -> list[Event]:
-        bodies, make_body, utc = self.bodies, self._body, self.utc
-        # Without a previous file every event is new: the revision is the same for all.
-        revise = revisions.of if revisions.old else None
-        new = (revisions.rev, revisions.now)
-        added = revisions.stats.added.append
-        out: list[Event] = []
-        append = out.append
-        for ctx in contexts:
-            shift, start, end = ctx.shift, ctx.start, ctx.end
-            key = (shift.schedule, shift.person, ctx.reason, ctx.before, ctx.after,
-                   ctx.before is None and ctx.gap_before, ctx.after is None and ctx.gap_after)
-            body = bodies.get(key)
-            if body is None:
-                body = bodies[key] = make_body(ctx)
-            uid = f"{shift.schedule}-{utc[start]}@{UID_DOMAIN}"  # uid_for's, with this export's stamps
-            if revise is None:
-                sequence, stamp = new
-                added(uid)
-            else:
-                sequence, stamp = revise(uid, start, end, body[0])
-            append(Event(uid, shift.schedule, start, end, body[0], sequence, stamp, False, body[1]))
-        return out
+    def event(self, shift: Shift, revisions: _Revisions) -> Event:
+        start = shift.whole_start if shift.whole_start is not None else shift.start
+        end = shift.whole_end if shift.whole_end is not None else shift.end
+        key = (shift.schedule, shift.person, shift.reasons, shift.before, shift.after,
+               shift.whole_start is None, shift.whole_end is None)
+        known = self.bodies.get(key)
+        if known is None:
+            lines = self._body(shift)
+            known = self.bodies[key] = lines, "".join(map(_fold, lines)).encode("utf-8")
+        body, folded = known
+        uid = uid_for(shift.schedule, start, shift.person)
+        sequence, stamp = revisions.of(uid, start, end, body)
+        return Event(uid, shift.schedule, start, end, body, sequence, stamp, False, folded)
 
-    def _body(self, ctx: ShiftContext) -> tuple[tuple[str, ...], bytes]:
-        """The lines after DTSTART and DTEND, unfolded, and folded as bytes."""
-        org, shift = self.org, ctx.shift
-        schedule = org.schedules.get(shift.schedule)
+    def _body(self, shift: Shift) -> tuple[str, ...]:
+        """The lines after DTSTART and DTEND, unfolded."""
+        schedule = self.org.schedules.get(shift.schedule)
         schedule_name = schedule.display if schedule is not None else shift.schedule
         person_name = self.name(shift.person)
-        text = self._text_line
         lines = (
-            text("SUMMARY", f"On call: {schedule_name} — {person_name}"),
-            text("DESCRIPTION", self._description(ctx, schedule, schedule_name, person_name)),
-            text("CATEGORIES", "On call"),
+            _text_line("SUMMARY", f"On call: {schedule_name} — {person_name}"),
+            _text_line("DESCRIPTION", self._description(shift, schedule_name, person_name)),
+            _text_line("CATEGORIES", "On call"),
             "TRANSP:TRANSPARENT",
-            text("X-ONCALL-SCHEDULE", shift.schedule),
-            text("X-ONCALL-PERSON", shift.person),
-            text("X-ONCALL-REASON", ctx.reason) if ctx.reason else "",
+            _text_line("X-ONCALL-SCHEDULE", shift.schedule),
+            _text_line("X-ONCALL-PERSON", shift.person),
+            _text_line("X-ONCALL-REASON", shift.reason) if shift.reasons else "",
         )
-        kept = tuple(line for line in lines if line)
-        return kept, _fold_all(kept)
-
-    def _text_line(self, prop: str, value: str) -> str:
-        line = self.texts.get((prop, value))
-        if line is None:
-            line = self.texts[prop, value] = _text_line(prop, value)
-        return line
+        return tuple(line for line in lines if line)
 
     def name(self, person_id: str) -> str:
-        name = self.names.get(person_id)
-        if name is None:
-            person = self.org.people.get(person_id)
-            name = self.names[person_id] = person.display if person is not None else person_id
-        return name
+        person = self.org.people.get(person_id)
+        return person.display if person is not None else person_id
 
-    def _description(self, ctx: ShiftContext, schedule: Schedule | None, schedule_name: str,
-                     person_name: str) -> str:
+    def _description(self, shift: Shift, schedule_name: str, person_name: str) -> str:
         # No instants here: DTSTART/DTEND carry them and clients show them in the reader's zone.
         parts = [f"{person_name} is on call for {schedule_name}."]
-        if ctx.before is not None:
-            parts.append(f"Handoff: takes over from {self.name(ctx.before)}.")
-        elif ctx.gap_before:
+        if shift.before is not None:
+            parts.append(f"Handoff: takes over from {self.name(shift.before)}.")
+        elif shift.whole_start is not None:
             parts.append("Handoff: nobody is on call just before this shift.")
-        if ctx.after is not None:
-            parts.append(f"Hands over to {self.name(ctx.after)} at the end.")
-        elif ctx.gap_after:
+        if shift.after is not None:
+            parts.append(f"Hands over to {self.name(shift.after)} at the end.")
+        elif shift.whole_end is not None:
             parts.append("Nobody is on call just after this shift.")
-        # The engine joins the reasons of merged pieces with ", " (a turn extended by an override).
-        why = [self._why(reason) for reason in ctx.reason.split(", ") if reason]
-        if why:
-            parts.append(f"Why: {'; '.join(why)}.")
+        if shift.reasons:
+            parts.append(f"Why: {describe_reasons(shift.reasons, self.name)}.")
+        schedule = self.org.schedules.get(shift.schedule)
         if schedule is not None and schedule.checklist:
             parts.append(f"Before the shift run: oncall ready --checklist {schedule.checklist}")
-        parts.append(f"Schedule: {ctx.shift.schedule}")
+        parts.append(f"Schedule: {shift.schedule}")
         return "\n".join(parts)
-
-    def _why(self, reason: str) -> str:
-        if reason.startswith("layer:"):
-            return f"rotation layer {reason[6:]}"
-        if reason == "override":
-            return "an override in the schedule file"
-        if reason.startswith("cover:"):
-            return f"covering for {self.name(reason[6:])}, who is off"
-        return reason
 
 
 _EVENT_ORDER = attrgetter("schedule", "start", "uid")
@@ -456,21 +251,15 @@ class _Revisions:
 # --------------------------------------------------------------------------- writing
 
 
-def _serialise(events: list[Event], name: str, description: str | None, utc: Mapping[int, str]) -> bytes:
-    # Bytes joined once: the bodies events share are encoded once, and one non-ASCII name does
-    # not widen a 100 MB string. DTSTAMP, SEQUENCE and STATUS take a handful of values per file.
-    revisions: dict[tuple[int, int, bool], str] = {}
+def _serialise(events: list[Event], name: str, description: str | None) -> bytes:
+    # Encoded event by event: one non-ASCII name would otherwise widen the whole text in memory.
     out = [_header(name, description).encode("utf-8")]
     append = out.append
     for e in events:
-        key = (e.stamp, e.sequence, e.cancelled)
-        stamp = revisions.get(key)
-        if stamp is None:
-            status = "CANCELLED" if e.cancelled else "CONFIRMED"
-            stamp = revisions[key] = f"DTSTAMP:{utc[e.stamp]}\r\nSEQUENCE:{e.sequence}\r\nSTATUS:{status}\r\n"
-        uid = f"UID:{e.uid}\r\n" if len(e.uid) <= _UID_ROOM and e.uid.isascii() else _fold(f"UID:{e.uid}")
-        append(f"BEGIN:VEVENT\r\n{uid}{stamp}DTSTART:{utc[e.start]}\r\nDTEND:{utc[e.end]}\r\n".encode())
-        append(e.folded or _fold_all(e.body))
+        status = "CANCELLED" if e.cancelled else "CONFIRMED"
+        append(f"BEGIN:VEVENT\r\n{_fold(f'UID:{e.uid}')}DTSTAMP:{_utc(e.stamp)}\r\nSEQUENCE:{e.sequence}\r\n"
+               f"STATUS:{status}\r\nDTSTART:{_utc(e.start)}\r\nDTEND:{_utc(e.end)}\r\n".encode())
+        append(e.folded or "".join(map(_fold, e.body)).encode("utf-8"))
         append(b"END:VEVENT\r\n")
     append(b"END:VCALENDAR\r\n")
     return b"".join(out)
@@ -499,7 +288,6 @@ def _text_line(prop: str, value: str) -> str:
 
 
 _FOLD_OCTETS = 74  # bytes of content per physical line; a continuation line adds its leading space
-_UID_ROOM = _FOLD_OCTETS - len("UID:")  # a UID this long or shorter (and ASCII) needs no folding
 
 
 def _fold(line: str) -> str:
@@ -529,26 +317,16 @@ def _fold(line: str) -> str:
     return b"\r\n ".join(parts).decode("utf-8") + CRLF
 
 
-def _fold_all(lines: Iterable[str]) -> bytes:
-    return "".join(map(_fold, lines)).encode("utf-8")
-
-
 def icalendar_fold(line: str) -> str:
     """icalendar's own folding of ``line`` (the reference ``_fold`` is tested against)."""
     return Contentline(line).to_ical().decode("utf-8") + CRLF
 
 
+@lru_cache(maxsize=1 << 16)
 def _utc(seconds: int) -> str:
+    # Cached: a year of a large org has a few thousand handoff instants for hundreds of
+    # thousands of events, and formatting each again was a third of an export's time.
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-class _UtcTexts(dict[int, str]):
-    """``_utc`` of each instant, formatted once: a year of a large org has a few thousand distinct
-    handoff instants for hundreds of thousands of events."""
-
-    def __missing__(self, seconds: int) -> str:
-        text = self[seconds] = _utc(seconds)
-        return text
 
 
 # --------------------------------------------------------------------------- reading our own files

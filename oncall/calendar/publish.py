@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from oncall.calendar.ics import ExportStats, ShiftContext, render_calendar, shift_contexts
+from oncall.calendar.ics import ExportStats, render_calendar
 from oncall.fsutil import write_atomic
-from oncall.model import Org
+from oncall.model import Org, Shift
 
 DAY = 86400
 DEFAULT_BACK = 14 * DAY  # two weeks back ...
@@ -82,22 +82,21 @@ def publish(
     from oncall.engine import generate, select_schedules
 
     selected = [s.id for s in select_schedules(org, schedules)]
-    timeline = generate(org, start, end, selected)
-    contexts = shift_contexts(org, timeline.shifts, timeline.gaps)
+    shifts = generate(org, start, end, selected).shifts
     window = (start, end)
     report = PublishReport(out_dir, start, end)
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    by_person: dict[str, list[ShiftContext]] = {}
-    for ctx in contexts:
-        by_person.setdefault(ctx.shift.person, []).append(ctx)
+    by_person: dict[str, list[Shift]] = {}
+    for shift in shifts:
+        by_person.setdefault(shift.person, []).append(shift)
     people = set(by_person) | _people_in(org, selected)
     if not schedules:
         people |= set(org.people)
 
     for schedule_id in selected:
         schedule = org.schedules[schedule_id]
-        mine = [c for c in contexts if c.shift.schedule == schedule_id]
+        mine = [s for s in shifts if s.schedule == schedule_id]
         report.feeds.append(_write_feed(org, out_dir, "schedule", schedule_id, f"On call: {schedule.display}",
                                         mine, now, window))
     for person_id in sorted(people):
@@ -127,11 +126,11 @@ def _people_in(org: Org, schedule_ids: Iterable[str]) -> set[str]:
 
 
 def _write_feed(org: Org, out_dir: Path, kind: str, ident: str, name: str,
-                contexts: list[ShiftContext], now: int, window: tuple[int, int]) -> FeedResult:
+                shifts: list[Shift], now: int, window: tuple[int, int]) -> FeedResult:
     file = feed_file(kind, ident)
     path = out_dir / file
     previous = path.read_bytes() if path.exists() else None
-    data, stats = render_calendar(org, contexts, name=name, now=now, previous=previous, window=window)
+    data, stats = render_calendar(org, shifts, name=name, now=now, previous=previous, window=window)
     written = _write_if_changed(path, data, previous)
     return FeedResult(file, kind, ident, name, stats, written)
 

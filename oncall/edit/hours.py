@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 
 from oncall.errors import ConfigError
+from oncall.holidays import HolidayCalendar
 from oncall.model import Org, Person, Shift
 from oncall.times import epoch_to_wall, wall_to_epoch
 
@@ -88,7 +89,7 @@ def hours_report(org: Org, start: int, end: int, schedules: Iterable[str] | None
     by_person: dict[str, list[Shift]] = {p: [] for ids in members.values() for p in ids}
     for shift in shifts:
         by_person[shift.person].append(shift)
-    people = tuple(person_hours(org.people.get(pid) or Person(pid, pid), by_person[pid], start, end)
+    people = tuple(person_hours(org.people.get(pid) or Person(pid, pid), by_person[pid], start, end, org.holidays)
                    for pid in sorted(by_person))
     spreads = []
     for schedule in chosen:
@@ -103,11 +104,12 @@ def hours_report(org: Org, start: int, end: int, schedules: Iterable[str] | None
     return HoursReport(start, end, people, tuple(spreads))
 
 
-def person_hours(person: Person, shifts: list[Shift], start: int, end: int) -> PersonHours:
+def person_hours(person: Person, shifts: list[Shift], start: int, end: int,
+                 org_holidays: HolidayCalendar | None = None) -> PersonHours:
     """The figures for one person's ``shifts`` (already clipped to ``[start, end)``)."""
     tz = person.tz
     country = person.country
-    holidays = _holidays(person, country, start, end) if country and shifts else []
+    holidays = _holidays(org_holidays, person, country, start, end) if country and shifts else []
     total = night = weekend = holiday = 0
     for shift in shifts:
         total += shift.end - shift.start
@@ -149,11 +151,11 @@ def _at(day: datetime, clock: time, tz: tzinfo) -> int:
     return wall_to_epoch(datetime.combine(day.date(), clock), tz)
 
 
-def _holidays(person: Person, country: str, start: int, end: int) -> list[Span]:
+def _holidays(calendar: HolidayCalendar | None, person: Person, country: str, start: int, end: int) -> list[Span]:
     from oncall.holidays import holiday_spans, is_known_country
 
-    if not is_known_country(country):
+    if not is_known_country(country, person.subdivision):
         raise ConfigError(
             f"country: the holidays calendar has no country {country!r} (person {person.id}); "
             "write an ISO 3166 code such as US, GB or DE", person.location)
-    return holiday_spans(country, person.timezone, start, end)
+    return holiday_spans(calendar or HolidayCalendar(), country, person.subdivision, person.tz, start, end)

@@ -1,46 +1,20 @@
 """The scheduling engine: pure functions of the model and explicit instants (no clock, no I/O).
 
-``generate`` lists shifts and gaps in a window; ``whois`` answers who holds the pager at an
-instant, with the whole shift around it and who comes next.
+``generate`` lists shifts and gaps in a window, each complete (whole bounds, who is on call
+either side, why); ``whois`` answers who holds the pager at an instant, with the whole shift
+around it and who comes next. Both go through ``schedule_timeline``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple
+from pathlib import Path
 
-from oncall.engine.timeline import Timeline, compose, merge
+from oncall.engine.timeline import REACH, Timeline, schedule_timeline
 from oncall.errors import NotFound
-from oncall.model import Org, Person, Schedule, Shift
+from oncall.model import Gap, OnCall, Org, Person, Schedule, Shift
 
 __all__ = ["OnCall", "Timeline", "generate", "schedule_timeline", "select_schedules", "whois", "who_at"]
-
-_DAY = 86400
-# How far whois looks for the edges of a shift before calling it open-ended.
-_MAX_REACH = 800 * _DAY
-
-
-class OnCall(NamedTuple):
-    """The answer for one schedule at one instant. In a gap ``person``/``start``/``end`` are None
-    and ``gap_start``/``gap_end`` bound the gap (None where it is open beyond the search reach)."""
-
-    schedule: str
-    at: int
-    person: str | None
-    start: int | None
-    end: int | None
-    reason: str = ""
-    next_person: str | None = None
-    next_start: int | None = None
-    gap_start: int | None = None
-    gap_end: int | None = None
-
-
-def schedule_timeline(schedule: Schedule, people: Mapping[str, Person], start: int, end: int) -> Timeline:
-    """Shifts and gaps of one schedule within ``[start, end)``, clipped to it."""
-    if end <= start:
-        return Timeline([], [])
-    return merge(schedule.id, compose(schedule, people, start, end), start, end)
 
 
 def select_schedules(org: Org, ids: Iterable[str] | None = None) -> list[Schedule]:
@@ -67,9 +41,9 @@ def generate(
     if person is not None and person not in org.people:
         raise NotFound(f"no person {person!r} in people.yaml; known: {', '.join(sorted(org.people))}")
     shifts: list[Shift] = []
-    gaps = []
+    gaps: list[Gap] = []
     for schedule in select_schedules(org, schedules):
-        timeline = schedule_timeline(schedule, org.people, start, end)
+        timeline = schedule_timeline(org, schedule, start, end)
         if person is None:
             shifts.extend(timeline.shifts)
             gaps.extend(timeline.gaps)
@@ -78,39 +52,33 @@ def generate(
     return Timeline(shifts, gaps)
 
 
-def who_at(schedule: Schedule, people: Mapping[str, Person], at: int) -> OnCall:
-    """Who is on call in ``schedule`` at ``at``: the whole shift (unclipped) and who is next.
+def who_at(org: Org | Schedule, schedule: Schedule | Mapping[str, Person], at: int) -> OnCall:
+    """Who is on call in ``schedule`` at ``at``: the whole shift and who is next.
 
-    Looks at a window around ``at`` sized to the longest turn and widens it only while the
-    answer touches its edge, so the cost does not grow with the age of the rotation.
+    (``who_at(schedule, people, at)``, the older form, is still accepted.)
     """
-    reach = max([layer.every.seconds for layer in schedule.layers] + [_DAY]) + _DAY
-    while True:
-        lo, hi = at - reach, at + reach
-        timeline = schedule_timeline(schedule, people, lo, hi)
-        widen = reach < _MAX_REACH
-        current = next((s for s in timeline.shifts if s.start <= at < s.end), None)
-        if current is not None:
-            following = next((s for s in timeline.shifts if s.start >= current.end), None)
-            if widen and (current.start == lo or current.end == hi or following is None):
-                reach *= 4
-                continue
-            return OnCall(
-                schedule.id, at, current.person, current.start, current.end, current.reason,
-                following.person if following else None, following.start if following else None,
-            )
-        gap = next(g for g in timeline.gaps if g.start <= at < g.end)
-        following = next((s for s in timeline.shifts if s.start >= gap.end), None)
-        if widen and (gap.start == lo or gap.end == hi):
-            reach *= 4
-            continue
-        return OnCall(
-            schedule.id, at, None, None, None, "",
-            following.person if following else None, following.start if following else None,
-            None if gap.start == lo else gap.start, None if gap.end == hi else gap.end,
+    if isinstance(org, Schedule) and not isinstance(schedule, Schedule):  # the older argument order
+        people = schedule
+        schedule = org
+        org = Org(Path("."), people, {schedule.id: schedule}, {})
+    if not isinstance(org, Org) or not isinstance(schedule, Schedule):
+        raise TypeError("who_at(org, schedule, at)")
+    timeline = schedule_timeline(org, schedule, at, at + 1)
+    if timeline.shifts:
+        shift = timeline.shifts[0]
+        whole = shift._replace(
+            start=shift.whole_start if shift.whole_start is not None else at - REACH,
+            end=shift.whole_end if shift.whole_end is not None else at + 1 + REACH,
         )
+        if shift.after is not None or shift.whole_end is None:
+            return OnCall(schedule.id, at, whole, None, shift.after, shift.whole_end if shift.after else None)
+        # A gap follows the shift: the next person is whoever ends it.
+        gap = schedule_timeline(org, schedule, shift.whole_end, shift.whole_end + 1).gaps[0]
+        return OnCall(schedule.id, at, whole, None, gap.after, gap.whole_end if gap.after else None)
+    gap = timeline.gaps[0]
+    return OnCall(schedule.id, at, None, gap, gap.after, gap.whole_end if gap.after else None)
 
 
 def whois(org: Org, at: int, schedules: Iterable[str] | None = None) -> list[OnCall]:
     """``who_at`` for every selected schedule, sorted by schedule id."""
-    return [who_at(schedule, org.people, at) for schedule in select_schedules(org, schedules)]
+    return [who_at(org, schedule, at) for schedule in select_schedules(org, schedules)]

@@ -1,25 +1,34 @@
 """Warnings about schedules that are legal but wrong in practice, found by running the engine.
 
-* coverage gaps in the next ``days`` days;
-* layer members who never get a turn inside the layer's windows (a daily rotation of 7 people
-  restricted to weekdays: two of them never work);
-* layers whose turns are entirely lost to their windows;
-* members who get no time at all over a whole rotation cycle, because later layers or overrides
-  cover every one of their turns.
+Each finding has a stable ``Problem.code``:
+
+* ``gap``: coverage gaps in the next ``days`` days, each with its own bounds;
+* ``never-on-call``: layer members who never get a turn inside the layer's windows (a daily
+  rotation of 7 people restricted to weekdays: two of them never work);
+* ``layer-covers-nothing``: layers whose turns are entirely lost to their windows;
+* ``no-time-on-call``: members who get no time at all over a whole rotation cycle, because later
+  layers or overrides cover every one of their turns.
+
+Every look is over a bounded horizon (a few rotation cycles, at most about a year), and each
+schedule is composed once for all its layers, so the cost grows with the number of turns in that
+horizon, not with ``every`` or the product of layers.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
 from pathlib import Path
 
-from oncall.engine import schedule_timeline
-from oncall.engine.timeline import layer_pieces
+from oncall.engine.timeline import compose_runs, layer_pieces, schedule_timeline
+from oncall.engine.turns import LayerClock
 from oncall.errors import Location, Problem
-from oncall.model import Layer, Org, Schedule
-from oncall.times import iso
+from oncall.model import Gap, Layer, Org, Schedule
+from oncall.times import length_text
 
 _DAY = 86400
 _MAX_GAPS_LISTED = 3
+_MAX_HORIZON = 366 * _DAY  # the longest look at one layer
+_MAX_LEAD = 400 * _DAY  # layers starting further ahead than this are not looked at yet
 
 
 def lint_org(org: Org, start: int, days: int = 28) -> list[Problem]:
@@ -28,8 +37,7 @@ def lint_org(org: Org, start: int, days: int = 28) -> list[Problem]:
     for sid in sorted(org.schedules):
         schedule = org.schedules[sid]
         problems.extend(_gaps(org, schedule, start, start + days * _DAY, days))
-        for layer in schedule.layers:
-            problems.extend(_fairness(org, schedule, layer, start, days))
+        problems.extend(_fairness(org, schedule, start, days))
     return problems
 
 
@@ -44,58 +52,86 @@ def _where(org: Org, schedule: Schedule) -> Location:
 
 
 def _gaps(org: Org, schedule: Schedule, start: int, end: int, days: int) -> list[Problem]:
-    gaps = schedule_timeline(schedule, org.people, start, end).gaps
+    gaps = schedule_timeline(org, schedule, start, end).gaps
     if not gaps:
         return []
     tz = schedule.tz
-    hours = sum(g.end - g.start for g in gaps) / 3600
-    listed = ", ".join(f"{iso(g.start, tz)} to {iso(g.end, tz)}" for g in gaps[:_MAX_GAPS_LISTED])
+    total = sum(g.end - g.start for g in gaps)
+    listed = ", ".join(_gap_text(g, tz) for g in gaps[:_MAX_GAPS_LISTED])
     more = f" and {len(gaps) - _MAX_GAPS_LISTED} more" if len(gaps) > _MAX_GAPS_LISTED else ""
+    count = f"{len(gaps)} coverage gap{'s' if len(gaps) > 1 else ''}"
     return [Problem(
-        f"schedule {schedule.id!r} has {len(gaps)} coverage gap(s) in the next {days} days "
-        f"({hours:g} h with nobody on call): {listed}{more}; add a layer or an override that covers them",
-        _where(org, schedule), "warning",
+        f"schedule {schedule.id!r} has {count} in the next {days} days ({length_text(total)} with nobody "
+        f"on call): {listed}{more}; add a layer or an override that covers them",
+        _where(org, schedule), "warning", "gap",
     )]
 
 
-def _fairness(org: Org, schedule: Schedule, layer: Layer, start: int, days: int) -> list[Problem]:
-    """Look over one whole rotation cycle (at least ``days`` days) from ``start`` or the layer's start."""
-    from oncall.engine.turns import LayerClock
+def _gap_text(gap: Gap, tz: tzinfo) -> str:
+    """``from 2026-11-27 17:00 to 2026-11-30 09:00 EST (2d 16h)``: the gap's own bounds."""
+    if gap.whole_start is None and gap.whole_end is None:
+        return "nobody on call at all"
+    if gap.whole_start is None:
+        assert gap.whole_end is not None
+        return f"until {_local(gap.whole_end, tz)}"
+    if gap.whole_end is None:
+        return f"from {_local(gap.whole_start, tz)} on"
+    return f"from {_local(gap.whole_start, tz)} to {_local(gap.whole_end, tz)} ({length_text(gap.whole_end - gap.whole_start)})"
 
-    clock = LayerClock(layer, schedule.tz)
+
+def _local(seconds: int, tz: tzinfo) -> str:
+    moment = datetime.fromtimestamp(seconds, tz)
+    return f"{moment:%Y-%m-%d %H:%M} {moment.tzname()}"
+
+
+def _horizon(layer: Layer, clock: LayerClock, start: int, days: int) -> tuple[int, int]:
+    """One whole rotation cycle (at least ``days`` days) from ``start`` or the layer's start."""
     begin = max(start, clock.first)
-    cycle = len(layer.people) * layer.every.seconds
+    cycle = len(layer.people) * min(layer.every.seconds, _MAX_HORIZON)
     # A daily rotation against weekly windows repeats after lcm(n, 7) days; two cycles and a week cover it.
-    horizon = max(days * _DAY, 2 * cycle + 7 * _DAY)
-    end = begin + min(horizon, 730 * _DAY)
+    end = begin + min(max(days * _DAY, 2 * cycle + 7 * _DAY), _MAX_HORIZON)
     if clock.last is not None:
         end = min(end, clock.last)
-    if end <= begin:
+    return begin, end
+
+
+def _fairness(org: Org, schedule: Schedule, start: int, days: int) -> list[Problem]:
+    """Members who never work, layers that cover nothing, members shadowed by other layers."""
+    looks: list[tuple[Layer, int, int]] = []
+    for layer in schedule.layers:
+        clock = LayerClock(layer, schedule.tz)
+        begin, end = _horizon(layer, clock, start, days)
+        if begin < end and begin - start <= _MAX_LEAD:
+            looks.append((layer, begin, end))
+    if not looks:
         return []
-    where = layer.location or _where(org, schedule)
-    alone = layer_pieces(layer, schedule, org.people, begin, end, with_time_off=False)
-    if not alone:
-        reason = "its restriction windows" if layer.only else "its start and end"
-        return [Problem(
-            f"layer {layer.name!r} of schedule {schedule.id!r} covers nothing: every turn is lost to {reason}; "
-            "widen `only:` or change `every:`/`start:`", where, "warning",
-        )]
-    covered = {p for _, _, p, _ in alone}
-    problems = []
-    idle = [p for p in dict.fromkeys(layer.people) if p not in covered]
-    if idle:
-        problems.append(Problem(
-            f"in layer {layer.name!r} of schedule {schedule.id!r}, {', '.join(idle)} never get(s) a turn inside "
-            f"the layer's windows (a rotation of {len(layer.people)} every {layer.every} against `only:`); "
-            "change the number of people, `every:` or the windows", where, "warning",
-        ))
-    shown = {s.person for s in schedule_timeline(schedule, org.people, begin, end).shifts if
-             s.person in covered}
-    shadowed = [p for p in dict.fromkeys(layer.people) if p in covered and p not in shown]
-    if shadowed:
-        problems.append(Problem(
-            f"in layer {layer.name!r} of schedule {schedule.id!r}, {', '.join(shadowed)} get(s) no time on call "
-            f"in the next {(end - begin) // _DAY} days: later layers, overrides or time off cover all their turns",
-            where, "warning",
-        ))
+    # The whole schedule, composed once over every layer's horizon.
+    runs = compose_runs(org, schedule, min(b for _, b, _ in looks), max(e for _, _, e in looks))
+    problems: list[Problem] = []
+    for layer, begin, end in looks:
+        where = layer.location or _where(org, schedule)
+        alone = layer_pieces(org, schedule, layer, begin, end, with_time_off=False)
+        if not alone:
+            reason = "its restriction windows" if layer.only else "its start and end"
+            problems.append(Problem(
+                f"layer {layer.name!r} of schedule {schedule.id!r} covers nothing: every turn is lost to {reason}; "
+                "widen `only:` or change `every:`/`start:`", where, "warning", "layer-covers-nothing",
+            ))
+            continue
+        covered = {p for _, _, p, _ in alone}
+        idle = [p for p in dict.fromkeys(layer.people) if p not in covered]
+        if idle:
+            problems.append(Problem(
+                f"in layer {layer.name!r} of schedule {schedule.id!r}, {', '.join(idle)} never get(s) a turn inside "
+                f"the layer's windows (a rotation of {len(layer.people)} every {layer.every} against `only:`); "
+                "change the number of people, `every:` or the windows", where, "warning", "never-on-call",
+            ))
+        shown = {person for s, e, person, _ in runs if person in covered and s < end and e > begin}
+        shadowed = [p for p in dict.fromkeys(layer.people) if p in covered and p not in shown]
+        if shadowed:
+            problems.append(Problem(
+                f"in layer {layer.name!r} of schedule {schedule.id!r}, {', '.join(shadowed)} get(s) no time on call "
+                f"in the next {(end - begin) // _DAY} days: later layers, overrides or time off cover all their turns",
+                where, "warning", "no-time-on-call",
+            ))
     return problems

@@ -1,19 +1,35 @@
-"""Composing a schedule's shifts: layers, time off, precedence, overrides, merge (SPEC §4).
+"""Composing a schedule's shifts: layers, time off, precedence, overrides, merge (docs/scheduling.md).
 
 Pieces are plain tuples ``(start, end, person, reason)`` in epoch seconds while they are being
-composed; they become ``Shift``/``Gap`` objects only at the end.
+composed; runs of one person become ``Shift`` objects, runs of nobody ``Gap`` objects, only at the
+end. ``schedule_timeline`` then completes the two at the window's edges: it looks beyond the
+window, a little at first and wider only while the edge shift (or gap) still goes on, for its
+whole bounds and for who is on call either side of it.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from oncall.engine.turns import LayerClock, intersect, union, window_instants
-from oncall.model import Gap, Layer, Person, Schedule, Shift
+from oncall.holidays import holiday_spans
+from oncall.model import Gap, Layer, Org, Reason, Schedule, Shift, reason_codes
+from oncall.times import zone
 
-Piece = tuple[int, int, str, str]
+# While they are composed, reasons are plain tuples with Reason's fields: Python's collector stops
+# tracking a tuple that holds only strings and numbers, but never one holding a NamedTuple, and a
+# year of a large org keeps hundreds of thousands of pieces alive (a third of generate's time went
+# to collector passes over them). They become ``Reason`` objects, one per distinct combination,
+# when the shifts are made.
+Why = tuple[str, str | None, str | None, str | None]  # (kind, layer, person, note), as in Reason
+Piece = tuple[int, int, str, Why]
+
+DAY = 86400
+FIRST_LOOK = 2 * DAY  # how far beyond the window the engine looks first for the edges' bounds
+REACH = 800 * DAY  # how far it looks at most; beyond it a bound is unknown (None)
+_OVERRIDE: Why = ("override", None, None, None)
 
 
 class Timeline(NamedTuple):
@@ -21,6 +37,160 @@ class Timeline(NamedTuple):
 
     shifts: list[Shift]
     gaps: list[Gap]
+
+
+# A maximal run of one person (None: nobody) within the window composed: (start, end, person, reasons).
+Run = tuple[int, int, str | None, tuple[Why, ...]]
+
+
+# --------------------------------------------------------------------------- whole timelines
+
+
+def schedule_timeline(org: Org, schedule: Schedule, start: int, end: int) -> Timeline:
+    """Shifts and gaps of ``schedule`` within ``[start, end)``: clipped to it, with their whole
+    bounds, who is on call either side, and the reasons of each whole shift."""
+    if end <= start:
+        return Timeline([], [])
+    runs = compose_runs(org, schedule, start, end)
+    bounds = _Bounds(schedule)
+    first_start, before, first_reasons = _look_back(org, schedule, start, runs[0][2], bounds)
+    last_end, after, last_reasons = _look_ahead(org, schedule, end, runs[-1][2], bounds)
+    if first_reasons:
+        runs[0] = (*runs[0][:3], _joined(first_reasons, runs[0][3]))
+    if last_reasons:
+        runs[-1] = (*runs[-1][:3], _joined(runs[-1][3], last_reasons))
+    typed: dict[tuple[Why, ...], tuple[str, tuple[Reason, ...]]] = {(): ("", ())}
+    for run in runs:
+        if run[3] not in typed:
+            reasons = tuple(Reason(*why) for why in run[3])
+            typed[run[3]] = reason_codes(reasons), reasons
+    # Who is on call before and after each run, the window's edges included.
+    persons = [before, *(run[2] for run in runs), after]
+    sid = schedule.id
+    make = Shift._make  # a year of a large org makes hundreds of thousands of shifts: skip keyword handling
+    shifts: list[Shift] = [make((sid, p, s, e, *typed[r], s, e, b, a))
+                           for (s, e, p, r), b, a in zip(runs, persons, persons[2:], strict=False) if p is not None]
+    gaps = [Gap(sid, s, e, s, e, b, a) for (s, e, p, _), b, a in zip(runs, persons, persons[2:], strict=False)
+            if p is None]
+    # The runs at the edges go on beyond the window: their whole bounds and reasons.
+    if shifts and shifts[0].start == start:
+        shifts[0] = shifts[0]._replace(whole_start=first_start)
+    elif gaps and gaps[0].start == start:
+        gaps[0] = gaps[0]._replace(whole_start=first_start)
+    if shifts and shifts[-1].end == end:
+        shifts[-1] = shifts[-1]._replace(whole_end=last_end)
+    elif gaps and gaps[-1].end == end:
+        gaps[-1] = gaps[-1]._replace(whole_end=last_end)
+    return Timeline(shifts, gaps)
+
+
+class _Bounds:
+    """How far a look beyond the window goes at first, and the instants before and after which
+    the schedule covers nothing at all (so a gap there is open without looking)."""
+
+    __slots__ = ("step", "earliest", "latest")
+
+    def __init__(self, schedule: Schedule) -> None:
+        # The longest turn and a day, within [2 days, 16 days]: most edges need one look, and a
+        # turn of years costs no more than a few.
+        longest = max((layer.every.seconds for layer in schedule.layers), default=0)
+        self.step = min(max(longest + DAY, FIRST_LOOK), 16 * DAY)
+        firsts, lasts = [o.start for o in schedule.overrides], [o.end for o in schedule.overrides]
+        endless = False
+        for layer in schedule.layers:
+            clock = LayerClock(layer, zone(layer.timezone) if layer.timezone else schedule.tz)
+            firsts.append(clock.first)
+            if clock.last is None:
+                endless = True
+            else:
+                lasts.append(clock.last)
+        self.earliest = min(firsts, default=0)
+        self.latest: int | None = None if endless else max(lasts, default=0)
+
+
+def _look_back(org: Org, schedule: Schedule, edge: int, person: str | None, bounds: _Bounds
+               ) -> tuple[int | None, str | None, tuple[Why, ...]]:
+    """Where the run holding ``person`` (None: a gap) at ``edge`` really starts, who is on call
+    just before it, and its reasons before ``edge``."""
+    if person is None and edge <= bounds.earliest:
+        return None, None, ()  # nothing is ever on call before
+    step = bounds.step
+    while True:
+        lo = edge - step
+        runs = compose_runs(org, schedule, lo, edge)
+        tail_start, _, tail_person, tail_reasons = runs[-1]
+        if tail_person != person:
+            return edge, tail_person, ()
+        if tail_start > lo:
+            return tail_start, runs[-2][2], tail_reasons
+        if step >= REACH:
+            return None, None, tail_reasons
+        step = min(step * 4, REACH)
+
+
+def _look_ahead(org: Org, schedule: Schedule, edge: int, person: str | None, bounds: _Bounds
+                ) -> tuple[int | None, str | None, tuple[Why, ...]]:
+    """Where the run holding ``person`` just before ``edge`` really ends, who is on call just
+    after it, and its reasons from ``edge`` on."""
+    if person is None and bounds.latest is not None and edge >= bounds.latest:
+        return None, None, ()  # nothing is ever on call after
+    step = bounds.step
+    while True:
+        hi = edge + step
+        runs = compose_runs(org, schedule, edge, hi)
+        _, head_end, head_person, head_reasons = runs[0]
+        if head_person != person:
+            return edge, head_person, ()
+        if head_end < hi:
+            return head_end, runs[1][2], head_reasons
+        if step >= REACH:
+            return None, None, head_reasons
+        step = min(step * 4, REACH)
+
+
+def _joined(first: tuple[Why, ...], second: tuple[Why, ...]) -> tuple[Why, ...]:
+    return tuple(dict.fromkeys(first + second))
+
+
+def compose_runs(org: Org, schedule: Schedule, start: int, end: int) -> list[Run]:
+    """Who is on call in ``[start, end)`` as runs that tile it (``start < end``)."""
+    return merge(compose(org, schedule, start, end), start, end)
+
+
+def merge(pieces: list[Piece], start: int, end: int) -> list[Run]:
+    """Join touching pieces of the same person (rule 6) and fill what is left with runs of nobody."""
+    runs: list[Run] = []
+    append = runs.append
+    run_start = run_end = start
+    run_person: str | None = None
+    reasons: tuple[Why, ...] = ()
+    for s, e, person, reason in pieces:
+        if s == run_end and person == run_person:
+            run_end = e
+            if reason not in reasons:
+                reasons += (reason,)
+            continue
+        if run_person is not None:
+            append((run_start, run_end, run_person, reasons))
+        if s > run_end:
+            append((run_end, s, None, ()))
+        run_start, run_end, run_person, reasons = s, e, person, (reason,)
+    if run_person is not None:
+        append((run_start, run_end, run_person, reasons))
+    if run_end < end:
+        append((run_end, end, None, ()))
+    return runs
+
+
+# --------------------------------------------------------------------------- composing
+
+
+def compose(org: Org, schedule: Schedule, start: int, end: int) -> list[Piece]:
+    """Who is on call in ``[start, end)``, as sorted disjoint pieces (not yet merged)."""
+    pieces: list[Piece] = []
+    for layer in schedule.layers:  # later layers win (rule 3)
+        pieces = overlay(pieces, layer_pieces(org, schedule, layer, start, end))
+    return overlay(pieces, override_pieces(schedule, start, end))  # rule 5
 
 
 class _Absences:
@@ -57,39 +227,47 @@ _NOBODY = _Absences([])
 
 
 def layer_pieces(
-    layer: Layer,
+    org: Org,
     schedule: Schedule,
-    people: Mapping[str, Person],
+    layer: Layer,
     start: int,
     end: int,
     *,
     with_time_off: bool = True,
-    holidays: list[tuple[int, int]] | None = None,
 ) -> list[Piece]:
     """What one layer alone covers within ``[start, end)``: turns (rule 1) clipped to the
     restriction windows (rule 2), with time off handed on in rotation order (rule 4).
 
-    ``holidays`` are spans in which each turn's own person counts as off (``skip_holidays``).
+    With ``skip_holidays``, the public holidays of that country are time off for each turn's own
+    person (the next person in order covers, with a ``holiday`` reason).
     """
     tz = schedule.tz
     clock = LayerClock(layer, tz)
-    turns: Iterator[tuple[int, int, int]] = clock.turns(start, end)
-    if layer.only:
-        turns = intersect(turns, window_instants(layer.only, tz, start, end))
+    lo, hi = clock.active(start, end)
+    if lo >= hi:
+        return []
     rotation = layer.people
     size = len(rotation)
-    own_reason = f"layer:{layer.name}"
-    absences = _layer_absences(rotation, people, start, end) if with_time_off else {}
-    anyone_off = _Absences([(s, e) for a in absences.values() for s, e in zip(a.starts, a.ends, strict=True)])
+    turns: Iterator[tuple[int, int, int]]
+    if len(set(rotation)) == 1:  # one person: every turn is theirs, so the layer is one long turn
+        turns = iter([(0, lo, hi)])
+    else:
+        turns = clock.turns(lo, hi)
+    if layer.only:
+        turns = intersect(turns, window_instants(layer.only, tz, lo, hi))
+    own: Why = ("layer", layer.name, None, None)
+    absences = _layer_absences(org, rotation, lo, hi) if with_time_off else {}
+    holidays = holiday_spans(org.holidays, layer.skip_holidays, None, tz, lo, hi) if layer.skip_holidays else []
     if not absences and not holidays:
-        return [(s, e, rotation[k % size], own_reason) for k, s, e in turns]
+        return [(s, e, rotation[k % size], own) for k, s, e in turns]
+    anyone_off = _Absences([(s, e) for a in absences.values() for s, e in zip(a.starts, a.ends, strict=True)])
     holiday_off = _Absences(holidays) if holidays else _NOBODY
     pieces: list[Piece] = []
     append = pieces.append
     for k, s, e in turns:
         owner = rotation[k % size]
         if not anyone_off.overlaps(s, e) and not holiday_off.overlaps(s, e):
-            append((s, e, owner, own_reason))
+            append((s, e, owner, own))
             continue
         # Split the turn wherever anyone's availability changes, then pick per part.
         cuts = {s, e}
@@ -97,24 +275,29 @@ def layer_pieces(
             cuts.update(absences.get(person_id, _NOBODY).edges(s, e))
         cuts.update(holiday_off.edges(s, e))
         bounds = sorted(cuts)
-        for lo, hi in zip(bounds, bounds[1:], strict=False):
-            on_holiday = holiday_off.off_at(lo)
+        for part_start, part_end in zip(bounds, bounds[1:], strict=False):
+            owner_off = absences.get(owner, _NOBODY).off_at(part_start)
+            on_holiday = holiday_off.off_at(part_start)
             for j in range(size):
                 candidate = rotation[(k + j) % size]
                 if j == 0 and on_holiday:
                     continue
-                if not absences.get(candidate, _NOBODY).off_at(lo):
-                    append((lo, hi, candidate, own_reason if j == 0 else f"cover:{owner}"))
+                if not absences.get(candidate, _NOBODY).off_at(part_start):
+                    if j == 0:
+                        reason = own
+                    elif owner_off:
+                        reason = ("cover", layer.name, owner, None)
+                    else:
+                        reason = ("holiday", layer.name, owner, None)
+                    append((part_start, part_end, candidate, reason))
                     break
     return pieces
 
 
-def _layer_absences(
-    rotation: tuple[str, ...], people: Mapping[str, Person], start: int, end: int
-) -> dict[str, _Absences]:
+def _layer_absences(org: Org, rotation: tuple[str, ...], start: int, end: int) -> dict[str, _Absences]:
     absences: dict[str, _Absences] = {}
     for person_id in set(rotation):
-        person = people.get(person_id)
+        person = org.people.get(person_id)
         if person is None or not person.time_off:
             continue
         spans = [(i.start, i.end) for i in person.time_off if i.start < end and i.end > start]
@@ -148,7 +331,7 @@ def overlay(base: list[Piece], top: list[Piece]) -> list[Piece]:
         if cur < e:
             out.append((cur, e, piece[2], piece[3]))
     out.extend(top)
-    out.sort()
+    out.sort()  # disjoint pieces: the starts alone decide
     return out
 
 
@@ -158,43 +341,7 @@ def override_pieces(schedule: Schedule, start: int, end: int) -> list[Piece]:
     for override in schedule.overrides:
         s, e = max(override.start, start), min(override.end, end)
         if s < e:
-            result = overlay(result, [(s, e, override.person, "override")])
+            reason: Why = ("override", None, None, override.reason) if override.reason else _OVERRIDE
+            result = overlay(result, [(s, e, override.person, reason)])
     return result
 
-
-def compose(schedule: Schedule, people: Mapping[str, Person], start: int, end: int) -> list[Piece]:
-    """Who is on call in ``[start, end)``, as sorted disjoint pieces (not yet merged)."""
-    pieces: list[Piece] = []
-    for layer in schedule.layers:  # later layers win (rule 3)
-        spans = None
-        if layer.skip_holidays:
-            from oncall.holidays import holiday_spans
-
-            spans = holiday_spans(layer.skip_holidays, schedule.timezone, start, end)
-        pieces = overlay(pieces, layer_pieces(layer, schedule, people, start, end, holidays=spans))
-    return overlay(pieces, override_pieces(schedule, start, end))  # rule 5
-
-
-def merge(schedule_id: str, pieces: Iterable[Piece], start: int, end: int) -> Timeline:
-    """Join touching pieces of the same person into shifts (rule 6) and list the gaps."""
-    shifts: list[Shift] = []
-    gaps: list[Gap] = []
-    run_start = run_end = start
-    run_person: str | None = None
-    run_reason = ""
-    for s, e, person, reason in pieces:
-        if person == run_person and s == run_end:
-            run_end = e
-            if reason != run_reason and reason not in run_reason.split(", "):
-                run_reason = f"{run_reason}, {reason}"
-            continue
-        if run_person is not None:
-            shifts.append(Shift(schedule_id, run_person, run_start, run_end, run_reason))
-        if s > run_end:
-            gaps.append(Gap(schedule_id, run_end, s))
-        run_start, run_end, run_person, run_reason = s, e, person, reason
-    if run_person is not None:
-        shifts.append(Shift(schedule_id, run_person, run_start, run_end, run_reason))
-    if run_end < end:
-        gaps.append(Gap(schedule_id, run_end, end))
-    return Timeline(shifts, gaps)

@@ -247,7 +247,7 @@ def _overlaps(item: _Written, org: Org, plan: ImportPlan) -> None:
     end = max(r.begin for r in rotations if r.members) + _OVERLAP_REACH
     covered: dict[int, list[tuple[int, int]]] = {}
     for spec, layer in zip(item.layers, schedule.layers, strict=True):
-        pieces = layer_pieces(layer, schedule, org.people, start, end, with_time_off=False)
+        pieces = layer_pieces(org, schedule, layer, start, end, with_time_off=False)
         covered.setdefault(spec.rotation, []).extend((s, e) for s, e, _, _ in pieces)
     tz = zone(source.timezone)
     indexes = sorted(covered)
@@ -301,7 +301,7 @@ def _check(written: list[_Written], org: Org, ids: dict[str, str], people: dict[
             return f"{plan.service} user {key}" + (f" ({person.name})" if person and person.name != key else "")
 
         theirs = [(e.start, e.end, label(e.person)) for e in rendered]
-        timeline = schedule_timeline(org.schedules[item.id], org.people, start, end)
+        timeline = schedule_timeline(org, org.schedules[item.id], start, end)
         ours = [(s.start, s.end, s.person) for s in timeline.shifts]
         plan.checks.append(CheckResult(item.id, plan.service, item.source.timezone, start, end, len(rendered),
                                        compare(theirs, ours, start, end)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
-from oncall.model import Person, Schedule
+from oncall.model import Person, Schedule, Shift
 
 PREFIX = "[oncall]"
 
@@ -125,16 +125,24 @@ def failing_lines(status: Readiness) -> list[str]:
 
 @dataclass(frozen=True)
 class ShiftView:
-    """What every message about one shift needs."""
+    """A shift (as the engine returns it) with what every message about it needs besides."""
 
+    shift: Shift
     schedule: Schedule
     person: Person
-    start: int
-    end: int
-    open_end: bool  # the end lies past what was generated: say "until at least"
-    previous: Person | None
+    previous: Person | None  # who is on call just before (None: nobody)
     readiness: Readiness | None
     playbook: str | None
+    why: str = ""  # the shift's reasons in words
+    open_end: bool = False  # the end lies past what was generated: say "until at least"
+
+    @property
+    def start(self) -> int:
+        return self.shift.whole_start if self.shift.whole_start is not None else self.shift.start
+
+    @property
+    def end(self) -> int:
+        return self.shift.whole_end if self.shift.whole_end is not None else self.shift.end
 
     def until(self, tz: tzinfo) -> str:
         return ("at least " if self.open_end else "") + when(self.end, tz)
@@ -153,6 +161,8 @@ def reminder(view: ShiftView, lead: int, tz: tzinfo, direct: bool) -> tuple[str,
     lines.append(f"From {when(view.start, tz)} until {view.until(tz)}.")
     if view.previous is not None:
         lines.append(f"Taking over from {view.previous.display}.")
+    if view.why:
+        lines.append(f"Why: {view.why}.")
     lines.extend(_status_lines(view, tz))
     return subject, lines
 
@@ -168,6 +178,8 @@ def handoff(view: ShiftView, tz: tzinfo) -> tuple[str, list[str]]:
         subject = f"{PREFIX} {sched}: {who} is on call"
         first = f"{who} is now on call for {sched} (nobody was on call before)."
     lines = [first, f"{who} is on call until {view.until(tz)}."]
+    if view.why:
+        lines.append(f"Why: {view.why}.")
     lines.extend(_status_lines(view, tz))
     return subject, lines
 

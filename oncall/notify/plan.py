@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from oncall.model import Org, Person, Schedule, Shift
+from oncall.model import Org, Person, Schedule, Shift, describe_reasons
 from oncall.notify import messages as text
 from oncall.notify.messages import Message, Readiness, ShiftView
 from oncall.notify.settings import Channel, EmailChannel, NotifySettings
@@ -65,7 +65,6 @@ def plan(
         if schedule is None:
             continue
         own.sort(key=lambda s: s.start)
-        ends = {s.end: s for s in own}
         leads = settings.leads(sid)
         for shift in own:
             person = org.people.get(shift.person)
@@ -76,16 +75,15 @@ def plan(
             in_readiness = shift.start - settings.readiness_horizon <= end < shift.start
             if lead is None and not in_handoff and not in_readiness:
                 continue
-            previous = ends.get(shift.start)
             view = ShiftView(
+                shift=shift,
                 schedule=schedule,
                 person=person,
-                start=shift.start,
-                end=shift.end,
-                open_end=shift.end >= horizon,
-                previous=org.people.get(previous.person) if previous else None,
+                previous=org.people.get(shift.before) if shift.before else None,
                 readiness=readiness(person, schedule.checklist),
                 playbook=settings.route(sid).playbook or _schedule_playbook(schedule),
+                why=describe_reasons(shift.reasons, lambda pid: _display(org, pid)),
+                open_end=shift.whole_end is None and shift.end >= horizon,
             )
             if lead is not None:
                 for r in _recipients(settings, schedule, person, notes, direct_too=True):
@@ -112,6 +110,11 @@ def _nearest_lead(shift_start: int, leads: Sequence[int], start: int, end: int) 
         return None
     due = [lead for lead in leads if start < shift_start - lead <= end]
     return min(due) if due else None
+
+
+def _display(org: Org, person_id: str) -> str:
+    person = org.people.get(person_id)
+    return person.display if person is not None else person_id
 
 
 def _schedule_playbook(schedule: Schedule) -> str | None:

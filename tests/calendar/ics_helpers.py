@@ -59,3 +59,30 @@ def expected_shifts(org: Org, start: int, end: int) -> list[Shift]:
     return [s for s in wide if s.start < end and s.end > start]
 
 
+
+
+def upload(calendar: object, data: bytes) -> None:
+    """Store each VEVENT of ``data`` in a CalDAV calendar as its own resource (CalDAV keeps one UID
+    per resource), without METHOD, which belongs to iTIP messages and not to stored events."""
+    from icalendar import Calendar
+
+    exported = Calendar.from_ical(data)
+    for event in exported.walk("VEVENT"):
+        single = Calendar()
+        single.add("version", "2.0")
+        single.add("prodid", str(exported["PRODID"]))
+        single.add_component(event)
+        calendar.add_event(single.to_ical().decode("utf-8"), increase_seqno=False)  # type: ignore[attr-defined]
+
+
+def stored_events(calendar: object, start: int, end: int) -> list[tuple[str, int, int, str, int]]:
+    """``(uid, start, end, status, sequence)`` of the events a CalDAV calendar holds in ``[start, end)``."""
+    found = calendar.search(  # type: ignore[attr-defined]
+        start=datetime.fromtimestamp(start, UTC), end=datetime.fromtimestamp(end, UTC), event=True, expand=False
+    )
+    out = []
+    for resource in found:
+        event = resource.icalendar_component
+        out.append((str(event["UID"]), int(event.start.timestamp()), int(event.end.timestamp()),
+                    str(event.get("STATUS", "")), int(event.get("SEQUENCE", 0))))
+    return sorted(out)

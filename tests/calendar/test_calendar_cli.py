@@ -103,7 +103,7 @@ def test_schedule_generate_format_ics(root: Path, tmp_path: Path) -> None:
     org = load_org(root)
     start, end = 1772323200, 1777593600  # 2026-03-01T00:00Z, 2026-05-01T00:00Z (TZ=UTC)
     wide = generate(org, start - 31 * 86400, end + 31 * 86400).shifts
-    want = sorted((uid_for(s.schedule, s.start), s.start, s.end) for s in wide if s.start < end and s.end > start)
+    want = sorted((uid_for(s.schedule, s.start, s.person), s.start, s.end) for s in wide if s.start < end and s.end > start)
     assert got == want
     # Across New York's spring change the 09:00 handoff moves from 14:00Z to 13:00Z.
     starts = {s for _, s, _ in got}

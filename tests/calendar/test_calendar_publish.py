@@ -58,7 +58,7 @@ def test_removed_shifts_come_back_cancelled_then_stay_put(org: Org, tmp_path: Pa
     changed = Org(org.root, org.people, {**org.schedules, "london": replace(london, overrides=())}, org.settings)
     later = NOW + 86400
     report = publish(changed, tmp_path, start=WINDOW[0], end=WINDOW[1], now=later, base_url=None)
-    gone = uid_for("london", epoch("2026-06-10T10:00", "Europe/London"))  # dave's override (+1h for London)
+    gone = uid_for("london", epoch("2026-06-10T10:00", "Europe/London"), "dave")  # dave's override (+1h for London)
     feed = next(f for f in report.feeds if f.file == "schedule-london.ics")
     assert gone in feed.stats.cancelled and feed.written
     new = read_events((tmp_path / "schedule-london.ics").read_bytes())

@@ -4,9 +4,8 @@ re-upload after a schedule change and see events updated, not duplicated."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 
-from ics_helpers import NOW, epoch, expected_shifts
+from ics_helpers import NOW, epoch, expected_shifts, stored_events, upload
 
 from oncall.calendar.ics import export_calendar, uid_for
 from oncall.engine import generate
@@ -17,30 +16,8 @@ START = epoch("2026-03-01T00:00")
 END = epoch("2026-04-15T00:00")
 
 
-def upload(calendar: object, data: bytes) -> None:
-    """Store each VEVENT as its own resource (CalDAV keeps one UID per resource), without METHOD,
-    which belongs to iTIP messages and not to stored events."""
-    from icalendar import Calendar
-
-    exported = Calendar.from_ical(data)
-    for event in exported.walk("VEVENT"):
-        single = Calendar()
-        single.add("version", "2.0")
-        single.add("prodid", str(exported["PRODID"]))
-        single.add_component(event)
-        calendar.add_event(single.to_ical().decode("utf-8"), increase_seqno=False)  # type: ignore[attr-defined]
-
-
 def stored(calendar: object) -> list[tuple[str, int, int, str, int]]:
-    found = calendar.search(  # type: ignore[attr-defined]
-        start=datetime.fromtimestamp(START, UTC), end=datetime.fromtimestamp(END, UTC), event=True, expand=False
-    )
-    out = []
-    for resource in found:
-        event = resource.icalendar_component
-        out.append((str(event["UID"]), int(event.start.timestamp()), int(event.end.timestamp()),
-                    str(event.get("STATUS", "")), int(event.get("SEQUENCE", 0))))
-    return sorted(out)
+    return stored_events(calendar, START, END)
 
 
 def test_radicale_round_trip_and_update(org: Org, radicale: str) -> None:
@@ -51,7 +28,7 @@ def test_radicale_round_trip_and_update(org: Org, radicale: str) -> None:
 
     first = export_calendar(org, generate(org, START, END).shifts, name="On call", now=NOW)
     upload(calendar, first)
-    want = sorted((uid_for(s.schedule, s.start), s.start, s.end) for s in expected_shifts(org, START, END))
+    want = sorted((uid_for(s.schedule, s.start, s.person), s.start, s.end) for s in expected_shifts(org, START, END))
     got = stored(calendar)
     assert [(uid, s, e) for uid, s, e, _, _ in got] == want
     assert {status for *_, status, _ in got} == {"CONFIRMED"}
@@ -68,9 +45,9 @@ def test_radicale_round_trip_and_update(org: Org, radicale: str) -> None:
     uids = [uid for uid, *_ in after]
     assert len(uids) == len(set(uids)), "an event was duplicated instead of updated"
     live = sorted((uid, s, e) for uid, s, e, status, _ in after if status != "CANCELLED")
-    assert live == sorted((uid_for(s.schedule, s.start), s.start, s.end) for s in expected_shifts(changed, START, END))
+    assert live == sorted((uid_for(s.schedule, s.start, s.person), s.start, s.end) for s in expected_shifts(changed, START, END))
     before = {uid: (s, e, seq) for uid, s, e, _, seq in got}
-    override_uid = uid_for("london", cover.start)
+    override_uid = uid_for("london", cover.start, "dave")
     assert override_uid in {uid for uid, *_ in live}
     # The week the override cuts keeps its UID, now ends at the override, with a higher SEQUENCE.
     week = next(uid for uid, (s, e, _) in before.items() if uid.startswith("london-") and s < cover.start < e)

@@ -35,5 +35,5 @@ def test_a_long_uid_is_folded_like_icalendar() -> None:
     for schedule in ("s" * 46, "s" * 47, "é" * 30):
         shift = Shift(schedule, "ana", 1_800_000_000, 1_800_003_600)
         data = export_calendar(org, [shift], name="x", now=1_800_000_000).decode("utf-8")
-        assert icalendar_fold(f"UID:{uid_for(schedule, shift.start)}") in data
-        assert list(read_events(data.encode("utf-8"))) == [uid_for(schedule, shift.start)]
+        assert icalendar_fold(f"UID:{uid_for(schedule, shift.start, 'ana')}") in data
+        assert list(read_events(data.encode("utf-8"))) == [uid_for(schedule, shift.start, "ana")]

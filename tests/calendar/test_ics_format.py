@@ -10,7 +10,7 @@ from ics_helpers import HERE, NOW, WINDOW, epoch
 
 from oncall.calendar.ics import export_calendar, read_events, revision, uid_for
 from oncall.engine import generate
-from oncall.model import Layer, Org, Override, Person, Schedule, Shift
+from oncall.model import Layer, Org, Override, Person, Reason, Schedule, Shift
 from oncall.times import parse_duration
 
 GOLDEN = HERE / "golden"
@@ -81,11 +81,11 @@ def test_same_input_same_bytes_and_stamp_from_now() -> None:
 
 def test_description_says_handoff_reason_and_checklist() -> None:
     events = read_events(small_export())
-    override = events[uid_for("db", epoch("2026-03-25T09:00", "Europe/Madrid"))]
+    override = events[uid_for("db", epoch("2026-03-25T09:00", "Europe/Madrid"), "ana")]
     description = next(line for line in override.lines if line.startswith("DESCRIPTION:")).replace("\\n", "\n")
     assert "takes over from 李小龍 🐉" in description
     assert "Hands over to 李小龍 🐉" in description
-    assert "Why: an override" in description
+    assert "Why: override." in description
     assert "oncall ready --checklist primary" in description
 
 
@@ -103,13 +103,14 @@ def test_uid_is_the_same_whatever_the_window() -> None:
         assert (event.start, event.end, event.lines) == (events_a[uid].start, events_a[uid].end, events_a[uid].lines)
 
 
-def test_uid_does_not_depend_on_the_assignee() -> None:
+def test_uid_names_the_shift_and_its_holder() -> None:
     org = small_org()
     shift = Shift("db", "ana", epoch("2026-03-16T09:00", "Europe/Madrid"), epoch("2026-03-23T09:00", "Europe/Madrid"))
     other = Shift("db", "li", shift.start, shift.end)
     a = read_events(export_calendar(org, [shift], name="x", now=NOW))
     b = read_events(export_calendar(org, [other], name="x", now=NOW))
-    assert list(a) == list(b) == [uid_for("db", shift.start)]
+    assert list(a) == [uid_for("db", shift.start, "ana")] == ["db-20260316T080000Z-ana@oncall"]
+    assert list(b) == [uid_for("db", shift.start, "li")]
 
 
 def test_previous_file_keeps_unchanged_events_and_bumps_changed_ones() -> None:
@@ -125,18 +126,18 @@ def test_previous_file_keeps_unchanged_events_and_bumps_changed_ones() -> None:
     third = export_calendar(changed, generate(changed, start, end).shifts, name="x", now=later, previous=first,
                             window=(start, end))
     old, new = read_events(first), read_events(third)
-    override_uid = uid_for("db", epoch("2026-03-25T09:00", "Europe/Madrid"))
+    override_uid = uid_for("db", epoch("2026-03-25T09:00", "Europe/Madrid"), "ana")
     assert new[override_uid].cancelled and new[override_uid].sequence > old[override_uid].sequence
-    cut = uid_for("db", epoch("2026-03-23T09:00", "Europe/Madrid"))  # li's week is no longer cut short
+    cut = uid_for("db", epoch("2026-03-23T09:00", "Europe/Madrid"), "li")  # li's week is no longer cut short
     assert new[cut].end > old[cut].end and new[cut].sequence > old[cut].sequence
     assert new[cut].stamp == later
-    untouched = uid_for("db", epoch("2026-03-16T09:00", "Europe/Madrid"))
+    untouched = uid_for("db", epoch("2026-03-16T09:00", "Europe/Madrid"), "ana")
     assert (new[untouched].sequence, new[untouched].stamp) == (old[untouched].sequence, old[untouched].stamp)
 
 
 def test_shifts_of_unknown_schedules_are_written_as_given() -> None:
     org = small_org()
-    shifts = [Shift("elsewhere", "ana", 1_800_000_000, 1_800_003_600, "override"),
+    shifts = [Shift("elsewhere", "ana", 1_800_000_000, 1_800_003_600, "override", (Reason("override"),)),
               Shift("elsewhere", "zed", 1_800_003_600, 1_800_007_200)]
     events = read_events(export_calendar(org, shifts, name="x", now=NOW))
     assert [(e.start, e.end) for e in events.values()] == [(s.start, s.end) for s in shifts]

@@ -34,7 +34,7 @@ def test_icaljs_reads_the_engine_shifts(org: Org, node_dir: Path, tmp_path: Path
     # TEXT, so the comma is escaped in the file.
     assert parsed["name"] == "Everyone\\, on call"
     got = sorted((e["uid"], e["start"], e["end"]) for e in parsed["events"])
-    assert got == sorted((uid_for(s.schedule, s.start), s.start, s.end) for s in expected_shifts(org, *WINDOW))
+    assert got == sorted((uid_for(s.schedule, s.start, s.person), s.start, s.end) for s in expected_shifts(org, *WINDOW))
     assert {e["transp"] for e in parsed["events"]} == {"TRANSPARENT"}
     summaries = {e["summary"] for e in parsed["events"]}
     assert "On call: Primary, Sydney — キャロル 🚀" in summaries

@@ -33,7 +33,7 @@ def _ts(value: object) -> int:
 
 
 def _want(expected: list) -> list[tuple[str, int, int]]:
-    return sorted((uid_for(s.schedule, s.start), s.start, s.end) for s in expected)
+    return sorted((uid_for(s.schedule, s.start, s.person), s.start, s.end) for s in expected)
 
 
 SELECTIONS = [
@@ -95,7 +95,8 @@ def test_handoffs_stay_on_the_local_wall_clock_across_dst(org: Org) -> None:
 
     data, expected = _export(org)
     calendar = vobject.readOne(data.decode("utf-8"))
-    by_uid = {e.uid.value: e for e in calendar.vevent_list}
+    by_start = {(e.contents["x-oncall-schedule"][0].value, int(e.dtstart.value.timestamp())): e
+                for e in calendar.vevent_list}
     for schedule, tz, before, after in [
         ("new-york", "America/New_York", "2026-03-02T09:00", "2026-03-09T09:00"),
         ("new-york", "America/New_York", "2026-10-26T09:00", "2026-11-02T09:00"),
@@ -105,8 +106,9 @@ def test_handoffs_stay_on_the_local_wall_clock_across_dst(org: Org) -> None:
     ]:
         for wall in (before, after):
             start = epoch(wall, tz)
-            assert uid_for(schedule, start) in by_uid, (schedule, wall)
-            event = by_uid[uid_for(schedule, start)]
+            assert (schedule, start) in by_start, (schedule, wall)
+            event = by_start[schedule, start]
+            assert event.uid.value == uid_for(schedule, start, event.contents["x-oncall-person"][0].value)
             assert event.dtstart.value.tzinfo == UTC or event.dtstart.value.utcoffset().total_seconds() == 0
         # The two handoffs are a week of wall clock apart, so 167 or 169 hours apart in fact.
         gap = epoch(after, tz) - epoch(before, tz)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from oncall.holidays import FixedHolidays, HolidayCalendar
 from oncall.model import WEEKDAYS, Interval, Layer, Org, Override, Person, Schedule, Window
 from oncall.times import parse_duration, parse_time, zone
 
@@ -62,7 +65,7 @@ def schedule(tz: str, *layers: Layer, overrides: tuple[Override, ...] = (), sid:
     return Schedule(sid, tz, tuple(layers), name=sid, overrides=overrides)
 
 
-def org(*schedules: Schedule, people: tuple[Person, ...] = ()) -> Org:
+def org(*schedules: Schedule, people: tuple[Person, ...] = (), holidays: HolidayCalendar | None = None) -> Org:
     everyone = {p.id: p for p in people}
     for sched in schedules:
         for lay in sched.layers:
@@ -70,4 +73,5 @@ def org(*schedules: Schedule, people: tuple[Person, ...] = ()) -> Org:
                 everyone.setdefault(pid, Person(pid, pid.title(), None, "UTC"))
         for o in sched.overrides:
             everyone.setdefault(o.person, Person(o.person, o.person.title(), None, "UTC"))
-    return Org(root=None, people=everyone, schedules={s.id: s for s in schedules}, checklists={})  # type: ignore[arg-type]
+    return Org(root=Path("."), people=everyone, schedules={s.id: s for s in schedules}, checklists={},
+               holidays=holidays if holidays is not None else FixedHolidays({}))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from oncall.engine import schedule_timeline, who_at
 from oncall.engine.turns import LayerClock
-from oncall.model import Interval, Layer, Override, Person, Schedule, Window
+from oncall.holidays import FixedHolidays
+from oncall.model import Interval, Layer, Org, Override, Person, Schedule, Window
 from oncall.times import Duration, epoch_to_wall, wall_to_epoch, zone
 
 ZONES = ["America/New_York", "Europe/London", "Australia/Sydney", "Australia/Lord_Howe",
@@ -75,7 +77,7 @@ def cases(draw):
     sched = Schedule("s", tz, lays, overrides=overrides)
     start = BASE + draw(st.integers(0, SPAN // 900)) * 900
     length = draw(st.integers(1, 60 * 24)) * 3600
-    return sched, people, start, start + length
+    return sched, Org(Path("."), people, {"s": sched}, {}, holidays=FixedHolidays({})), start, start + length
 
 
 def pieces(timeline):
@@ -85,7 +87,7 @@ def pieces(timeline):
 @given(cases())
 def test_shifts_and_gaps_tile_the_window(case):
     sched, people, start, end = case
-    tiles = pieces(schedule_timeline(sched, people, start, end))
+    tiles = pieces(schedule_timeline(people, sched, start, end))
     assert tiles[0][0] == start and tiles[-1][1] == end
     for (s1, e1, p1), (s2, _e2, p2) in zip(tiles, tiles[1:], strict=False):
         assert s1 < e1 and e1 == s2, "tiles overlap or leave a hole"
@@ -96,12 +98,13 @@ def test_shifts_and_gaps_tile_the_window(case):
 def test_whois_agrees_with_generate(case, fraction):
     sched, people, start, end = case
     at = start + int((end - start) * fraction)
-    tiles = pieces(schedule_timeline(sched, people, start, end))
+    timeline = schedule_timeline(people, sched, start, end)
+    tiles = pieces(timeline)
     s, e, person = next(t for t in tiles if t[0] <= at < t[1])
-    answer = who_at(sched, people, at)
+    answer = who_at(people, sched, at)
     assert answer.person == person
     lo, hi = (answer.start, answer.end) if person else (answer.gap_start, answer.gap_end)
-    # whois sees the whole shift; generate clips it to the window.
+    # whois sees the whole shift; generate clips it to the window, and says its whole bounds.
     if s > start:
         assert lo == s
     else:
@@ -110,15 +113,41 @@ def test_whois_agrees_with_generate(case, fraction):
         assert hi == e
     else:
         assert hi is None or hi >= e
+    item = next(x for x in [*timeline.shifts, *timeline.gaps] if x.start <= at < x.end)
+    whole = answer.shift if person else answer.gap
+    assert whole is not None and (whole.whole_start, whole.whole_end) == (item.whole_start, item.whole_end)
+    following = answer.next_person
+    if person is not None and item.after is not None:
+        assert following == item.after and answer.next_start == item.whole_end
+    if person is None:
+        assert following == item.after
+
+
+@given(cases(), st.floats(0, 1))
+def test_whole_bounds_and_neighbours_are_those_of_a_wider_window(case, fraction):
+    sched, people, start, end = case
+    timeline = schedule_timeline(people, sched, start, end)
+    wide = schedule_timeline(people, sched, start - 40 * 86400, end + 40 * 86400)
+    wide_items = sorted([*wide.shifts, *wide.gaps], key=lambda x: x.start)
+    for item in [*timeline.shifts, *timeline.gaps]:
+        outer = next(x for x in wide_items if x.start <= item.start < x.end)
+        assert getattr(outer, "person", None) == getattr(item, "person", None)
+        if outer.start > wide_items[0].start:  # the wider window sees where it starts
+            assert item.whole_start == outer.start and item.before == outer.before
+        if outer.end < wide_items[-1].end:
+            assert item.whole_end == outer.end and item.after == outer.after
+        if isinstance(item, type(outer)) and hasattr(item, "reasons") and outer.start > wide_items[0].start \
+                and outer.end < wide_items[-1].end:
+            assert item.reasons == outer.reasons  # the whole shift's reasons, whatever the window
 
 
 @given(cases(), st.floats(0, 1))
 def test_generating_in_two_parts_and_merging_equals_one_part(case, fraction):
     sched, people, start, end = case
     middle = start + int((end - start) * fraction)
-    whole = pieces(schedule_timeline(sched, people, start, end))
+    whole = pieces(schedule_timeline(people, sched, start, end))
     joined: list[tuple] = []
-    for part in (schedule_timeline(sched, people, start, middle), schedule_timeline(sched, people, middle, end)):
+    for part in (schedule_timeline(people, sched, start, middle), schedule_timeline(people, sched, middle, end)):
         for s, e, p in pieces(part):
             if joined and joined[-1][1] == s and joined[-1][2] == p:
                 joined[-1] = (joined[-1][0], e, p)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from oncall.engine import generate, schedule_timeline, who_at
+from oncall.holidays import FixedHolidays
+from oncall.model import Reason
 from tests.engine.build import layer, local, org, override, person, schedule, utc, window
 
 
 def shifts(sched, people, start, end):
-    everyone = org(sched, people=people).people
-    tl = schedule_timeline(sched, everyone, start, end)
+    tl = schedule_timeline(org(sched, people=people), sched, start, end)
     return [(s.person, s.start, s.end) for s in tl.shifts], [(g.start, g.end) for g in tl.gaps], tl
 
 
@@ -110,7 +113,7 @@ def test_turn_k_belongs_to_people_k_mod_n_and_nothing_before_start_or_after_end(
 def test_a_rotation_started_long_ago_costs_the_same_and_is_right():
     sched = schedule("Europe/London", layer("a,b,c,d,e,f,g", "1990-01-01T09:00", "1d"))
     # 1990-01-01 to 2026-06-15 is 13314 days; 13314 mod 7 = 0 -> 'a' from 09:00 BST (08:00Z).
-    who = who_at(sched, org(sched).people, utc("2026-06-15T12:00Z"))
+    who = who_at(org(sched), sched, utc("2026-06-15T12:00Z"))
     assert (who.person, who.start, who.end) == ("a", utc("2026-06-15T08:00Z"), utc("2026-06-16T08:00Z"))
 
 
@@ -177,6 +180,7 @@ def test_later_layer_wins():
         ("dave", utc("2026-03-09T13:00Z"), utc("2026-03-09T21:00Z")),
         ("bob", utc("2026-03-09T21:00Z"), utc("2026-03-10T04:00Z")),  # turn 9
     ]
+    assert [s.reasons for s in tl.shifts] == [(Reason("layer", "week"),), (Reason("layer", "biz"),), (Reason("layer", "week"),)]
     assert [s.reason for s in tl.shifts] == ["layer:week", "layer:biz", "layer:week"]
 
 
@@ -192,6 +196,7 @@ def test_time_off_goes_to_the_next_available_person():
     got, _, tl = shifts(sched, people, utc("2026-01-02T00:00Z"), utc("2026-01-03T00:00Z"))
     assert got == [("c", utc("2026-01-02T00:00Z"), utc("2026-01-02T12:00Z")),
                    ("b", utc("2026-01-02T12:00Z"), utc("2026-01-03T00:00Z"))]
+    assert tl.shifts[0].reasons == (Reason("cover", "layer-1", "b"),)
     assert tl.shifts[0].reason == "cover:b"
 
 
@@ -249,7 +254,7 @@ def test_overrides_win_even_over_time_off_and_later_ones_win():
         ("frank", utc("2026-01-03T12:00Z"), utc("2026-01-04T00:00Z")),
         ("a", utc("2026-01-04T00:00Z"), utc("2026-01-05T00:00Z")),
     ]
-    assert tl.shifts[1].reason == "override"
+    assert tl.shifts[1].reasons == (Reason("override"),)
 
 
 def test_override_in_a_gap_fills_it():
@@ -264,16 +269,15 @@ def test_override_in_a_gap_fills_it():
 # whois: the whole shift, unclipped, and who comes next; gaps say when they end.
 def test_whois_reports_whole_shift_and_next():
     sched = schedule("America/New_York", layer("alice,bob", "2026-01-05T09:00", "1w"))
-    everyone = org(sched).people
     at = utc("2026-03-11T12:00Z")
-    who = who_at(sched, everyone, at)
+    who = who_at(org(sched), sched, at)
     assert (who.person, who.start, who.end) == ("bob", utc("2026-03-09T13:00Z"), utc("2026-03-16T13:00Z"))
     assert (who.next_person, who.next_start) == ("alice", utc("2026-03-16T13:00Z"))
 
 
 def test_whois_in_a_gap_reports_its_bounds():
     sched = schedule("UTC", layer("a", "2026-01-05T00:00", "1d", only=(window("all", "09:00", "17:00"),)))
-    who = who_at(sched, org(sched).people, utc("2026-02-01T20:00Z"))
+    who = who_at(org(sched), sched, utc("2026-02-01T20:00Z"))
     assert (who.person, who.start, who.end) == (None, None, None)
     assert (who.gap_start, who.gap_end) == (utc("2026-02-01T17:00Z"), utc("2026-02-02T09:00Z"))
     assert (who.next_person, who.next_start) == ("a", utc("2026-02-02T09:00Z"))
@@ -291,20 +295,32 @@ def test_generate_sorts_by_schedule_then_start_and_filters_person():
 
 
 # Extension: skip_holidays hands a public holiday to the next person in the rotation.
-def test_skip_holidays_hands_thanksgiving_to_the_next_person(tmp_path, monkeypatch):
-    from oncall.holidays import holiday_dates
-
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    holiday_dates.cache_clear()  # another test may have asked for US 2026 in this process
+def test_skip_holidays_hands_thanksgiving_to_the_next_person():
     tz = "America/New_York"
     sched = schedule(tz, layer("alice,bob,carol", "2026-11-02T00:00", "1w", skip_holidays="US"))
+    everyone = org(sched, holidays=FixedHolidays({"US": ["2026-11-26"]}))
     # Week of 2026-11-23 is turn 3 -> alice; Thanksgiving (Thu 26 Nov) goes to bob, the next in order.
-    got, _, tl = shifts(sched, (), local("2026-11-25T00:00", tz), local("2026-11-28T00:00", tz))
-    assert got == [
+    tl = schedule_timeline(everyone, sched, local("2026-11-25T00:00", tz), local("2026-11-28T00:00", tz))
+    assert [(s.person, s.start, s.end) for s in tl.shifts] == [
         ("alice", local("2026-11-25T00:00", tz), local("2026-11-26T00:00", tz)),
         ("bob", local("2026-11-26T00:00", tz), local("2026-11-27T00:00", tz)),
         ("alice", local("2026-11-27T00:00", tz), local("2026-11-28T00:00", tz)),
     ]
-    assert tl.shifts[1].reason == "cover:alice"
-    # The dates are cached so later runs need not import the holidays package.
-    assert (tmp_path / "oncall" / "holidays" / "US-2026.json").exists()
+    # Holiday cover is its own reason, not time off.
+    assert tl.shifts[1].reasons == (Reason("holiday", "layer-1", "alice"),)
+    assert tl.shifts[1].reason == "holiday:alice"
+    assert Reason("holiday", "layer-1", "alice").describe(str.title) == "covering Alice's public holiday"
+    assert Reason("cover", "layer-1", "alice").describe(str.title) == "covering Alice's time off"
+
+
+def test_the_holiday_calendar_caches_dates_so_later_runs_need_not_import_the_package(tmp_path):
+    from oncall.holidays import HolidayCalendar
+
+    calendar = HolidayCalendar(tmp_path)
+    days = calendar.days("us", None, 2026)
+    assert date(2026, 11, 26) in days and date(2026, 7, 3) in days  # Thanksgiving, Independence Day observed
+    assert (tmp_path / "US-2026.json").exists()
+    assert HolidayCalendar(tmp_path).days("US", None, 2026) == days
+    # An unknown country has no holidays here (the loader reports it at its line).
+    assert calendar.days("ZZ", None, 2026) == frozenset()
+    assert not (tmp_path / "ZZ-2026.json").exists()

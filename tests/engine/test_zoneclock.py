@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from oncall.engine import who_at
 from oncall.times import epoch_to_wall, wall_seconds, wall_to_epoch, zone, zone_clock
-from tests.engine.build import utc
+from tests.engine.build import layer, org, schedule, utc
 
 ZONES = ["America/New_York", "Europe/London", "Australia/Sydney", "Australia/Lord_Howe", "Asia/Kolkata",
          "Pacific/Chatham", "America/Sao_Paulo", "Africa/Casablanca", "UTC"]
@@ -49,3 +50,10 @@ def test_the_spring_forward_gap_and_the_fall_back_fold() -> None:
         utc("2026-03-08T07:00Z"), utc("2026-11-01T06:00Z")]
     assert wall_seconds(datetime(1970, 1, 2)) == 86400
 
+
+def test_whois_on_a_turn_of_100000_weeks_answers_and_says_the_end_is_beyond_reach() -> None:
+    sched = schedule("Europe/London", layer("alice,bob", "2026-01-05T09:00", "100000w"))
+    answer = who_at(org(sched), sched, utc("2026-06-01T00:00Z"))
+    assert answer.person == "alice" and answer.start == utc("2026-01-05T09:00Z")
+    assert answer.shift is not None and answer.shift.whole_end is None  # 1,900 years on: beyond reach
+    assert answer.next_person is None and answer.next_start is None

@@ -61,7 +61,7 @@ def shifts(root: Path, schedule: str, start: str, end: str) -> list[tuple[str, s
     """``(start, end, person)`` of the written schedule, times in its own zone to the minute."""
     org = load_org(root)
     tz = zone(org.schedules[schedule].timezone)
-    timeline = schedule_timeline(org.schedules[schedule], org.people, at(start), at(end))
+    timeline = schedule_timeline(org, org.schedules[schedule], at(start), at(end))
     return [(_local(s.start, tz), _local(s.end, tz), s.person) for s in timeline.shifts]
 
 
@@ -90,5 +90,5 @@ def layer_cover(root: Path, schedule: str, layer: str, start: str, end: str) -> 
     found = org.schedules[schedule]
     tz = zone(found.timezone)
     chosen = next(item for item in found.layers if item.name == layer)
-    pieces = layer_pieces(chosen, found, org.people, at(start), at(end), with_time_off=False)
+    pieces = layer_pieces(org, found, chosen, at(start), at(end), with_time_off=False)
     return [(_local(s, tz), _local(e, tz), who) for s, e, who, _ in pieces]
