@@ -309,7 +309,7 @@ def test_skip_holidays_hands_thanksgiving_to_the_next_person():
     # Holiday cover is its own reason, not time off.
     assert tl.shifts[1].reasons == (Reason("holiday", "layer-1", "alice"),)
     assert tl.shifts[1].reason == "holiday:alice"
-    assert Reason("holiday", "layer-1", "alice").describe(str.title) == "covering Alice's public holiday"
+    assert Reason("holiday", "layer-1", "alice").describe(str.title) == "covering Alice (public holiday)"
     assert Reason("cover", "layer-1", "alice").describe(str.title) == "covering Alice's time off"
 
 
