@@ -342,6 +342,8 @@ def status(
     org = session().org()
     at = now()
     ahead = horizon(within)
+    shifts = shifts_on_board(org, at, ahead, schedule)
+    pairs = wanted(org, shifts)
     store = _store(org)
     if store is not None:
         warning = store.fetch()
@@ -350,8 +352,6 @@ def status(
     else:
         output.warning("oncall.yaml does not share readiness results (readiness: {share: git}), so this shows "
                        "only the results saved on this machine")
-    shifts = shifts_on_board(org, at, ahead, schedule)
-    pairs = wanted(org, shifts)
     results = store.read(pairs) if store is not None else _saved_here(org, pairs)
     blobs = {cid: checklist_blob(org.checklists[cid]) for _, cid in pairs}
     entries = board(org, shifts, results, blobs, at)
