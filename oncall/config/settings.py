@@ -88,6 +88,8 @@ def _readiness(top: MarkedMap, root: Path, problems: list[Problem]) -> Readiness
         else:
             settings = ReadinessSettings(None, remote)
     problems.extend(own)
+    if any(p.severity == "error" for p in own):  # never share through settings that are wrong
+        return ReadinessSettings(None, settings.remote, None, tuple(own))
     return ReadinessSettings(settings.share, settings.remote, settings.folder, tuple(own))
 
 

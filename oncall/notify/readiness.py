@@ -28,6 +28,17 @@ def last_result(person: Person, checklist: str | None) -> Readiness | None:
     return Readiness(checklist or ", ".join(saved.checklists), len(results), failing, saved.finished)
 
 
+def lookup_for(org: Org) -> tuple[Lookup, list[str]]:
+    """How ``notify run`` reads readiness: the results the team shares when ``oncall.yaml`` says so
+    (fetched once, now), else the results saved on this machine; and the warnings on the way."""
+    settings = org.settings.readiness
+    errors = [p for p in settings.problems if p.severity == "error"]
+    if errors:
+        return last_result, [f"{p} (not-ready alerts read the results saved on this machine)" for p in errors]
+    found = shared_results(org)
+    return found if found is not None else (last_result, [])
+
+
 def shared_results(org: Org) -> tuple[Lookup, list[str]] | None:
     """A lookup over the results the team shares, fetched once now, and the warnings of fetching;
     None when ``oncall.yaml`` does not share results (then ``last_result`` applies)."""

@@ -23,10 +23,10 @@ from pathlib import Path
 
 from oncall.deadline import Deadline
 from oncall.errors import OncallError, StateError, UsageError
-from oncall.model import Org, Person, Shift
+from oncall.model import Org, Shift
 from oncall.notify import messages as text
 from oncall.notify.deliver import SEND_LIMIT, DeliveryFailed, Sender
-from oncall.notify.messages import Message, Readiness
+from oncall.notify.messages import Message
 from oncall.notify.plan import ReadinessLookup, plan
 from oncall.notify.settings import EmailChannel, NotifySettings, settings_or_raise
 from oncall.notify.state import SentLog, locked, state_file
@@ -73,13 +73,6 @@ def engine_shifts(org: Org, start: int, end: int) -> Sequence[Shift]:
     return generate(org, start, end).shifts
 
 
-def saved_readiness(person: Person, checklist: str | None) -> Readiness | None:
-    """The person's last saved ``oncall ready`` result, through the readiness package."""
-    from oncall.notify.readiness import last_result
-
-    return last_result(person, checklist)
-
-
 def run(
     org: Org,
     now: int,
@@ -89,15 +82,21 @@ def run(
     *,
     settings: NotifySettings | None = None,
     shifts: GenerateShifts = engine_shifts,
-    readiness: ReadinessLookup = saved_readiness,
+    readiness: ReadinessLookup | None = None,
     limit: float = RUN_LIMIT,
 ) -> RunReport:
     """Send every message due since the last run, each once, within ``limit`` seconds. See the
-    module docstring."""
+    module docstring. ``readiness`` defaults to the results the team shares (fetched now) when
+    oncall.yaml's ``readiness.share`` says so, else the results saved on this machine."""
     notes: list[str] = []
     if settings is None:
         settings, warnings = settings_or_raise(org)
         notes.extend(str(w) for w in warnings)
+    if readiness is None:
+        from oncall.notify.readiness import lookup_for
+
+        readiness, fetching = lookup_for(org)
+        notes.extend(fetching)
     path = state_file(state_dir, org.root)
     deadline = Deadline(limit)
     if dry_run:

@@ -56,6 +56,7 @@ items:
     title: Read the playbook
     confirm: I have read the playbook
     valid_for: 30d
+    fix: Read playbooks/incident.md, then run oncall ready --confirm playbook
 """
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 from oncall.config.loader import load_org
 from oncall.notify.readiness import shared_results
 from oncall.readiness.share import GitStore, SharedItem, SharedResult
-from tests.team.conftest import CHECKLIST, Team, write_org
+from tests.team.conftest import CHECKLIST, Team, rotation_from_now, sh, write_org
 
 T0 = 1_795_000_000
 
@@ -46,3 +49,63 @@ def test_unreachable_remote_is_a_warning(team: Team) -> None:
     (server / "oncall.yaml").write_text("readiness:\n  share: git\n  remote: gone\n")
     found = shared_results(load_org(server))
     assert found is not None and "cannot fetch shared readiness results from gone" in found[1][0]
+
+
+class TestNotifyRunReadsSharedResults:
+    """`notify run --dry-run` on a third machine (CI) that never ran a check itself."""
+
+    @pytest.fixture
+    def org_files(self) -> dict[str, str]:
+        # carol is on call now (for another two days), bob takes over in two days, alice in five.
+        settings = ("readiness:\n  share: git\n"
+                    "notify:\n  ready_before: 7d\n  channels:\n    mail:\n      type: email\n"
+                    "      host: smtp.example.com\n      sender: oncall@example.com\n      to: team@example.com\n"
+                    "  team: mail\n  direct: mail\n")
+        return {"primary": rotation_from_now(), "settings": settings}
+
+    def test_not_ready_alerts_come_from_shared_results(self, team: Team) -> None:
+        from tests.team.test_team_cli import machine, oncall
+
+        for person in ("carol", "bob"):  # neither confirmed the playbook: both not ready
+            clone = team.clone(person)
+            assert oncall(clone, machine(team, person, ONCALL_PERSON=person), "ready", "--check-access").returncode == 1
+        alice = team.clone("alice")
+        alice_env = machine(team, "alice", ONCALL_PERSON="alice")
+        assert oncall(alice, alice_env, "ready", "--confirm", "playbook").returncode == 0
+        assert oncall(alice, alice_env, "ready", "--check-access").returncode == 0
+
+        ci = team.clone("ci")
+        done = oncall(ci, machine(team, "ci"), "notify", "run", "--dry-run", "--format", "json")
+        assert done.returncode == 0, done.stderr
+        alerts = [m for m in json.loads(done.stdout)["messages"] if m["kind"] == "not-ready"]
+        # bob's shift is coming: alerted, to him and to the team, naming the item and its fix.
+        assert sorted((m["person"], tuple(m["to"])) for m in alerts) == [
+            ("bob", ("bob@example.com",)), ("bob", ("team@example.com",))]
+        assert all("playbook" in m["text"] and "oncall ready --confirm playbook" in m["text"] for m in alerts)
+        # carol is already on call: no not-ready alert for a shift under way; alice is ready.
+        assert sh(ci, "for-each-ref", "--format=%(refname)", "refs/oncall/remotes/origin/readiness").split() == [
+            "refs/oncall/remotes/origin/readiness/alice", "refs/oncall/remotes/origin/readiness/bob",
+            "refs/oncall/remotes/origin/readiness/carol"]
+
+    def test_without_shared_results_nothing_is_known_here(self, team: Team) -> None:
+        from tests.team.test_team_cli import machine, oncall
+
+        bob = team.clone("bob")
+        assert oncall(bob, machine(team, "bob", ONCALL_PERSON="bob"), "ready", "--check-access").returncode == 1
+        ci = team.clone("ci")
+        (ci / "oncall.yaml").write_text((ci / "oncall.yaml").read_text().replace("  share: git\n", ""))
+        done = oncall(ci, machine(team, "ci"), "notify", "run", "--dry-run", "--format", "json")
+        assert done.returncode == 0, done.stderr
+        assert [m for m in json.loads(done.stdout)["messages"] if m["kind"] == "not-ready"] == []
+
+
+def test_a_wrong_readiness_section_falls_back_to_this_machine(tmp_path: Path) -> None:
+    from oncall.notify.readiness import last_result, lookup_for
+
+    write_org(tmp_path, CHECKLIST, settings="readiness:\n  share: git\n  remote: --upload-pack=evil\n")
+    org = load_org(tmp_path)
+    assert org.settings.readiness.share is None  # never used to run git
+    lookup, warnings = lookup_for(org)
+    assert lookup is last_result
+    assert warnings == ["oncall.yaml:3: remote: '--upload-pack=evil' in readiness is not a git remote; write a "
+                        "remote name or URL (not-ready alerts read the results saved on this machine)"]
