@@ -83,11 +83,13 @@ def script(secret: str) -> st.SearchStrategy[bytes]:
 
 class Scripted:
     """One raw TCP server whose next answer the test sets: each connection reads the request and
-    gets ``answer``, then the server hangs up (or, with ``hang``, keeps the line open)."""
+    gets ``answer`` (all at once, or trickled a few bytes at a time), then the server hangs up
+    (or, with ``hang``, keeps the line open)."""
 
     def __init__(self) -> None:
         self.answer = b""
         self.hang = False
+        self.trickle = False
 
     def __call__(self, conn: socket.socket, peer: peers.Peer) -> None:
         conn.settimeout(5)
@@ -95,7 +97,13 @@ class Scripted:
             conn.recv(65536)
         except OSError:
             return
-        conn.sendall(self.answer)
+        if self.trickle:
+            for i in range(0, len(self.answer), 4):
+                conn.sendall(self.answer[i:i + 4])
+                if not peer.pause(0.02):
+                    return
+        else:
+            conn.sendall(self.answer)
         if self.hang:
             peer.pause(5)
 
@@ -108,9 +116,9 @@ def test_http_checks_against_garbage_and_echoes() -> None:
     with peers.serving(behaviour) as peer:
 
         @FUZZ
-        @given(script(TOKEN), st.booleans())
-        def one(answer: bytes, hang: bool) -> None:
-            behaviour.answer, behaviour.hang = answer, hang
+        @given(script(TOKEN), st.booleans(), st.booleans())
+        def one(answer: bytes, hang: bool, trickle: bool) -> None:
+            behaviour.answer, behaviour.hang, behaviour.trickle = answer, hang, trickle
             check = item("api", "http", timeout=0.5, http=f"{peer.url}/me", secret="api", expect_body="/o+k/")
             ctx = Context(person=ALICE, now=0, get_secret=lambda name: TOKEN)
             [result] = run(plan([checklist(check)]), ctx)
