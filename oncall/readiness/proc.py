@@ -210,6 +210,8 @@ def _has_marker(pid: int, marker: str) -> bool:
 def _stop_all(proc: subprocess.Popen[bytes], marker: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Kill the program and everything it started; return (stopped, could not stop)."""
     me, group = os.getpid(), proc.pid
+    if proc.poll() is not None and not _maybe_left(group, me):
+        return (), ()
     seen: dict[int, _Proc] = {}
     refused: set[int] = set()
     for _ in range(KILL_ROUNDS):
@@ -243,6 +245,24 @@ def _stop_all(proc: subprocess.Popen[bytes], marker: str) -> tuple[tuple[str, ..
     gone = [p.label() for pid, p in others.items() if pid not in final or final[pid].state == "Z"]
     left = [p.label() for pid, p in others.items() if pid in final and final[pid].state != "Z"]
     return tuple(sorted(gone)), tuple(sorted(left))
+
+
+def _maybe_left(group: int, me: int) -> bool:
+    """Whether anything of a finished program may still run, without reading all of /proc: a
+    process still in its group, or a process re-parented to us (listed among the children of our
+    main thread, which starts no checks of its own in the runner). Unsure means yes."""
+    try:
+        os.killpg(group, 0)
+        return True
+    except ProcessLookupError:
+        pass
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{me}/task/{me}/children") as fh:
+            return bool(fh.read().split())
+    except OSError:
+        return True
 
 
 def _belonging(table: dict[int, _Proc], me: int, group: int, marker: str) -> set[int]:

@@ -167,6 +167,17 @@ def test_a_process_that_leaves_the_session_is_found_and_stopped(no_leftovers: li
 
 
 @needs_proc
+def test_escapees_are_found_from_the_runner_s_worker_threads_too(no_leftovers: list[str]) -> None:
+    no_leftovers.append("1006.25")
+    checks = [item(f"s{i}", "command", timeout=5.0, command=["sh", "-c", "setsid -f sleep 1006.25; exit 0"])
+              for i in range(3)]
+    results = run(plan([checklist(*checks)]), ctx())
+    assert [r.status for r in results] == ["pass"] * 3
+    assert all("stopped 1 process it left running (sleep (pid" in r.message for r in results)
+    assert _running("1006.25") == []
+
+
+@needs_proc
 def test_at_the_timeout_every_process_it_started_is_stopped_and_counted(no_leftovers: list[str]) -> None:
     no_leftovers.append("1005.25")
     script = "setsid sleep 1005.25 & sleep 1005.25 & sleep 1005.25"
