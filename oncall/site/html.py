@@ -7,11 +7,13 @@ Times are written in a named zone (the schedule's or the person's) and wrapped i
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from urllib.parse import quote
 
 from oncall import __version__
+from oncall.model import Reason, describe_reasons
 from oncall.times import zone
 
 NAV = (("index.html", "Now"), ("schedules/index.html", "Timelines"), ("people/index.html", "People"),
@@ -105,21 +107,10 @@ This site knows shifts from {when(window[0], "UTC")} until {when(window[1], "UTC
 
 
 
-def why_text(why: tuple[tuple[str, str], ...], names: dict[str, str]) -> str:
-    """A shift's reasons in words: ``layer weekly``, ``override``, ``covering Bob Okafor's time
-    off``, ``covering Bob Okafor (public holiday)``."""
-    words = []
-    for kind, detail in why:
-        who = names.get(detail, detail)
-        if kind == "layer":
-            words.append(f"layer {detail}")
-        elif kind == "override":
-            words.append("override")
-        elif kind == "cover":
-            words.append(f"covering {who}'s time off")
-        elif kind == "holiday":
-            words.append(f"covering {who} (public holiday)")
-    return "; ".join(words)
+def why(reasons: Iterable[Reason], names: Mapping[str, str]) -> str:
+    """A shift's reasons in the words the whole product uses (``layer weekly; covering Bob Okafor's
+    time off``), with people's display names."""
+    return describe_reasons(reasons, lambda person: names.get(person, person))
 
 
 def table(caption: str, columns: list[str], rows: list[str], *, cls: str = "", empty: str = "None.") -> str:

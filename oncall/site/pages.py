@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from oncall.engine import OnCall
 from oncall.model import Checklist
 from oncall.site import svg
-from oncall.site.html import esc, frame, href, length, long_day, page_file, table, when, why_text
+from oncall.site.html import esc, frame, href, length, long_day, page_file, table, when, why
 from oncall.site.readiness import STATUS, ReadinessEntry, Status, fixes, upcoming
 from oncall.site.views import ScheduleView, Segment
 
@@ -156,7 +156,7 @@ LEGEND = """<ul class="legend">
 <li><svg width="28" height="14" aria-hidden="true"><rect class="sw p0" width="28" height="14"/>\
 <rect width="28" height="14" fill="url(#hatch)"/></svg> override</li>
 <li><svg width="28" height="14" aria-hidden="true"><rect class="sw p0 cov" width="28" height="14"/></svg> \
-covering someone's time off</li>
+covering someone (time off, or on call in an avoided schedule)</li>
 <li><svg width="28" height="14" aria-hidden="true"><rect class="sw p0 hol" width="28" height="14"/></svg> \
 covering someone's public holiday</li>
 <li><svg width="28" height="14" aria-hidden="true"><rect width="28" height="14" fill="url(#gaps)"/></svg> \
@@ -198,17 +198,24 @@ def timeline_page(site: Site, view: ScheduleView, week: tuple[int, int]) -> str:
 
 
 def _shift_table(site: Site, view: ScheduleView) -> str:
+    """The window's shifts and gaps as ``oncall schedule generate`` lists them (cut at the window's
+    edges), with the real handoff beside a cut."""
     tz = view.timezone
     rows = []
     for s in view.segments:
+        start, end = when(s.start, tz), when(s.end, tz)
+        if s.whole_start is not None and s.whole_start < s.start:
+            start += f'<br><small class="whole">since {when(s.whole_start, tz)}</small>'
+        if s.whole_end is not None and s.whole_end > s.end:
+            end += f'<br><small class="whole">until {when(s.whole_end, tz)}</small>'
         if s.person is None:
-            rows.append(f'<tr class="gap" data-p=""><td>{when(s.start, tz)}</td><td>{when(s.end, tz)}</td>'
+            rows.append(f'<tr class="gap" data-p=""><td>{start}</td><td>{end}</td>'
                         f'<td><strong class="nobody">Nobody</strong></td><td>{length(s.end - s.start)}</td>'
                         "<td>gap</td></tr>")
         else:
-            rows.append(f'<tr data-p="{esc(s.person)}"><td>{when(s.start, tz)}</td><td>{when(s.end, tz)}</td>'
+            rows.append(f'<tr data-p="{esc(s.person)}"><td>{start}</td><td>{end}</td>'
                         f'<td>{site.person_link(s.person, "../")}</td><td>{length(s.end - s.start)}</td>'
-                        f"<td>{esc(why_text(s.why, site.names))}</td></tr>")
+                        f"<td>{esc(why(s.reasons, site.names))}</td></tr>")
     caption = f"Every shift and gap from {when(site.window[0], tz)} to {when(site.window[1], tz)}, cut at those edges"
     return table(caption, ["From", "To", "On call", "Length", "Why"], rows, cls="shifts")
 
@@ -238,10 +245,12 @@ def person_page(site: Site, person: str, shifts: list[tuple[str, Segment]]) -> s
     name = site.names[person]
     coming = [(sid, s) for sid, s in shifts if s.end > site.built]
     rows = []
-    for sid, s in coming:
+    for sid, s in coming:  # whole shifts: the real handoffs, also where the window cuts one
         link = f'<a href="{href("../", page_file("schedules", sid))}">{esc(_schedule_name(site, sid))}</a>'
-        rows.append(f"<tr><td>{link}</td><td>{when(s.start, tz)}</td><td>{when(s.end, tz)}</td>"
-                    f"<td>{length(s.end - s.start)}</td><td>{esc(why_text(s.why, site.names))}</td></tr>")
+        start = s.whole_start if s.whole_start is not None else s.start
+        end = s.whole_end if s.whole_end is not None else s.end
+        rows.append(f"<tr><td>{link}</td><td>{when(start, tz)}</td><td>{when(end, tz)}</td>"
+                    f"<td>{length(end - start)}</td><td>{esc(why(s.reasons, site.names))}</td></tr>")
     caption = f"{esc(name)}'s shifts from {when(site.built, tz)} until {when(site.window[1], tz)}"
     shifts_table = (table(caption, ["Schedule", "From", "To", "Length", "Why"], rows, cls="shifts") if rows
                     else f"<p>No shifts from {when(site.built, tz)} until {when(site.window[1], tz)}.</p>")

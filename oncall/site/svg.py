@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from oncall.site.html import esc, long_day, why_text
-from oncall.site.views import COVER, HOLIDAY, OVERRIDE, ScheduleView, Segment
+from oncall.site.html import esc, long_day, why
+from oncall.site.views import ScheduleView, Segment
 from oncall.times import wall_to_epoch, zone
 
 LABEL_W = 14.0  # % of the width kept for day and lane labels
@@ -71,6 +71,9 @@ def week_from(tz_name: str, at: int) -> tuple[int, int]:
 
 
 PALETTE = 10  # colours p0 ... p9 in the stylesheet
+# How a reason marks a shift: overrides hatched, cover for someone (their time off, or their being
+# on call in a schedule this one avoids) a dashed edge, cover for a public holiday a dotted edge.
+_MARKS = (("override", "ovr"), ("cover", "cov"), ("avoid", "cov"), ("holiday", "hol"))
 
 
 def colours(view: ScheduleView) -> dict[str, str]:
@@ -145,20 +148,20 @@ class _Drawing:
         tz = zone(self.view.timezone)
         start, end = datetime.fromtimestamp(segment.start, tz), datetime.fromtimestamp(segment.end, tz)
         span = f"{start:%a %H:%M}–{end:%H:%M}" if end - start < timedelta(days=1) else f"{start:%a %H:%M}–{end:%a %H:%M}"
-        kinds = {kind for kind, _ in segment.why}
+        kinds = {reason.kind for reason in segment.reasons}
         if segment.person is None:
             classes, label, tip, fill = "seg gap", "nobody", f"nobody, {span}", ' fill="url(#gaps)"'
         else:
             label = self.names.get(segment.person, segment.person)
             classes = f"seg {self.colours.get(segment.person, 'p0')}"
-            classes += "".join(f" {c}" for k, c in ((OVERRIDE, "ovr"), (COVER, "cov"), (HOLIDAY, "hol")) if k in kinds)
+            classes += "".join(f" {css}" for kind, css in _MARKS if kind in kinds)
             tip = f"{label}, {span}"
-            why = why_text(segment.why, self.names)
-            if why:
-                tip += f", {why}"
+            words = why(segment.reasons, self.names)
+            if words:
+                tip += f", {words}"
             fill = ""
         inner = f"<title>{esc(tip)}</title><rect width=\"100%\" height=\"100%\"{fill}/>"
-        if OVERRIDE in kinds:
+        if "override" in kinds:
             inner += '<rect class="hatch" width="100%" height="100%" fill="url(#hatch)"/>'
         inner += f'<text x="4" y="{height * 0.68:.0f}">{esc(label)}</text>'
         return (

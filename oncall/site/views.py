@@ -12,28 +12,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from oncall.model import Gap, Org, Shift
-
-# What a shift's reasons say, in the kinds people are shown: a layer's own turn, an override,
-# cover for someone's time off, cover for someone's public holiday.
-LAYER, OVERRIDE, COVER, HOLIDAY = "layer", "override", "cover", "holiday"
-
-
-class Why(NamedTuple):
-    """One reason a person holds a shift: ``kind`` (see above) and its detail (the layer's name,
-    or the person covered)."""
-
-    kind: str
-    detail: str = ""
+from oncall.model import Gap, Org, Reason, Shift
 
 
 class Segment(NamedTuple):
-    """A piece of a schedule's timeline: a shift (``person`` set) or a gap (``person`` None)."""
+    """A piece of a schedule's timeline: a shift (``person`` set) or a gap (``person`` None).
+
+    ``start``/``end`` are cut at the window's edges; ``whole_start``/``whole_end`` are the real
+    bounds (None where the engine found none within its reach).
+    """
 
     start: int
     end: int
     person: str | None
-    why: tuple[Why, ...] = ()
+    reasons: tuple[Reason, ...] = ()
+    whole_start: int | None = None
+    whole_end: int | None = None
 
     @property
     def is_gap(self) -> bool:
@@ -45,7 +39,8 @@ class ScheduleView:
     """One schedule over the window: ``segments`` tile ``[start, end)`` in order.
 
     ``lead`` is when the first segment really starts (it may begin before the window) and ``tail``
-    when the last one really ends; None where the engine found no edge within its reach.
+    when the last one really ends (the segments' whole bounds); None where the engine found no
+    edge within its reach.
     ``after`` is who comes on call after the window's last segment, and when.
     """
 
@@ -60,38 +55,24 @@ class ScheduleView:
     lanes: list[tuple[str, list[Segment]]] = field(default_factory=list)  # (layer name, its pieces)
 
 
-def reasons_of(shift: Shift) -> tuple[Why, ...]:
-    """A shift's reasons as ``Why`` values (the one place the site reads them)."""
-    found: list[Why] = []
-    for part in (shift.reason or "").split(", "):
-        kind, _, detail = part.partition(":")
-        if kind in (LAYER, OVERRIDE, COVER, HOLIDAY):
-            found.append(Why(kind, detail))
-    return tuple(found)
-
-
 def schedule_views(org: Org, start: int, end: int) -> list[ScheduleView]:
     """Every schedule's shifts and gaps in ``[start, end)``, sorted by schedule id."""
     from oncall.engine import generate, whois
 
     timeline = generate(org, start, end)
     by_schedule: dict[str, list[Segment]] = {sid: [] for sid in org.schedules}
-    for shift in timeline.shifts:
-        by_schedule[shift.schedule].append(Segment(shift.start, shift.end, shift.person, reasons_of(shift)))
-    for gap in timeline.gaps:
-        by_schedule[gap.schedule].append(Segment(gap.start, gap.end, None))
-    first = {a.schedule: a for a in whois(org, start)}
-    last = {a.schedule: a for a in whois(org, end - 1)}
+    for piece in _segments(timeline.shifts, timeline.gaps):
+        by_schedule[piece[0]].append(piece[1])
+    last = {a.schedule: a for a in whois(org, end - 1)}  # who follows the window's last segment
     views = []
     for sid in sorted(org.schedules):
         schedule = org.schedules[sid]
-        segments = sorted(by_schedule[sid])
-        head, foot = first[sid], last[sid]
-        lead = head.start if head.person is not None else head.gap_start
-        tail = foot.end if foot.person is not None else foot.gap_end
+        segments = sorted(by_schedule[sid], key=lambda s: s.start)
+        foot = last[sid]
         after = (foot.next_person, foot.next_start) if foot.next_person and foot.next_start else None
         views.append(ScheduleView(sid, schedule.display, schedule.timezone, schedule.checklist, segments,
-                                  lead, tail, after))
+                                  segments[0].whole_start if segments else None,
+                                  segments[-1].whole_end if segments else None, after))
     return views
 
 
@@ -106,14 +87,16 @@ def add_lanes(org: Org, view: ScheduleView, start: int, end: int) -> None:
         alone = replace(schedule, layers=(layer,), overrides=())
         solo = replace(org, schedules={**org.schedules, view.id: alone})
         timeline = generate(solo, start, end, [view.id])
-        lanes.append((layer.name, _segments(timeline.shifts, timeline.gaps)))
+        lanes.append((layer.name, sorted((seg for _, seg in _segments(timeline.shifts, timeline.gaps)),
+                                         key=lambda seg: seg.start)))
     view.lanes = lanes
 
 
-def _segments(shifts: Iterable[Shift], gaps: Iterable[Gap]) -> list[Segment]:
-    pieces = [Segment(s.start, s.end, s.person, reasons_of(s)) for s in shifts]
-    pieces += [Segment(g.start, g.end, None) for g in gaps]
-    return sorted(pieces)
+def _segments(shifts: Iterable[Shift], gaps: Iterable[Gap]) -> list[tuple[str, Segment]]:
+    """(schedule id, segment) for every shift and gap, in no particular order."""
+    pieces = [(s.schedule, Segment(s.start, s.end, s.person, s.reasons, s.whole_start, s.whole_end)) for s in shifts]
+    pieces += [(g.schedule, Segment(g.start, g.end, None, (), g.whole_start, g.whole_end)) for g in gaps]
+    return pieces
 
 
 def person_shifts(views: Iterable[ScheduleView]) -> Mapping[str, list[tuple[str, Segment]]]:

@@ -126,10 +126,20 @@ def test_timeline_shows_the_shifts_and_gaps_of_schedule_generate(
         table = []
         for i in range(rows.count()):
             row = rows.nth(i)
-            times = row.locator("time")
-            table.append((instant(times.nth(0).get_attribute("datetime")),
-                          instant(times.nth(1).get_attribute("datetime")), row.get_attribute("data-p")))
+            cells = row.locator("td")
+            table.append((instant(cells.nth(0).locator("time").first.get_attribute("datetime")),
+                          instant(cells.nth(1).locator("time").first.get_attribute("datetime")),
+                          row.get_attribute("data-p")))
         assert table == expected
+        # Where the window cuts the first shift, the row says when it really began, as whois does.
+        began = oncall_json("whois", datetime.fromtimestamp(WINDOW[0], ZoneInfo("UTC")).isoformat(),
+                            "--schedule", schedule)[0]
+        real = began["start"] if began["person"] else began.get("gap_start")
+        note = rows.first.locator("td").first.locator("small.whole time")
+        if real and instant(real) < WINDOW[0]:
+            assert instant(note.get_attribute("datetime")) == instant(real)
+        else:
+            assert note.count() == 0
         drawn = page.eval_on_selector_all(
             "section[aria-labelledby=month-h] svg.seg",
             "els => els.map(e => [Number(e.dataset.s), Number(e.dataset.e), e.dataset.p])")
