@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import sys
 from pathlib import Path
 
@@ -83,15 +84,21 @@ def test_grafana_with_final_shifts_per_schedule(tmp_path: Path, capsys: pytest.C
 
 
 def test_a_check_difference_exits_1_and_prints_both_sides(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    result = _run(capsys, "pagerduty", str(FIXTURES / "pagerduty" / "offset.json"), "--check", "--dry-run",
-                  "--into", str(tmp_path))
-    if "no difference" in result.out:  # the engine reads `offset:`: nothing left to show here
-        pytest.skip("the offset fixture checks clean once the engine reads offset:")
+    data = json.loads(Path(PD).read_text())
+    entries = data["schedule"]["final_schedule"]["rendered_schedule_entries"]
+    entries[2]["user"] = entries[4]["user"]  # PagerDuty says erin on Monday night March 2, not dave
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(data))
+    result = _run(capsys, "pagerduty", str(edited), "--check", "--dry-run", "--into", str(tmp_path / "root"))
     assert result.code == 1
-    assert result.out.startswith("# schedules/offset-start.yaml (new)\n")
-    assert ("check offset-start: 6 differences\n  8 PagerDuty entries, Mon 2026-01-26 00:00 UTC to "
-            "Thu 2026-02-05 00:00 UTC\n  Mon 2026-01-26 00:00 UTC to Mon 2026-02-02 00:00 UTC\n"
-            "    PagerDuty: avery-stone\n    written:   blake-reed\n") in result.out
+    assert result.out.startswith("# schedules/payments-primary.yaml (new)\n")
+    assert result.out.endswith(
+        "check payments-primary: 1 difference\n"
+        "  25 PagerDuty entries, Mon 2026-03-02 00:00 EST to Mon 2026-03-16 00:00 EDT\n"
+        "  Mon 2026-03-02 18:00 EST to Tue 2026-03-03 08:00 EST\n"
+        "    PagerDuty: erin-walsh\n"
+        "    written:   dave-rossi\n")
+    assert not (tmp_path / "root").exists()
 
 
 def test_bad_input_is_one_line_with_the_file_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
