@@ -360,10 +360,6 @@ class Shift(NamedTuple):
     nobody, or nothing found within the engine's reach). ``reasons`` say why, over the whole
     shift, in the order they first apply.
 
-    ``reason`` is transitional: the compact text of ``reasons`` (``layer:weekly, cover:bob``),
-    kept in step by the engine for callers that still read it or build shifts positionally with
-    it; read ``reasons``.
-
     A named tuple rather than a dataclass: a year of a large org is hundreds of thousands of
     shifts, and tuples are several times cheaper to make."""
 
@@ -371,7 +367,6 @@ class Shift(NamedTuple):
     person: str
     start: int
     end: int
-    reason: str = ""
     reasons: tuple[Reason, ...] = ()
     whole_start: int | None = None
     whole_end: int | None = None
@@ -419,11 +414,6 @@ class OnCall(NamedTuple):
     @property
     def reasons(self) -> tuple[Reason, ...]:
         return self.shift.reasons if self.shift is not None else ()
-
-    @property
-    def reason(self) -> str:
-        """Transitional compact text of ``reasons``."""
-        return reason_codes(self.reasons)
 
     @property
     def gap_start(self) -> int | None:

@@ -38,7 +38,7 @@ from typing import NamedTuple
 from icalendar import vDuration, vText
 from icalendar.parser import Contentline
 
-from oncall.model import Gap, Org, Shift, describe_reasons
+from oncall.model import Gap, Org, Shift, describe_reasons, reason_codes
 
 PRODID = "-//oncall//oncall-cli//EN"
 UID_DOMAIN = "oncall"
@@ -181,7 +181,7 @@ class _EventWriter:
             "TRANSP:TRANSPARENT",
             _text_line("X-ONCALL-SCHEDULE", shift.schedule),
             _text_line("X-ONCALL-PERSON", shift.person),
-            _text_line("X-ONCALL-REASON", shift.reason) if shift.reasons else "",
+            _text_line("X-ONCALL-REASON", reason_codes(shift.reasons)) if shift.reasons else "",
         )
         return tuple(line for line in lines if line)
 

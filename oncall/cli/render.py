@@ -10,9 +10,10 @@ gap, a change to a schedule) is given in that schedule's zone, every other time 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 
-from oncall.model import Gap, Org, Schedule, Shift
+from oncall.model import Gap, Org, Reason, Schedule, Shift, describe_reasons, reason_codes
 from oncall.redact import terminal_safe
 from oncall.times import DAY, iso
 
@@ -95,22 +96,12 @@ def schedule_title(sched: Schedule) -> str:
     return safe(f"{sched.display} ({sched.id}, {sched.timezone})")
 
 
-def reasons(org: Org, shift: Shift, *, layers: bool = True) -> str:
-    """Why someone holds a shift, in words: ``layer weekly; covering Alice Park's time off``
-    (without the layer names when ``layers`` is false)."""
-    parts = []
-    for part in shift.reason.split(", ") if shift.reason else ():
-        kind, _, value = part.partition(":")
-        if kind == "cover":
-            parts.append(f"covering {person(org, value)}'s time off")
-        elif kind == "holiday":
-            parts.append(f"covering {person(org, value)} (public holiday)")
-        elif kind == "layer":
-            if layers:
-                parts.append(f"layer {safe(value)}")
-        else:
-            parts.append(safe(part))
-    return "; ".join(parts)
+def reasons(org: Org, found: Iterable[Reason], *, layers: bool = True) -> str:
+    """Why someone holds a shift, in the core's words (``layer weekly; covering Alice Park's time
+    off``, ``covering Alice Park (public holiday)``), without the layer turns when ``layers`` is
+    false."""
+    shown = [r for r in found if layers or r.kind != "layer"]
+    return safe(describe_reasons(shown, lambda person_id: display_name(org, person_id) or person_id))
 
 
 def zone_name(tz: tzinfo) -> str:
@@ -144,7 +135,7 @@ def shift_json(org: Org, shift: Shift) -> dict[str, object]:
         "start": json_time(shift.start, sched),
         "end": json_time(shift.end, sched),
         "person_name": display_name(org, shift.person),
-        "reason": shift.reason,
+        "reason": reason_codes(shift.reasons),
     }
 
 

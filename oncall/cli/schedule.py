@@ -24,7 +24,7 @@ from oncall.cli.options import (
 )
 from oncall.cli.tables import Column, Table
 from oncall.errors import EXIT_NO, EXIT_OK, EXIT_USAGE, Problem, UsageError
-from oncall.model import Gap, Org, Shift
+from oncall.model import Gap, Org, Shift, reason_codes
 from oncall.times import from_epoch
 
 app = command_group("Validate, generate and compare schedules.")
@@ -152,7 +152,7 @@ def _csv(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["schedule", "schedule_name", "person", "person_name", "start", "end", "reason"])
-    rows = [(s.schedule, s.start, s.person, s.end, s.reason) for s in shifts]
+    rows = [(s.schedule, s.start, s.person, s.end, reason_codes(s.reasons)) for s in shifts]
     rows += [(g.schedule, g.start, "", g.end, "gap") for g in gaps]
     for sched_id, start, person, end, reason in sorted(rows, key=lambda r: (r[0], r[1])):
         sched = org.schedules[sched_id]
@@ -188,7 +188,7 @@ def _generate_table(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap], star
             if shift is None:
                 who, why, style = "NOBODY (gap)", "", "bold red"
             else:
-                who, why, style = render.person(org, shift.person), render.reasons(org, shift), None
+                who, why, style = render.person(org, shift.person), render.reasons(org, shift.reasons), None
             table.add_row(render.when(begin, tz), render.when(finish, tz), *mine, render.length(finish - begin),
                           who, why, style=style)
         table.print()

@@ -20,7 +20,7 @@ from oncall.cli.options import (
     within_option,
 )
 from oncall.cli.tables import Column, Table
-from oncall.model import Org, Shift
+from oncall.model import Shift, reason_codes
 from oncall.times import epoch_to_wall
 
 
@@ -51,7 +51,7 @@ def whois(
                 "end": render.json_time(a.end, sched),
                 "name": sched.display,
                 "person_name": render.display_name(org, a.person),
-                "reason": a.reason or None,
+                "reason": reason_codes(a.reasons) or None,
                 "next_person": a.next_person,
                 "next_start": render.json_time(a.next_start, sched),
                 "gap_start": render.json_time(a.gap_start, sched),
@@ -78,8 +78,9 @@ def whois(
             table.add_row(name, "NOBODY (gap)", since, until, nxt, style="bold red")
         else:
             assert a.start is not None and a.end is not None
-            why = render.reasons(org, Shift(a.schedule, a.person, a.start, a.end, a.reason), layers=False)
-            table.add_row(name, render.person(org, a.person) + (f" ({why})" if why else ""),
+            # Beside the name, only what is unusual about the shift; an override's note is in generate.
+            why = render.reasons(org, (r._replace(note=None) for r in a.reasons), layers=False)
+            table.add_row(name, render.person(org, a.person) + (f", {why}" if why else ""),
                           render.when(a.start, viewer), render.when(a.end, viewer), nxt)
     table.print()
 
@@ -100,7 +101,9 @@ def next_shifts(
     output.info(f"person: {me.person.id} ({me.how})")
     start = now()
     end = start + ahead
-    shifts = sorted((_whole(org, s, start, end) for s in generate(org, start, end, person=me.person.id).shifts),
+    # Each shift with its real bounds: one under way or running past the window is not cut at its edge.
+    shifts = sorted((s._replace(start=s.whole_start or s.start, end=s.whole_end or s.end)
+                     for s in generate(org, start, end, person=me.person.id).shifts),
                     key=lambda s: (s.start, s.schedule))
     if format is TableOrJson.json:
         output.print_json([render.shift_json(org, s) | {"name": org.schedules[s.schedule].display} for s in shifts])
@@ -120,20 +123,10 @@ def next_shifts(
         length = render.length(first.end - first.start)
         table.add_row(render.schedule(org, first.schedule), render.when(first.start, viewer),
                       render.when(last.end, viewer), f"{len(run)} × {length} daily" if len(run) > 1 else length,
-                      render.reasons(org, first))
+                      render.reasons(org, first.reasons))
     table.print()
     if len(runs) < len(shifts):
         output.line(f"{len(shifts)} shifts; shifts repeating daily are one row (--detail lists each).")
-
-
-def _whole(org: Org, shift: Shift, start: int, end: int) -> Shift:
-    """The shift with its real bounds where the window [start, end) cut it."""
-    from oncall.engine import who_at
-
-    sched = org.schedules[shift.schedule]
-    first = who_at(sched, org.people, start).start if shift.start == start else None
-    last = who_at(sched, org.people, end - 1).end if shift.end == end else None
-    return shift._replace(start=first or shift.start, end=last or shift.end)
 
 
 def _daily_runs(shifts: list[Shift], tz: tzinfo) -> list[list[Shift]]:
@@ -153,6 +146,6 @@ def _daily_runs(shifts: list[Shift], tz: tzinfo) -> list[list[Shift]]:
 
 def _next_day(before: Shift, after: Shift, tz: tzinfo) -> bool:
     day = timedelta(days=1)
-    return (before.reason == after.reason
+    return (before.reasons == after.reasons
             and epoch_to_wall(after.start, tz) == epoch_to_wall(before.start, tz) + day
             and epoch_to_wall(after.end, tz) == epoch_to_wall(before.end, tz) + day)

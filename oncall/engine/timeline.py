@@ -15,8 +15,8 @@ from typing import NamedTuple
 
 from oncall.engine.turns import LayerClock, intersect, union, window_instants
 from oncall.holidays import holiday_spans
-from oncall.model import Gap, Layer, Org, Reason, Schedule, Shift, reason_codes
-from oncall.times import zone
+from oncall.model import Gap, Layer, Org, Reason, Schedule, Shift
+from oncall.times import DAY, zone
 
 # While they are composed, reasons are plain tuples with Reason's fields: Python's collector stops
 # tracking a tuple that holds only strings and numbers, but never one holding a NamedTuple, and a
@@ -26,7 +26,6 @@ from oncall.times import zone
 Why = tuple[str, str | None, str | None, str | None]  # (kind, layer, person, note), as in Reason
 Piece = tuple[int, int, str, Why]
 
-DAY = 86400
 FIRST_LOOK = 2 * DAY  # how far beyond the window the engine looks first for the edges' bounds
 REACH = 800 * DAY  # how far it looks at most; beyond it a bound is unknown (None)
 _OVERRIDE: Why = ("override", None, None, None)
@@ -59,16 +58,15 @@ def schedule_timeline(org: Org, schedule: Schedule, start: int, end: int) -> Tim
         runs[0] = (*runs[0][:3], _joined(first_reasons, runs[0][3]))
     if last_reasons:
         runs[-1] = (*runs[-1][:3], _joined(runs[-1][3], last_reasons))
-    typed: dict[tuple[Why, ...], tuple[str, tuple[Reason, ...]]] = {(): ("", ())}
+    typed: dict[tuple[Why, ...], tuple[Reason, ...]] = {(): ()}
     for run in runs:
         if run[3] not in typed:
-            reasons = tuple(Reason(*why) for why in run[3])
-            typed[run[3]] = reason_codes(reasons), reasons
+            typed[run[3]] = tuple(Reason(*why) for why in run[3])
     # Who is on call before and after each run, the window's edges included.
     persons = [before, *(run[2] for run in runs), after]
     sid = schedule.id
     make = Shift._make  # a year of a large org makes hundreds of thousands of shifts: skip keyword handling
-    shifts: list[Shift] = [make((sid, p, s, e, *typed[r], s, e, b, a))
+    shifts: list[Shift] = [make((sid, p, s, e, typed[r], s, e, b, a))
                            for (s, e, p, r), b, a in zip(runs, persons, persons[2:], strict=False) if p is not None]
     gaps = [Gap(sid, s, e, s, e, b, a) for (s, e, p, _), b, a in zip(runs, persons, persons[2:], strict=False)
             if p is None]

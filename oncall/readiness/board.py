@@ -74,8 +74,8 @@ def shifts_on_board(org: Org, now: int, within: int, schedules: Iterable[str] | 
     out: list[Shift] = []
     for schedule in selected:
         current = who_at(schedule, org.people, now)
-        if current.person is not None and current.start is not None and current.end is not None:
-            out.append(Shift(schedule.id, current.person, current.start, current.end, current.reason))
+        if current.shift is not None:
+            out.append(current.shift)
     # Generate a turn past the window so the last shifts keep their real ends.
     pad = max((layer.every.seconds for s in selected for layer in s.layers), default=0) + 86400
     timeline = generate(org, now, now + within + pad, [s.id for s in selected])

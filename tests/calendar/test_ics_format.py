@@ -137,7 +137,7 @@ def test_previous_file_keeps_unchanged_events_and_bumps_changed_ones() -> None:
 
 def test_shifts_of_unknown_schedules_are_written_as_given() -> None:
     org = small_org()
-    shifts = [Shift("elsewhere", "ana", 1_800_000_000, 1_800_003_600, "override", (Reason("override"),)),
+    shifts = [Shift("elsewhere", "ana", 1_800_000_000, 1_800_003_600, (Reason("override"),)),
               Shift("elsewhere", "zed", 1_800_003_600, 1_800_007_200)]
     events = read_events(export_calendar(org, shifts, name="x", now=NOW))
     assert [(e.start, e.end) for e in events.values()] == [(s.start, s.end) for s in shifts]
