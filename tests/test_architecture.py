@@ -59,3 +59,17 @@ def test_fast_commands_skip_heavy_libraries(args: list[str]) -> None:
     modules = _imports_at_startup(args, REPO)
     heavy = sorted(m for m in modules if m.split(".")[0] in HEAVY)
     assert heavy == [], f"oncall {' '.join(args)} imports {heavy}"
+
+
+def test_the_repository_cites_only_its_own_docs() -> None:
+    """Code, tests, benchmarks and docs cite docs/ pages, never a contract or style guide kept elsewhere."""
+    import re
+
+    cited = re.compile(r"SPEC §|SPEC\.md|STYLE\.md")
+    found = [f"{path.relative_to(REPO)}:{n}" for folder in ("oncall", "tests", "bench", "docs")
+             for path in (REPO / folder).rglob("*") if path.suffix in (".py", ".md", ".yaml", ".sh", ".mjs")
+             and "node_modules" not in path.parts and not path.is_symlink() and path.is_file()
+             and path.stat().st_size < 1_000_000
+             for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+             if cited.search(line) and path.name != "test_architecture.py"]
+    assert found == []

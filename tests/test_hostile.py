@@ -190,7 +190,7 @@ def test_smtp_sends_against_garbage_and_echoes() -> None:
 # --- state folders that are not what they seem -------------------------------------------------
 
 
-SPECIAL = ["file", "dev-null", "fifo", "missing-deep", "dangling-link", "loop-link", "unreadable"]
+ODD_FILES = ["file", "dev-null", "fifo", "missing-deep", "dangling-link", "loop-link", "unreadable"]
 
 
 def make_special(base: Path, kind: str) -> Path:
@@ -214,7 +214,7 @@ def make_special(base: Path, kind: str) -> Path:
     return target
 
 
-@pytest.mark.parametrize("kind", SPECIAL)
+@pytest.mark.parametrize("kind", ODD_FILES)
 def test_special_state_folders_give_one_clear_error_or_work(
     state_home: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:

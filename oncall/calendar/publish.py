@@ -17,8 +17,8 @@ from pathlib import Path
 from oncall.calendar.ics import ExportStats, render_calendar
 from oncall.fsutil import write_atomic
 from oncall.model import Org, Shift
+from oncall.times import DAY
 
-DAY = 86400
 DEFAULT_BACK = 14 * DAY  # two weeks back ...
 DEFAULT_AHEAD = 183 * DAY  # ... to six months ahead
 INDEX = "index.html"

@@ -387,7 +387,7 @@ def _entry_json(org: Org, e: Entry) -> dict[str, object]:
             "checked_at": render.json_time(e.checked_at), "failing": list(e.failing), "why": e.why}
 
 
-STATUS_STYLES = {"ready": "green", "not-ready": "bold red", "stale": "yellow", "unchecked": "red",
+STATUS_COLOURS = {"ready": "green", "not-ready": "bold red", "stale": "yellow", "unchecked": "red",
                  "no-checklist": "dim"}
 
 
@@ -407,11 +407,11 @@ def _board_table(org: Org, entries: list[Entry], at: int, ahead: int, within: st
         output.line(f"{render.schedule(org, e.schedule)} · {render.person(org, e.person)} ({e.person})", indent=2)
         output.line(f"  {span}", indent=4)
         status = Text("  ")
-        status.append(e.status, style=STATUS_STYLES.get(e.status, ""))
+        status.append(e.status, style=STATUS_COLOURS.get(e.status, ""))
         status.append(f" — {render.safe(e.why)}")
         output.line(status, indent=4)
     output.line()
-    counts = {s: sum(1 for e in entries if e.status == s) for s in STATUS_STYLES}
+    counts = {s: sum(1 for e in entries if e.status == s) for s in STATUS_COLOURS}
     output.line(", ".join(f"{n} {s}" for s, n in counts.items() if n) + ".")
 
 

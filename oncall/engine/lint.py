@@ -23,12 +23,11 @@ from oncall.engine.timeline import compose_runs, layer_pieces, schedule_timeline
 from oncall.engine.turns import LayerClock
 from oncall.errors import Location, Problem
 from oncall.model import Gap, Layer, Org, Schedule
-from oncall.times import length_text
+from oncall.times import DAY, length_text
 
-_DAY = 86400
 _MAX_GAPS_LISTED = 3
-_MAX_HORIZON = 366 * _DAY  # the longest look at one layer
-_MAX_LEAD = 400 * _DAY  # layers starting further ahead than this are not looked at yet
+_MAX_HORIZON = 366 * DAY  # the longest look at one layer
+_MAX_LEAD = 400 * DAY  # layers starting further ahead than this are not looked at yet
 
 
 def lint_org(org: Org, start: int, days: int = 28) -> list[Problem]:
@@ -36,7 +35,7 @@ def lint_org(org: Org, start: int, days: int = 28) -> list[Problem]:
     problems: list[Problem] = []
     for sid in sorted(org.schedules):
         schedule = org.schedules[sid]
-        problems.extend(_gaps(org, schedule, start, start + days * _DAY, days))
+        problems.extend(_gaps(org, schedule, start, start + days * DAY, days))
         problems.extend(_fairness(org, schedule, start, days))
     return problems
 
@@ -89,7 +88,7 @@ def _horizon(layer: Layer, clock: LayerClock, start: int, days: int) -> tuple[in
     begin = max(start, clock.first)
     cycle = len(layer.people) * min(layer.every.seconds, _MAX_HORIZON)
     # A daily rotation against weekly windows repeats after lcm(n, 7) days; two cycles and a week cover it.
-    end = begin + min(max(days * _DAY, 2 * cycle + 7 * _DAY), _MAX_HORIZON)
+    end = begin + min(max(days * DAY, 2 * cycle + 7 * DAY), _MAX_HORIZON)
     if clock.last is not None:
         end = min(end, clock.last)
     return begin, end
@@ -131,7 +130,7 @@ def _fairness(org: Org, schedule: Schedule, start: int, days: int) -> list[Probl
         if shadowed:
             problems.append(Problem(
                 f"in layer {layer.name!r} of schedule {schedule.id!r}, {', '.join(shadowed)} get(s) no time on call "
-                f"in the next {(end - begin) // _DAY} days: later layers, overrides or time off cover all their turns",
+                f"in the next {(end - begin) // DAY} days: later layers, overrides or time off cover all their turns",
                 where, "warning", "no-time-on-call",
             ))
     return problems

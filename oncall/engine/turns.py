@@ -11,9 +11,7 @@ from collections.abc import Iterator
 from datetime import tzinfo
 
 from oncall.model import Layer, Window
-from oncall.times import wall_seconds, zone_clock
-
-DAY = 86400
+from oncall.times import DAY, wall_seconds, zone_clock
 
 
 class LayerClock:

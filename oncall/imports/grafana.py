@@ -40,12 +40,11 @@ from oncall.imports.model import (
     windows_from_spans,
 )
 from oncall.model import WEEKDAYS, Window
-from oncall.times import Duration, wall_to_epoch, zone
+from oncall.times import DAY, Duration, wall_to_epoch, zone
 
 SERVICE = "Grafana OnCall"
 _ICAL_DAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 _UNITS = {"hourly": "h", "daily": "d", "weekly": "w"}
-_DAY = 86400
 
 
 def read(schedules: Node, shifts: Node | None = None, users: Node | None = None,
@@ -332,7 +331,7 @@ def _recurrent(shift: _Shift, person: str, export: Export) -> list[Rotation]:
     if shift.frequency == "hourly" and 24 % shift.interval == 0 and shift.by_day is None:
         windows = None if shift.duration >= shift.interval * 3600 else _hourly_windows(shift)
     elif days is not None:
-        period = _DAY if shift.frequency == "daily" and not shift.by_day else None
+        period = DAY if shift.frequency == "daily" and not shift.by_day else None
         windows = _windows(shift, days, period)
     else:
         export.inexact.append(Inexact(shift.origin, f"every {shift.interval} {shift.frequency} recurrences do not "
@@ -376,7 +375,7 @@ def _until_end(shift: _Shift, days: list[int] | None) -> int | None:
 
 
 def _step(shift: _Shift) -> int:
-    return shift.interval * {"h": 3600, "d": _DAY, "w": 7 * _DAY}[_UNITS[shift.frequency or "daily"]]
+    return shift.interval * {"h": 3600, "d": DAY, "w": 7 * DAY}[_UNITS[shift.frequency or "daily"]]
 
 
 # -- rolling users -------------------------------------------------------------------------------
@@ -477,7 +476,7 @@ def _daily_by_day(shift: _Shift, members: list[str], offset: int, notes: list[st
     with a window, each group listed ``interval`` times."""
     assert shift.by_day is not None
     start = _first_chosen_day(shift)
-    if shift.duration > _DAY:
+    if shift.duration > DAY:
         export.inexact.append(Inexact(shift.origin, f"events of {shift.duration} s outlast a day, so two groups "
                                                     "are on call together", "each day's turn ends at the next"))
     windows = _windows(shift, shift.by_day)
@@ -499,7 +498,7 @@ def _weekly_by_day(shift: _Shift, members: list[str], offset: int, notes: list[s
         export.inexact.append(Inexact(shift.origin, f"events every {shift.interval} weeks on chosen days",
                                       f"turns of {shift.interval} weeks with events every week"))
     latest = max((d - shift.week_start) % 7 for d in shift.by_day)
-    if latest * _DAY + shift.duration > 7 * _DAY:
+    if latest * DAY + shift.duration > 7 * DAY:
         export.inexact.append(Inexact(shift.origin, "the last event of a week runs into the next group's week",
                                       "the event cut at the weekly handoff"))
     week = first - timedelta(days=(first.weekday() - shift.week_start) % 7)
@@ -508,7 +507,7 @@ def _weekly_by_day(shift: _Shift, members: list[str], offset: int, notes: list[s
     anchor = shift.instant(week)
     begin = shift.instant(first)
     if shift.rotation_start is not None and shift.rotation_start > begin:
-        step = 7 * _DAY * shift.interval
+        step = 7 * DAY * shift.interval
         k = 1
         while True:
             turn = week + timedelta(seconds=k * step)
