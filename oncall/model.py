@@ -70,6 +70,7 @@ class Window:
     start: int
     end: int
     location: Location | None = field(default=None, compare=False)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # the line of each key as written
 
     @property
     def length(self) -> int:
@@ -90,6 +91,7 @@ class Layer:
     offset: int = 0  # turn k belongs to people[(k + offset) % len(people)]
     advance: str = "always"  # "always": every period is a turn; "covered": only periods that meet a window
     location: Location | None = field(default=None, compare=False)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # the line of each key as written
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class Override:
     replaces: str | None = None
     reason: str | None = None
     location: Location | None = field(default=None, compare=False)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # the line of each key as written
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,8 @@ class Schedule:
     avoid: tuple[str, ...] = ()  # schedule ids whose on-call people this schedule never picks
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
     path: Path | None = field(default=None, compare=False)
+    # The line of each key as written, and of each entry of avoid: as "avoid.<id>".
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False)
 
     @property
     def tz(self) -> tzinfo:
@@ -274,6 +279,13 @@ class ReadinessSettings:
 
 
 @dataclass(frozen=True)
+class ValidateSettings:
+    """The ``validate:`` section of ``oncall.yaml``."""
+
+    allow: tuple[str, ...] = ()  # warning codes that do not fail `schedule validate --strict`
+
+
+@dataclass(frozen=True)
 class Settings:
     """``oncall.yaml``, as read. ``problems`` are what the loader found wrong in it: its errors
     stop the commands that use these settings (``notify``) and ``schedule validate``, not the
@@ -282,6 +294,7 @@ class Settings:
     notify: NotifySettings = field(default_factory=NotifySettings)
     readiness: ReadinessSettings = field(default_factory=ReadinessSettings)
     problems: tuple[Problem, ...] = field(default=(), compare=False)
+    validate: ValidateSettings = field(default_factory=ValidateSettings)
 
     @property
     def errors(self) -> list[Problem]:

@@ -37,11 +37,31 @@ DIFF_DAYS = 56
 # --- validate --------------------------------------------------------------------------------------
 
 
+def _allowed_codes(values: list[str] | None) -> set[str]:
+    """The codes given to ``--allow``; an unknown one is a usage error listing the known ones."""
+    from oncall.config import codes
+    from oncall.config.reader import suggest
+
+    given = set(values or ())
+    for code in sorted(given - set(codes.ALL)):
+        close = suggest(code, codes.ALL)
+        hint = f" (did you mean {close!r}?)" if close else ""
+        raise UsageError(f"--allow: unknown code {code!r}{hint}; write one of the warning codes: "
+                         f"{', '.join(codes.WARNINGS)}")
+    return given
+
+
 @app.command("validate")
 def validate(
     strict: Annotated[
-        bool, typer.Option("--strict", help="Exit 1 when there are warnings (unknown keys, coverage gaps...).")
+        bool, typer.Option("--strict", help="Exit 1 when there are warnings that are not allowed (unknown keys, "
+                                            "coverage gaps...).")
     ] = False,
+    allow: Annotated[
+        list[str] | None,
+        typer.Option("--allow", metavar="CODE", help="A warning code that does not fail --strict (repeatable); "
+                                                     "oncall.yaml's validate: {allow: [...]} adds more."),
+    ] = None,
     fmt: Annotated[
         TableOrJson, format_option(TableOrJson, "table: messages on stderr; json: a report on stdout.")
     ] = TableOrJson.table,
@@ -49,26 +69,31 @@ def validate(
     """Check every file under the config root and report every problem with file:line.
 
     Exit 0 when the files are valid, 2 on any error; warnings (unknown keys, coverage gaps in the
-    next 28 days, rotation members who never get a turn, checklists past their review date) keep
-    exit 0 unless --strict makes them exit 1.
+    next 28 days, double bookings, overrides on time off, handoffs in daylight-saving gaps,
+    checklists past their review date...; docs/guides/ci.md lists every code) keep exit 0 unless
+    --strict makes them exit 1. An allowed warning is still shown but never fails --strict.
     """
     from oncall.config import load
 
+    allowed = _allowed_codes(allow)
     root = session().root()
     result = load(root)
     problems = list(result.problems)
-    if result.org is not None:
-        problems += _practice_warnings(result.org, now())
+    org = result.org
+    if org is not None:
+        problems += _practice_warnings(org, now())
+        allowed |= set(org.settings.validate.allow)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
-    code = EXIT_USAGE if errors else (EXIT_NO if strict and warnings else EXIT_OK)
-    org = result.org
+    failing = [p for p in warnings if p.code not in allowed]
+    code = EXIT_USAGE if errors else (EXIT_NO if strict and failing else EXIT_OK)
     if fmt is TableOrJson.json:
         output.print_json({
             "root": str(root),
             "valid": not errors,
             "errors": [_problem_json(p) for p in errors],
-            "warnings": [_problem_json(p) for p in warnings],
+            "warnings": [{**_problem_json(p), "allowed": p.code in allowed} for p in warnings],
+            "allowed": sorted(allowed),
             "people": len(org.people) if org else None,
             "schedules": sorted(org.schedules) if org else None,
             "checklists": sorted(org.checklists) if org else None,
@@ -77,9 +102,13 @@ def validate(
         for problem in errors:
             output.error(str(problem))
         for problem in warnings:
-            output.warning(str(problem))
+            tag = f" [{problem.code}{', allowed' if problem.code in allowed else ''}]" if problem.code else ""
+            output.warning(f"{problem}{tag}")
         if org is not None and not errors:
-            count = f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})" if warnings else ""
+            count = ""
+            if warnings:
+                count = f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+                count += f", {len(warnings) - len(failing)} allowed)" if len(failing) < len(warnings) else ")"
             output.line(f"ok: {len(org.schedules)} schedules, {len(org.people)} people, "
                         f"{len(org.checklists)} checklists in {root}{count}")
         else:
@@ -89,8 +118,9 @@ def validate(
 
 
 def _practice_warnings(org: Org, at: int) -> list[Problem]:
-    """The "legal but wrong" warnings: stale checklists and what the engine's lint finds in the
-    next four weeks (coverage gaps, members who never get a turn, layers lost to windows)."""
+    """The "legal but wrong" warnings: stale checklists and what the engine's lint finds ahead
+    (coverage gaps, members who never get a turn, double bookings, overrides on time off,
+    handoffs in daylight-saving gaps and folds...)."""
     from oncall.config.review import stale_checklists
     from oncall.engine.lint import lint_org
 

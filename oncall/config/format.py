@@ -199,6 +199,7 @@ CHECK = {
 SETTINGS_FILE = {
     "notify": Key("section:notify", "Notifications: channels, routing and reminder lead times."),
     "readiness": Key("section:readiness", "How readiness results are shared with the team."),
+    "validate": Key("section:validate", "What `oncall schedule validate` lets pass."),
 }
 # Other top-level keys of oncall.yaml are left alone, without a warning (see EXTRAS_ALLOWED).
 
@@ -241,6 +242,11 @@ READINESS = {
     "remote": Key("string", "The git remote results are pushed to and fetched from (default origin)."),
 }
 
+VALIDATE = {
+    "allow": Key("names", "Warning codes that do not fail `schedule validate --strict` (one or a list), e.g. "
+                          "[gap]; they are still shown."),
+}
+
 ROUTE = {
     "channel": Key("names", "The channels for this schedule's team messages (default: notify.team)."),
     "remind_before": Key("durations", "This schedule's reminder lead times (default: notify.remind_before)."),
@@ -264,6 +270,7 @@ SECTIONS: dict[str, dict[str, Key]] = {
     "email_channel": EMAIL_CHANNEL,
     "route": ROUTE,
     "readiness": READINESS,
+    "validate": VALIDATE,
 }
 
 # Where each section is written: the headings of the formats reference (docs/formats.md).
@@ -284,6 +291,7 @@ SECTION_TITLES: dict[str, str] = {
     "email_channel": "An email channel (under `notify.channels`, `type: email`)",
     "route": "A route (under `notify.schedules`, by schedule id)",
     "readiness": "Sharing readiness results (`readiness:` in oncall.yaml)",
+    "validate": "Validation (`validate:` in oncall.yaml)",
 }
 
 # Each value type in words, for the reference.

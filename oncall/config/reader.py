@@ -133,16 +133,23 @@ class FileReader:
         return tuple(i.strip() for i in items)
 
     def timezone(self, m: MarkedMap, key: str) -> str | None:
-        """An IANA zone name; a wrong one gets the closest real name as a suggestion."""
+        """An IANA zone name. A wrong one gets what it probably means as a suggestion (another
+        letter case, a Windows name, an abbreviation); a fixed offset or an old alias where a
+        place is meant is a ``legacy-zone`` warning (``oncall.config.zones``)."""
+        from oncall.config import zones
+
         value = m.get(key)
         if value is None:
             return None
         try:
             zone(value)
         except TimeValueError as exc:
-            close = suggest_zone(value) if isinstance(value, str) else None
-            self.error(m, key, f"{key}: {exc}" + (f" (did you mean {close!r}?)" if close else ""))
+            hint = zones.unknown_hint(value) if isinstance(value, str) else None
+            self.error(m, key, f"{key}: {exc}" + (f" ({hint})" if hint else ""))
             return None
+        legacy = zones.legacy_problem(str(value))
+        if legacy is not None:
+            self.warn(m, key, f"{key}: {legacy}", codes.LEGACY_ZONE)
         return str(value)
 
     def duration(self, m: MarkedMap, key: str, units: str = "smhdw") -> Duration | None:
@@ -280,15 +287,6 @@ def suggest(key: str, known: Iterable[str]) -> str | None:
 
     close = difflib.get_close_matches(key, list(known), n=1)
     return close[0] if close else None
-
-
-def suggest_zone(name: str) -> str | None:
-    """The IANA zone closest to ``name`` (same name in other letter case first)."""
-    import zoneinfo  # only when a message needs it
-
-    names = zoneinfo.available_timezones()
-    by_case = {n.casefold(): n for n in names}
-    return by_case.get(name.strip().casefold()) or suggest(name.strip(), names)
 
 
 def slug(text: str) -> str:

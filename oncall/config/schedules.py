@@ -92,10 +92,11 @@ def load_schedule(path: Path, name: str, problems: list[Problem], people: People
     if tz_name is None or raw_layers is None:
         return Loaded(None, avoid)
     extra = {k: v for k, v in data.items() if k not in fmt.SCHEDULE}
+    lines = {**data.key_lines, **{f"avoid.{ref}": where.line for ref, where in reversed(avoid)}}
     schedule = Schedule(
         id=sid, timezone=tz_name, layers=tuple(layers), name=display, checklist=checklist,
         overrides=tuple(overrides), playbook=playbook, avoid=tuple(dict.fromkeys(ref for ref, _ in avoid)),
-        extra=extra, path=path,
+        extra=extra, path=path, lines=lines,
     )
     return Loaded(schedule, avoid)
 
@@ -212,7 +213,7 @@ def _layer(f: FileReader, seq: MarkedSeq, i: int, item: Any, schedule_tz: tzinfo
             return None
     return Layer(name=name, people=members, start=start_wall, every=every, end=end_wall, only=windows,
                  skip_holidays=skip, timezone=own_tz, offset=offset or 0, advance=advance or "always",
-                 location=f.at(seq, i))
+                 location=f.at(seq, i), lines=dict(m.key_lines))
 
 
 def _end_wall(end: ParsedTime, tz: tzinfo) -> datetime:
@@ -247,7 +248,7 @@ def _windows(f: FileReader, layer: MarkedMap, what: str) -> tuple[Window, ...]:
             end = None
         if days is None or start is None or end is None:
             continue
-        out.append(Window(days=days, start=start, end=end, location=f.at(seq, i)))
+        out.append(Window(days=days, start=start, end=end, location=f.at(seq, i), lines=dict(m.key_lines)))
     return tuple(out)
 
 
@@ -299,4 +300,4 @@ def _override(f: FileReader, seq: MarkedSeq, i: int, item: Any, tz: tzinfo | Non
     if pid is None or interval is None:
         return None
     return Override(person=pid, start=interval.start, end=interval.end, replaces=replaces, reason=reason,
-                    location=f.at(seq, i))
+                    location=f.at(seq, i), lines=dict(m.key_lines))

@@ -34,6 +34,7 @@ from oncall.model import (
     ScheduleRoute,
     Settings,
     SlackChannel,
+    ValidateSettings,
 )
 
 FILE_NAME = "oncall.yaml"
@@ -53,6 +54,7 @@ def load_settings(root: Path, schedules: Collection[str]) -> Settings:
     data = read_yaml(path, FILE_NAME, problems)
     notify = NotifySettings()
     readiness = ReadinessSettings()
+    validate = ValidateSettings()
     if data is not None:
         top = f.mapping(data, data, None, "oncall.yaml")
         if top is not None:
@@ -61,7 +63,27 @@ def load_settings(root: Path, schedules: Collection[str]) -> Settings:
                 notify = _notify(f, top, schedules, root)
             if top.get("readiness") is not None:
                 readiness = _readiness(top, root, problems)
-    return Settings(notify, readiness, tuple(sorted(problems, key=lambda p: p.location.line if p.location else 0)))
+            if top.get("validate") is not None:
+                validate = _validate(f, top)
+    return Settings(notify, readiness, tuple(sorted(problems, key=lambda p: p.location.line if p.location else 0)),
+                    validate)
+
+
+def _validate(f: FileReader, top: MarkedMap) -> ValidateSettings:
+    """The ``validate:`` section: the warning codes ``schedule validate --strict`` lets pass."""
+    m = f.mapping(top["validate"], top, "validate", "validate:")
+    if m is None:
+        return ValidateSettings()
+    f.keys(m, "validate", "validate")
+    allowed = []
+    for code in f.names(m, "allow", "validate", "[gap, stale-checklist]"):
+        if code in codes.ALL:
+            allowed.append(code)
+            continue
+        close = suggest(code, codes.ALL)
+        hint = f"did you mean {close!r}?" if close else f"write one of: {', '.join(codes.WARNINGS)}"
+        f.error(m, "allow", f"allow: {code!r} in validate is not a problem code; {hint}")
+    return ValidateSettings(tuple(dict.fromkeys(allowed)))
 
 
 def _readiness(top: MarkedMap, root: Path, problems: list[Problem]) -> ReadinessSettings:

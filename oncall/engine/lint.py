@@ -9,6 +9,10 @@ Each finding has a stable ``Problem.code``:
 * ``no-time-on-call``: members who get no time at all over a whole rotation cycle, because later
   layers or overrides cover every one of their turns.
 
+``lint_clock`` adds the wall-clock warnings (handoffs in daylight-saving gaps and folds, turns of
+hours where days are meant) and ``lint_overrides`` those about overrides (on time off, replacing
+someone who is not on call); every code is listed in ``oncall.config.codes``.
+
 Every look is over a bounded horizon (a few rotation cycles, at most about a year), and each
 schedule is composed once for all its layers, so the cost grows with the number of turns in that
 horizon, not with ``every`` or the product of layers.
@@ -19,6 +23,8 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from pathlib import Path
 
+from oncall.engine.lint_clock import clock_findings
+from oncall.engine.lint_overrides import override_findings
 from oncall.engine.timeline import compose_runs, layer_pieces, schedule_timeline
 from oncall.engine.turns import LayerClock
 from oncall.errors import Location, Problem
@@ -37,6 +43,8 @@ def lint_org(org: Org, start: int, days: int = 28) -> list[Problem]:
         schedule = org.schedules[sid]
         problems.extend(_gaps(org, schedule, start, start + days * DAY, days))
         problems.extend(_fairness(org, schedule, start, days))
+        problems.extend(clock_findings(schedule, start, _where(org, schedule).file))
+        problems.extend(override_findings(org, schedule, start, _where(org, schedule).file))
     return problems
 
 
@@ -59,10 +67,11 @@ def _gaps(org: Org, schedule: Schedule, start: int, end: int, days: int) -> list
     listed = ", ".join(_gap_text(g, tz) for g in gaps[:_MAX_GAPS_LISTED])
     more = f" and {len(gaps) - _MAX_GAPS_LISTED} more" if len(gaps) > _MAX_GAPS_LISTED else ""
     count = f"{len(gaps)} coverage gap{'s' if len(gaps) > 1 else ''}"
+    where = Location(_where(org, schedule).file, schedule.lines.get("layers", 0))  # where a layer would go
     return [Problem(
         f"schedule {schedule.id!r} has {count} in the next {days} days ({length_text(total)} with nobody "
         f"on call): {listed}{more}; add a layer or an override that covers them",
-        _where(org, schedule), "warning", "gap",
+        where, "warning", "gap",
     )]
 
 
