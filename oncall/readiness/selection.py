@@ -12,8 +12,8 @@ from oncall.readiness.report import ShiftNote
 
 def coming_shifts(org: Org, person_id: str, at: int, horizon: int) -> list[ShiftNote]:
     """The person's first shift on each schedule in ``[at, at + horizon)``, by schedule id: the
-    shift to be ready for, with the checklist its schedule names (None when it names none).
-    A shift already under way at ``at`` starts at ``at``."""
+    shift to be ready for, with its whole bounds (one under way at ``at`` starts before it) and
+    the checklist its schedule names (None when it names none)."""
     from oncall.engine import generate
 
     notes: list[ShiftNote] = []
@@ -21,7 +21,8 @@ def coming_shifts(org: Org, person_id: str, at: int, horizon: int) -> list[Shift
     for shift in generate(org, at, at + horizon, person=person_id).shifts:
         if shift.schedule not in seen:
             seen.add(shift.schedule)
-            notes.append(ShiftNote(shift.schedule, org.schedules[shift.schedule].checklist, shift.start, shift.end))
+            notes.append(ShiftNote(shift.schedule, org.schedules[shift.schedule].checklist,
+                                   shift.whole_start or shift.start, shift.whole_end or shift.end))
     return notes
 
 
