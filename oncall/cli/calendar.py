@@ -11,6 +11,7 @@ from oncall.cli import output, render
 from oncall.cli.app import command_group
 from oncall.cli.context import now, session
 from oncall.cli.options import SchedulesOption, TableOrJson, TableOrJsonOption, from_option, to_option, window
+from oncall.cli.tables import Column, Table
 from oncall.errors import UsageError
 from oncall.times import DAY
 
@@ -74,8 +75,6 @@ def publish(
 
 
 def _summary(report: PublishReport) -> None:
-    from oncall.cli.tables import Column, Table
-
     table = Table([Column("feed", fold=True), Column("events", justify="right"), Column("added", justify="right"),
                    Column("changed", justify="right", drop=1), Column("cancelled", justify="right", drop=2),
                    Column("file")], plain=True)

@@ -3,12 +3,14 @@ that print the shifts they change."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from oncall.cli import output
 from oncall.cli.app import command_group
+from oncall.cli.changes import diff_json, diff_table
 from oncall.cli.context import session
 from oncall.cli.options import (
     ScheduleOption,
@@ -19,9 +21,8 @@ from oncall.cli.options import (
     person_argument,
     person_option,
 )
-
-if TYPE_CHECKING:
-    from oncall.edit.changes import EditResult, TimeArg
+from oncall.edit.changes import EditResult, TimeArg, add_override, add_time_off
+from oncall.edit.changes import swap as swap_shifts
 
 override_app = command_group("Add overrides to a schedule file.")
 timeoff_app = command_group("Add time off to people.yaml.")
@@ -35,8 +36,6 @@ ReasonOption = Annotated[str | None, typer.Option("--reason", help="Why, written
 
 
 def _times(start: str, end: str) -> tuple[TimeArg, TimeArg]:
-    from oncall.edit.changes import TimeArg
-
     return TimeArg("start", parse_when(start, "--from")), TimeArg("end", parse_when(end, "--to"))
 
 
@@ -58,8 +57,6 @@ def override_add(
     The file keeps its comments and layout; the edit is checked with the whole config before the
     file is replaced, and refused (exit 2, file untouched) when it would not load.
     """
-    from oncall.edit.changes import add_override
-
     result = add_override(session().org(), schedule, person, *_times(start, end), replaces, reason,
                           write=not dry_run)
     _report(result, dry_run, fmt, f"override for {person} on {schedule}")
@@ -78,8 +75,6 @@ def timeoff_add(
 
     Layers hand the person's turns to the next person in their rotation during it.
     """
-    from oncall.edit.changes import add_time_off
-
     result = add_time_off(session().org(), person, *_times(start, end), reason, write=not dry_run)
     _report(result, dry_run, fmt, f"time off for {person}")
 
@@ -99,17 +94,11 @@ def swap(
     Each shift either person has in [--from, --to) becomes an override for the other, with
     `replaces:` recorded. Both must have at least one shift in the window.
     """
-    from oncall.edit.changes import swap as swap_shifts
-
     result = swap_shifts(session().org(), schedule, first, second, *_times(start, end), reason, write=not dry_run)
     _report(result, dry_run, fmt, f"swap of {first} and {second} on {schedule}")
 
 
 def _report(result: EditResult, dry_run: bool, fmt: TableOrJson, what: str) -> None:
-    from pathlib import Path
-
-    from oncall.cli.changes import diff_json, diff_table
-
     changes = result.changes()
     try:
         shown = result.path.relative_to(Path.cwd())

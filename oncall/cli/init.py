@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +13,8 @@ import typer
 from oncall.cli import output
 from oncall.cli.context import now
 from oncall.cli.options import OutputOption
+from oncall.config.scaffold import scaffold
+from oncall.config.schema import json_schema
 
 
 class SchemaKind(StrEnum):
@@ -28,10 +31,6 @@ def init(
 
     Existing files are never overwritten.
     """
-    from datetime import UTC, datetime
-
-    from oncall.config.scaffold import scaffold
-
     created = scaffold(directory, datetime.fromtimestamp(now(), UTC).date())
     for path in created:
         output.write_text(f"created {path}\n")
@@ -46,6 +45,4 @@ def schema(
 
     Point a YAML file at it with a first line `# yaml-language-server: $schema=PATH`.
     """
-    from oncall.config.schema import json_schema
-
     output.emit(json.dumps(json_schema(kind.value), indent=2) + "\n", out)

@@ -4,6 +4,7 @@ shell completion of schedule, person, checklist and channel ids."""
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,9 +13,13 @@ import click
 import typer
 
 from oncall.cli.context import local_zone, now
+from oncall.cli.render import when
+from oncall.cli.timeinput import parse_when as parse
+from oncall.config.cache import load_org_cached
+from oncall.config.root import find_root
 from oncall.errors import OncallError, UsageError
 from oncall.model import Org
-from oncall.times import DAY, ParsedTime, TimeValueError
+from oncall.times import DAY, ParsedTime, TimeValueError, parse_duration
 
 # --- --format ---------------------------------------------------------------------------------
 
@@ -65,11 +70,6 @@ TableOrJsonOption = Annotated[TableOrJson, format_option(TableOrJson)]
 
 def _completion_org(ctx: click.Context) -> Org | None:
     """The org a command line being completed works on, or None when it cannot be loaded."""
-    import os
-
-    from oncall.config.cache import load_org_cached
-    from oncall.config.root import find_root
-
     root_option = ctx.find_root().params.get("root")
     try:
         return load_org_cached(find_root(root_option, os.environ.get("ONCALL_ROOT"), Path.cwd()))
@@ -137,8 +137,6 @@ def to_option(default: str) -> Any:
 def parse_when(value: str, option: str) -> ParsedTime:
     """A time ``T`` as typed after ``option``, relative words resolved against now and this
     machine's zone; a bad value is a usage error naming the option."""
-    from oncall.cli.timeinput import parse_when as parse
-
     try:
         return parse(value, now(), local_zone())
     except TimeValueError as exc:
@@ -172,8 +170,6 @@ def window(start_text: str | None, end_text: str | None, *, days: int, back: boo
         start = base if start is None else start
         end = start + days * DAY if end is None else end
     if end <= start:
-        from oncall.cli.render import when
-
         tz = local_zone()
         raise UsageError(f"--to must be after --from: the window would run from {when(start, tz)} to "
                          f"{when(end, tz)}; give a --to after the --from")
@@ -186,8 +182,6 @@ def window(start_text: str | None, end_text: str | None, *, days: int, back: boo
 
 def horizon(value: str, option: str = "--within") -> int:
     """A look-ahead such as ``8w`` or ``36h`` in seconds, at most three years."""
-    from oncall.times import parse_duration
-
     try:
         seconds = parse_duration(value).seconds
     except TimeValueError as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import TYPE_CHECKING, Annotated, Any
 
 from oncall.cli import output, render
@@ -9,6 +11,7 @@ from oncall.cli.app import command_group
 from oncall.cli.context import local_zone, session
 from oncall.cli.options import ReportFormat, SchedulesOption, format_option, from_option, to_option, window
 from oncall.cli.tables import Column, Table
+from oncall.edit.hours import hours_report
 
 if TYPE_CHECKING:
     from oncall.edit.hours import HoursReport
@@ -31,8 +34,6 @@ def hours(
 
     Hours are elapsed time, so a shift across a DST change counts the hour gained or lost.
     """
-    from oncall.edit.hours import hours_report
-
     org = session().org()
     start, end = window(start_text, end_text, days=REPORT_DAYS, back=True, table=fmt is ReportFormat.table)
     report = hours_report(org, start, end, schedule)
@@ -76,9 +77,6 @@ def _json(org: Org, report: HoursReport) -> dict[str, Any]:
 
 
 def _csv(org: Org, report: HoursReport) -> str:
-    import csv
-    import io
-
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["person", "name", "hours", "night_hours", "weekend_hours", "holiday_hours", "shifts"])

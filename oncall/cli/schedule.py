@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
 
+from oncall import engine
 from oncall.cli import output, render
 from oncall.cli.app import command_group
+from oncall.cli.changes import diff_json, diff_markdown, diff_table
 from oncall.cli.context import local_zone, now, session
 from oncall.cli.options import (
     DiffFormat,
@@ -23,6 +27,12 @@ from oncall.cli.options import (
     window,
 )
 from oncall.cli.tables import Column, Table
+from oncall.config import codes, load
+from oncall.config.reader import suggest
+from oncall.config.review import stale_checklists
+from oncall.edit.diff import diff as shift_diff
+from oncall.edit.git import org_at
+from oncall.engine.lint import lint_org
 from oncall.errors import EXIT_NO, EXIT_OK, EXIT_USAGE, Problem, UsageError
 from oncall.model import Gap, Org, Shift, reason_codes
 from oncall.times import from_epoch
@@ -39,9 +49,6 @@ DIFF_DAYS = 56
 
 def _allowed_codes(values: list[str] | None) -> set[str]:
     """The codes given to ``--allow``; an unknown one is a usage error listing the known ones."""
-    from oncall.config import codes
-    from oncall.config.reader import suggest
-
     given = set(values or ())
     for code in sorted(given - set(codes.ALL)):
         close = suggest(code, codes.ALL)
@@ -73,8 +80,6 @@ def validate(
     checklists past their review date...; docs/guides/ci.md lists every code) keep exit 0 unless
     --strict makes them exit 1. An allowed warning is still shown but never fails --strict.
     """
-    from oncall.config import load
-
     allowed = _allowed_codes(allow)
     root = session().root()
     result = load(root)
@@ -121,9 +126,6 @@ def _practice_warnings(org: Org, at: int) -> list[Problem]:
     """The "legal but wrong" warnings: stale checklists and what the engine's lint finds ahead
     (coverage gaps, members who never get a turn, double bookings, overrides on time off,
     handoffs in daylight-saving gaps and folds...)."""
-    from oncall.config.review import stale_checklists
-    from oncall.engine.lint import lint_org
-
     return stale_checklists(org, from_epoch(at, local_zone()).date()) + list(lint_org(org, at, LINT_DAYS))
 
 
@@ -151,11 +153,9 @@ def generate(
     output_path: OutputOption = None,
 ) -> None:
     """List the shifts and gaps of the schedules in a window."""
-    from oncall.engine import generate as shifts_in
-
     org = session().org()
     start, end = window(start_text, end_text, days=GENERATE_DAYS, table=format is GenerateFormat.table)
-    timeline = shifts_in(org, start, end, schedule, person)
+    timeline = engine.generate(org, start, end, schedule, person)
     if format is GenerateFormat.json:
         output.print_json({"shifts": (render.shift_json(org, s) for s in timeline.shifts),
                            "gaps": (render.gap_json(org, g) for g in timeline.gaps)}, output_path)
@@ -176,9 +176,6 @@ def generate(
 
 
 def _csv(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap]) -> str:
-    import csv
-    import io
-
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["schedule", "schedule_name", "person", "person_name", "start", "end", "reason"])
@@ -249,10 +246,6 @@ def diff(
     closed, and the hours each person gains and loses. --format markdown makes a pull-request
     comment.
     """
-    from oncall.cli.changes import diff_json, diff_markdown, diff_table
-    from oncall.edit.diff import diff as shift_diff
-    from oncall.edit.git import org_at
-
     current = session()
     root = current.root()
     old_label = rev or "HEAD"

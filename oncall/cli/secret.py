@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from typing import Annotated
 
@@ -9,8 +10,11 @@ import typer
 
 from oncall.cli import output, render
 from oncall.cli.app import command_group
+from oncall.cli.context import local_zone, now
 from oncall.cli.options import TableOrJson, TableOrJsonOption
+from oncall.cli.tables import Column, Table
 from oncall.errors import NotFound, UsageError
+from oncall.readiness import secrets
 
 app = command_group("Keep checklist secrets in the OS keyring.")
 
@@ -20,11 +24,6 @@ def secret_set(
     name: Annotated[str, typer.Argument(help="The secret's name, as checklists write it (secret: NAME).")],
 ) -> None:
     """Store a secret in the OS keyring: prompts without echo, or reads stdin when it is not a terminal."""
-    import getpass
-
-    from oncall.cli.context import now
-    from oncall.readiness import secrets
-
     secrets.check_name(name)
     if sys.stdin is not None and sys.stdin.isatty():
         value = getpass.getpass(f"Value for {name} (not shown): ")
@@ -43,8 +42,6 @@ def secret_set(
 @app.command("delete")
 def secret_delete(name: Annotated[str, typer.Argument(help="The secret's name.")]) -> None:
     """Delete a secret from the OS keyring."""
-    from oncall.readiness import secrets
-
     if not secrets.delete_secret(name):
         raise NotFound(f"no secret {name!r} in the keyring; `oncall secret list` shows the stored names")
     output.info(f"deleted {name}")
@@ -53,9 +50,6 @@ def secret_delete(name: Annotated[str, typer.Argument(help="The secret's name.")
 @app.command("list")
 def secret_list(fmt: TableOrJsonOption = TableOrJson.table) -> None:
     """The names of stored secrets and where they are kept (never their values)."""
-    from oncall.cli.context import local_zone
-    from oncall.readiness import secrets
-
     stored = secrets.list_secrets()
     if fmt is TableOrJson.json:
         output.print_json([{"name": s.name, "where": s.where, "stored_at": render.json_time(s.stored_at)}
@@ -64,8 +58,6 @@ def secret_list(fmt: TableOrJsonOption = TableOrJson.table) -> None:
     if not stored:
         output.info("no secrets stored yet; `oncall secret set NAME` stores one")
         return
-    from oncall.cli.tables import Column, Table
-
     tz = local_zone()
     table = Table([Column("NAME"), Column("STORED", drop=1), Column("WHERE", fold=True)], plain=True)
     for s in stored:

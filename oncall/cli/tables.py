@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from rich.cells import cell_len
+from rich.table import Table as RichTable
 
 from oncall.cli import output
 
@@ -112,8 +113,6 @@ class Table:
     # --- printing -----------------------------------------------------------------------------
 
     def _print_boxed(self, layout: list[tuple[int, int]]) -> None:
-        from rich.table import Table as RichTable
-
         table = RichTable()
         folded = []
         for index, width in layout:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from oncall import engine
 from oncall.cli import output, render
 from oncall.cli.context import current_person, local_zone, now, session
 from oncall.cli.options import (
@@ -35,11 +36,9 @@ def whois(
     format: TableOrJsonOption = TableOrJson.table,
 ) -> None:
     """Who is on call now (or at T), since when, until when, and who is next."""
-    from oncall.engine import whois as who
-
     at = instant(when, "T")
     org = session().org()
-    answers = who(org, at, schedule)
+    answers = engine.whois(org, at, schedule)
     if format is TableOrJson.json:
         rows: list[dict[str, Any]] = []
         for a in answers:
@@ -93,8 +92,6 @@ def next_shifts(
     format: TableOrJsonOption = TableOrJson.table,
 ) -> None:
     """A person's upcoming shifts across all schedules."""
-    from oncall.engine import generate
-
     ahead = horizon(within)
     org = session().org()
     me = current_person(org, person)
@@ -103,7 +100,7 @@ def next_shifts(
     end = start + ahead
     # Each shift with its real bounds: one under way or running past the window is not cut at its edge.
     shifts = sorted((s._replace(start=s.whole_start or s.start, end=s.whole_end or s.end)
-                     for s in generate(org, start, end, person=me.person.id).shifts),
+                     for s in engine.generate(org, start, end, person=me.person.id).shifts),
                     key=lambda s: (s.start, s.schedule))
     if format is TableOrJson.json:
         output.print_json([render.shift_json(org, s) | {"name": org.schedules[s.schedule].display} for s in shifts])
