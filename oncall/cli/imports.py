@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import difflib
+import shutil
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from oncall.cli import output, render
 from oncall.cli.app import command_group
+from oncall.cli.context import session
 from oncall.cli.options import dry_run_option
 from oncall.errors import EXIT_NO, RootNotFound, UsageError
-
-if TYPE_CHECKING:
-    from oncall.imports.exports import Node
-    from oncall.imports.model import Export
-    from oncall.imports.plan import ImportPlan
+from oncall.imports import grafana, opsgenie, pagerduty
+from oncall.imports.exports import Node, read_json
+from oncall.imports.model import Export
+from oncall.imports.plan import ImportPlan, plan_import, write_plan
+from oncall.times import zone
 
 app = command_group("Import schedules from PagerDuty, Opsgenie or Grafana OnCall exports.")
 
@@ -43,8 +45,6 @@ def import_pagerduty(files: FilesArgument, users: UsersOption = None, check: Che
     schedules). --check compares with final_schedule.rendered_schedule_entries: export with
     ?since=...&until=... to include them.
     """
-    from oncall.imports import pagerduty
-
     export = pagerduty.read(_documents(files), _document(users))
     _finish(export, into, check=check, dry_run=dry_run, force=force)
 
@@ -61,8 +61,6 @@ def import_opsgenie(
     FILE is the body of GET /v2/schedules/{id}?expand=rotation, or of a schedule's rotations list
     (with --timezone).
     """
-    from oncall.imports import opsgenie
-
     export = opsgenie.read(_documents(files), _document(users), timezone)
     _finish(export, into, check=False, dry_run=dry_run, force=force)
 
@@ -84,8 +82,6 @@ def import_grafana(
     SCHEDULES.json is the body of GET /api/v1/schedules/, --shifts that of GET
     /api/v1/on_call_shifts/. --check compares with each schedule's final shifts (--final-shifts).
     """
-    from oncall.imports import grafana
-
     if shifts is None:
         raise UsageError("pass --shifts SHIFTS.json, the body of GET /api/v1/on_call_shifts/")
     rendered: dict[str | None, Node] = {}
@@ -101,8 +97,6 @@ def import_grafana(
 # -- shared --------------------------------------------------------------------------------------
 
 def _read(path: str) -> Node:
-    from oncall.imports.exports import read_json
-
     return read_json(path)
 
 
@@ -121,8 +115,6 @@ def _root(into: Path | None) -> Path:
         if into.exists() and not into.is_dir():
             raise UsageError(f"--into {into} is a file; pass a folder")
         return into.resolve()
-    from oncall.cli.context import session
-
     try:
         return session().root()
     except RootNotFound as exc:
@@ -130,8 +122,6 @@ def _root(into: Path | None) -> Path:
 
 
 def _finish(export: Export, into: Path | None, *, check: bool, dry_run: bool, force: bool) -> None:
-    from oncall.imports.plan import plan_import, write_plan
-
     plan = plan_import(export, _root(into), force=force, check=check)
     if dry_run:
         _show_files(plan)
@@ -163,8 +153,6 @@ def _show_files(plan: ImportPlan) -> None:
 
 
 def _show_checks(plan: ImportPlan) -> None:
-    from oncall.times import zone
-
     for check in plan.checks:
         tz = zone(check.timezone)
         found = len(check.differences)
@@ -183,8 +171,6 @@ def _show_checks(plan: ImportPlan) -> None:
 
 def _wrapped(text: str, indent: str) -> str:
     """A diagnostic wrapped to the terminal (at least 60 columns), never cut."""
-    import shutil
-
     width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 120))
     return textwrap.fill(render.safe(text), width=width, subsequent_indent=indent, break_long_words=False,
                          break_on_hyphens=False)
