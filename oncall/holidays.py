@@ -24,6 +24,8 @@ from pathlib import Path
 
 from oncall.times import epoch_to_wall, wall_seconds, zone_clock
 
+HOLIDAYS_OF_PEOPLE = "people"  # skip_holidays: people — each person's own holidays (country:, subdivision:)
+
 
 @dataclass(eq=False)
 class HolidayCalendar:

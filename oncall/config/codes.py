@@ -30,12 +30,14 @@ REPLACES_NOT_ON_CALL = "replaces-not-on-call"  # an override's replaces: names s
 NONEXISTENT_HANDOFF = "nonexistent-handoff"  # a handoff or window edge in a spring-forward gap
 AMBIGUOUS_HANDOFF = "ambiguous-handoff"  # a handoff or window edge in a fall-back fold
 ELAPSED_TURNS = "elapsed-turns-with-windows"  # every: 24h where 1d is meant (windows, or a zone with DST)
+AVOID_CONFLICT = "avoid-conflict"  # an override puts someone on call who is on call in an avoided schedule
 
 ERRORS = (FILE, SYNTAX, MISSING_KEY, BAD_VALUE, UNKNOWN_REFERENCE, DUPLICATE, CYCLE)
 """Codes of errors (a file name that is awkward on the command line is a ``bad-value`` warning)."""
 
 WARNINGS = (UNKNOWN_KEY, STALE_CHECKLIST, LEGACY_ZONE, GAP, NEVER_ON_CALL, LAYER_COVERS_NOTHING, NO_TIME_ON_CALL,
-            OVERRIDE_ON_TIME_OFF, REPLACES_NOT_ON_CALL, NONEXISTENT_HANDOFF, AMBIGUOUS_HANDOFF, ELAPSED_TURNS)
+            OVERRIDE_ON_TIME_OFF, REPLACES_NOT_ON_CALL, NONEXISTENT_HANDOFF, AMBIGUOUS_HANDOFF, ELAPSED_TURNS,
+            AVOID_CONFLICT)
 """Codes of warnings: legal files that are probably wrong. Only warnings can be allowed."""
 
 ALL = ERRORS + WARNINGS

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from oncall.holidays import HOLIDAYS_OF_PEOPLE as HOLIDAYS_OF_PEOPLE  # skip_holidays: people, one place
+
 # Check kinds, in the order used to decide which key names the kind when several appear
 # (`secret:` is also a parameter of `http:`, so it comes last).
 CHECK_KINDS = ("command", "tcp", "http", "dns", "file", "env", "secret")
@@ -21,7 +23,6 @@ CHANNEL_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 ADVANCE = ("always", "covered")
 SEVERITIES = ("block", "warn")
 SECURITY_MODES = ("starttls", "tls", "none")
-HOLIDAYS_OF_PEOPLE = "people"  # skip_holidays: people — each person's own holidays
 
 
 @dataclass(frozen=True)

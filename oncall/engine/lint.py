@@ -7,7 +7,9 @@ Each finding has a stable ``Problem.code``:
   rotation of 7 people restricted to weekdays: two of them never work);
 * ``layer-covers-nothing``: layers whose turns are entirely lost to their windows;
 * ``no-time-on-call``: members who get no time at all over a whole rotation cycle, because later
-  layers or overrides cover every one of their turns.
+  layers or overrides cover every one of their turns;
+* ``avoid-conflict``: an override that puts someone on call while they are on call in a schedule
+  this one avoids (the override wins, as overrides always do, so it is only a warning).
 
 ``lint_clock`` adds the wall-clock warnings (handoffs in daylight-saving gaps and folds, turns of
 hours where days are meant) and ``lint_overrides`` those about overrides (on time off, replacing
@@ -20,12 +22,14 @@ horizon, not with ``every`` or the product of layers.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 
+from oncall.config import codes
 from oncall.engine.lint_clock import clock_findings
 from oncall.engine.lint_overrides import override_findings
-from oncall.engine.timeline import compose_runs, layer_pieces, schedule_timeline
+from oncall.engine.timeline import compose_runs, layer_pieces, layer_zone, schedule_timeline
 from oncall.engine.turns import LayerClock
 from oncall.errors import Location, Problem
 from oncall.model import Gap, Layer, Org, Schedule
@@ -45,6 +49,7 @@ def lint_org(org: Org, start: int, days: int = 28) -> list[Problem]:
         problems.extend(_fairness(org, schedule, start, days))
         problems.extend(clock_findings(schedule, start, _where(org, schedule).file))
         problems.extend(override_findings(org, schedule, start, _where(org, schedule).file))
+        problems.extend(_avoid_conflicts(org, schedule, start))
     return problems
 
 
@@ -107,7 +112,7 @@ def _fairness(org: Org, schedule: Schedule, start: int, days: int) -> list[Probl
     """Members who never work, layers that cover nothing, members shadowed by other layers."""
     looks: list[tuple[Layer, int, int]] = []
     for layer in schedule.layers:
-        clock = LayerClock(layer, schedule.tz)
+        clock = LayerClock(layer, layer_zone(schedule, layer))
         begin, end = _horizon(layer, clock, start, days)
         if begin < end and begin - start <= _MAX_LEAD:
             looks.append((layer, begin, end))
@@ -129,10 +134,14 @@ def _fairness(org: Org, schedule: Schedule, start: int, days: int) -> list[Probl
         covered = {p for _, _, p, _ in alone}
         idle = [p for p in dict.fromkeys(layer.people) if p not in covered]
         if idle:
+            if layer.advance != "covered" and _covered_would_fix(org, schedule, layer, begin, end):
+                fix = "write `advance: covered` on the layer, so that only turns meeting the windows count"
+            else:
+                fix = "change the number of people, `every:` or the windows"
             problems.append(Problem(
                 f"in layer {layer.name!r} of schedule {schedule.id!r}, {', '.join(idle)} never get(s) a turn inside "
                 f"the layer's windows (a rotation of {len(layer.people)} every {layer.every} against `only:`); "
-                "change the number of people, `every:` or the windows", where, "warning", "never-on-call",
+                f"{fix}", where, "warning", "never-on-call",
             ))
         shown = {person for s, e, person, _ in runs if person in covered and s < end and e > begin}
         shadowed = [p for p in dict.fromkeys(layer.people) if p in covered and p not in shown]
@@ -142,4 +151,39 @@ def _fairness(org: Org, schedule: Schedule, start: int, days: int) -> list[Probl
                 f"in the next {(end - begin) // DAY} days: later layers, overrides or time off cover all their turns",
                 where, "warning", "no-time-on-call",
             ))
+    return problems
+
+
+def _covered_would_fix(org: Org, schedule: Schedule, layer: Layer, begin: int, end: int) -> bool:
+    """Whether ``advance: covered`` would give every member a turn inside the windows."""
+    counted = replace(layer, advance="covered")
+    covered = {p for _, _, p, _ in layer_pieces(org, schedule, counted, begin, end, with_time_off=False)}
+    return covered >= set(layer.people)
+
+
+def _avoid_conflicts(org: Org, schedule: Schedule, start: int) -> list[Problem]:
+    """Overrides that put someone on call while they are on call in an avoided schedule."""
+    if not schedule.avoid:
+        return []
+    problems = []
+    for override in schedule.overrides:
+        lo, hi = max(override.start, start), min(override.end, start + _MAX_HORIZON)
+        if lo >= hi:
+            continue
+        for other_id in schedule.avoid:
+            other = org.schedules.get(other_id)
+            if other is None:
+                continue
+            clash = next(((s, e) for s, e, person, _ in compose_runs(org, other, lo, hi)
+                          if person == override.person), None)
+            if clash is None:
+                continue
+            tz = schedule.tz
+            problems.append(Problem(
+                f"an override puts {override.person} on call in {schedule.id!r} from {_local(clash[0], tz)} to "
+                f"{_local(clash[1], tz)} while they are on call in {other_id!r}, which this schedule avoids; "
+                "the override wins: give it to someone else, or remove the clash in either schedule",
+                override.location or _where(org, schedule), "warning", codes.AVOID_CONFLICT,
+            ))
+            break
     return problems

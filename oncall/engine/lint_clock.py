@@ -20,10 +20,11 @@ from datetime import datetime, tzinfo
 from typing import NamedTuple
 
 from oncall.config import codes
+from oncall.engine.timeline import layer_zone
 from oncall.engine.turns import LayerClock
 from oncall.errors import Location, Problem
 from oncall.model import WEEKDAYS, Layer, Schedule, Window
-from oncall.times import DAY, wall_datetime, wall_seconds, zone, zone_clock
+from oncall.times import DAY, wall_datetime, wall_seconds, zone_clock
 
 YEAR = 366 * DAY  # how far ahead handoffs are looked at
 _DATES_LISTED = 3
@@ -51,11 +52,6 @@ class Jump(NamedTuple):
         02:00 jumps to 03:00) is the instant of the jump itself, so nothing moves: it is not."""
         lo, hi = self.walls
         return (lo < wall if self.gap else lo <= wall) and wall < hi
-
-
-def layer_zone(schedule: Schedule, layer: Layer) -> tzinfo:
-    """The zone a layer's start, end, turns and windows are read in."""
-    return zone(layer.timezone) if layer.timezone else schedule.tz
 
 
 def jumps(tz: tzinfo, start: int, end: int) -> list[Jump]:

@@ -15,11 +15,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from oncall.config import codes
-from oncall.engine.lint_clock import layer_zone, local_text
-from oncall.engine.timeline import compose_runs
+from oncall.engine.lint_clock import local_text
+from oncall.engine.timeline import compose_runs, layer_zone
 from oncall.engine.turns import union, window_instants
 from oncall.errors import Location, Problem
-from oncall.holidays import holiday_spans
+from oncall.holidays import HOLIDAYS_OF_PEOPLE, holiday_spans
 from oncall.model import Org, Override, Schedule
 from oncall.times import length_text
 
@@ -71,7 +71,6 @@ def _holidays(org: Org, schedule: Schedule, person_id: str, lo: int, hi: int) ->
     """The public holidays the schedule treats as time off for this person within ``[lo, hi)``:
     those each of their layers with ``skip_holidays`` counts (a country's, or with ``people``
     their own), where that layer covers (within its windows)."""
-    from oncall.config.format import HOLIDAYS_OF_PEOPLE
 
     person = org.people[person_id]
     spans: list[tuple[int, int]] = []

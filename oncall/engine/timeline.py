@@ -10,11 +10,12 @@ whole bounds and for who is on call either side of it.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from datetime import tzinfo
 from typing import NamedTuple
 
-from oncall.engine.turns import LayerClock, intersect, union, window_instants
-from oncall.holidays import holiday_spans
+from oncall.engine.turns import CoveredPeriods, LayerClock, intersect, union, window_instants
+from oncall.holidays import HOLIDAYS_OF_PEOPLE, holiday_spans
 from oncall.model import Gap, Layer, Org, Reason, Schedule, Shift
 from oncall.times import DAY, zone
 
@@ -96,7 +97,7 @@ class _Bounds:
         firsts, lasts = [o.start for o in schedule.overrides], [o.end for o in schedule.overrides]
         endless = False
         for layer in schedule.layers:
-            clock = LayerClock(layer, zone(layer.timezone) if layer.timezone else schedule.tz)
+            clock = LayerClock(layer, layer_zone(schedule, layer))
             firsts.append(clock.first)
             if clock.last is None:
                 endless = True
@@ -183,12 +184,32 @@ def merge(pieces: list[Piece], start: int, end: int) -> list[Run]:
 # --------------------------------------------------------------------------- composing
 
 
-def compose(org: Org, schedule: Schedule, start: int, end: int) -> list[Piece]:
-    """Who is on call in ``[start, end)``, as sorted disjoint pieces (not yet merged)."""
+def compose(org: Org, schedule: Schedule, start: int, end: int, avoiding: frozenset[str] = frozenset()
+            ) -> list[Piece]:
+    """Who is on call in ``[start, end)``, as sorted disjoint pieces (not yet merged).
+
+    ``avoiding`` holds the schedules whose composition asked for this one (through ``avoid:``),
+    so that a cycle the loader would have refused cannot recurse here."""
+    busy = _busy(org, schedule, start, end, avoiding | {schedule.id}) if schedule.avoid else {}
     pieces: list[Piece] = []
     for layer in schedule.layers:  # later layers win (rule 3)
-        pieces = overlay(pieces, layer_pieces(org, schedule, layer, start, end))
+        pieces = overlay(pieces, layer_pieces(org, schedule, layer, start, end, busy=busy))
     return overlay(pieces, override_pieces(schedule, start, end))  # rule 5
+
+
+def _busy(org: Org, schedule: Schedule, start: int, end: int,
+          avoiding: frozenset[str]) -> dict[str, list[tuple[int, int]]]:
+    """Where each person is on call in the schedules ``schedule`` avoids (their final shifts,
+    overrides included) within ``[start, end)`` (rule 10)."""
+    busy: dict[str, list[tuple[int, int]]] = {}
+    for other_id in schedule.avoid:
+        other = org.schedules.get(other_id)
+        if other is None or other_id in avoiding:
+            continue
+        for s, e, person, _ in merge(compose(org, other, start, end, avoiding), start, end):
+            if person is not None:
+                busy.setdefault(person, []).append((s, e))
+    return busy
 
 
 class _Absences:
@@ -224,6 +245,11 @@ class _Absences:
 _NOBODY = _Absences([])
 
 
+def layer_zone(schedule: Schedule, layer: Layer) -> tzinfo:
+    """The zone a layer's start, end, turns and windows are read in (rule 7)."""
+    return zone(layer.timezone) if layer.timezone else schedule.tz
+
+
 def layer_pieces(
     org: Org,
     schedule: Schedule,
@@ -232,14 +258,14 @@ def layer_pieces(
     end: int,
     *,
     with_time_off: bool = True,
+    busy: Mapping[str, list[tuple[int, int]]] | None = None,
 ) -> list[Piece]:
-    """What one layer alone covers within ``[start, end)``: turns (rule 1) clipped to the
-    restriction windows (rule 2), with time off handed on in rotation order (rule 4).
-
-    With ``skip_holidays``, the public holidays of that country are time off for each turn's own
-    person (the next person in order covers, with a ``holiday`` reason).
+    """What one layer alone covers within ``[start, end)``: turns (rules 1, 7, 8, 9) clipped to the
+    restriction windows (rule 2), with the parts whose person is off handed on in rotation order
+    (rule 4): off for time off, for public holidays (rule 11) and, through ``busy``, for being on
+    call in a schedule this one avoids (rule 10). ``with_time_off=False`` gives the turns alone.
     """
-    tz = schedule.tz
+    tz = layer_zone(schedule, layer)
     clock = LayerClock(layer, tz)
     lo, hi = clock.active(start, end)
     if lo >= hi:
@@ -251,57 +277,106 @@ def layer_pieces(
         turns = iter([(0, lo, hi)])
     else:
         turns = clock.turns(lo, hi)
+        if layer.only and layer.advance == "covered":
+            turns = _covered_turns(turns, CoveredPeriods(clock, layer.only, tz))
     if layer.only:
         turns = intersect(turns, window_instants(layer.only, tz, lo, hi))
+    offset = layer.offset
     own: Why = ("layer", layer.name, None, None)
-    absences = _layer_absences(org, rotation, lo, hi) if with_time_off else {}
-    holidays = holiday_spans(org.holidays, layer.skip_holidays, None, tz, lo, hi) if layer.skip_holidays else []
-    if not absences and not holidays:
-        return [(s, e, rotation[k % size], own) for k, s, e in turns]
-    anyone_off = _Absences([(s, e) for a in absences.values() for s, e in zip(a.starts, a.ends, strict=True)])
-    holiday_off = _Absences(holidays) if holidays else _NOBODY
+    off = _Off(org, layer, tz, lo, hi, busy or {}) if with_time_off else None
+    if off is None or off.nobody:
+        return [(s, e, rotation[(k + offset) % size], own) for k, s, e in turns]
     pieces: list[Piece] = []
     append = pieces.append
+    members = set(rotation)
     for k, s, e in turns:
-        owner = rotation[k % size]
-        if not anyone_off.overlaps(s, e) and not holiday_off.overlaps(s, e):
+        first = k + offset
+        owner = rotation[first % size]
+        if not off.anyone.overlaps(s, e):
             append((s, e, owner, own))
             continue
         # Split the turn wherever anyone's availability changes, then pick per part.
-        cuts = {s, e}
-        for person_id in set(rotation):
-            cuts.update(absences.get(person_id, _NOBODY).edges(s, e))
-        cuts.update(holiday_off.edges(s, e))
-        bounds = sorted(cuts)
+        bounds = sorted(off.cuts(members, s, e))
         for part_start, part_end in zip(bounds, bounds[1:], strict=False):
-            owner_off = absences.get(owner, _NOBODY).off_at(part_start)
-            on_holiday = holiday_off.off_at(part_start)
-            for j in range(size):
-                candidate = rotation[(k + j) % size]
-                if j == 0 and on_holiday:
-                    continue
-                if not absences.get(candidate, _NOBODY).off_at(part_start):
-                    if j == 0:
-                        reason = own
-                    elif owner_off:
-                        reason = ("cover", layer.name, owner, None)
-                    else:
-                        reason = ("holiday", layer.name, owner, None)
-                    append((part_start, part_end, candidate, reason))
+            why = off.why(owner, part_start)
+            if why is None:
+                append((part_start, part_end, owner, own))
+                continue
+            for j in range(1, size):
+                candidate = rotation[(first + j) % size]
+                if not off.person_off(candidate, part_start):
+                    append((part_start, part_end, candidate, (why, layer.name, owner, None)))
                     break
     return pieces
 
 
-def _layer_absences(org: Org, rotation: tuple[str, ...], start: int, end: int) -> dict[str, _Absences]:
-    absences: dict[str, _Absences] = {}
-    for person_id in set(rotation):
-        person = org.people.get(person_id)
-        if person is None or not person.time_off:
-            continue
-        spans = [(i.start, i.end) for i in person.time_off if i.start < end and i.end > start]
-        if spans:
-            absences[person_id] = _Absences(spans)
-    return absences
+def _covered_turns(periods: Iterator[tuple[int, int, int]],
+                   covered: CoveredPeriods) -> Iterator[tuple[int, int, int]]:
+    """``advance: covered``: period j is turn i, i the number of periods before j that meet the
+    layer's windows (rule 9). Counted once for the first period, then period by period."""
+    count = last = None
+    for j, s, e in periods:
+        if count is None or last is None:
+            count = covered.before(j)
+        else:
+            for i in range(last, j):
+                count += covered.covered(i)
+        last = j
+        yield count, s, e
+
+
+class _Off:
+    """When each member of a layer is off within ``[start, end)``, and why: time off (``cover``),
+    a public holiday (``holiday``), or being on call in an avoided schedule (``avoid``)."""
+
+    def __init__(self, org: Org, layer: Layer, tz: tzinfo, start: int, end: int,
+                 busy: Mapping[str, list[tuple[int, int]]]) -> None:
+        self.time_off: dict[str, _Absences] = {}
+        self.holiday: dict[str, _Absences] = {}
+        self.busy: dict[str, _Absences] = {}
+        # skip_holidays: CC excuses whoever's turn it is on that country's holidays (not the cover)
+        self.country = _NOBODY
+        people_holidays = layer.skip_holidays == HOLIDAYS_OF_PEOPLE
+        if layer.skip_holidays and not people_holidays:
+            self.country = _Absences(holiday_spans(org.holidays, layer.skip_holidays, None, tz, start, end))
+        for person_id in set(layer.people):
+            person = org.people.get(person_id)
+            if person is not None and person.time_off:
+                spans = [(i.start, i.end) for i in person.time_off if i.start < end and i.end > start]
+                if spans:
+                    self.time_off[person_id] = _Absences(spans)
+            if people_holidays and person is not None and person.country:
+                spans = holiday_spans(org.holidays, person.country, person.subdivision, person.tz, start, end)
+                if spans:
+                    self.holiday[person_id] = _Absences(spans)
+            if busy.get(person_id):
+                self.busy[person_id] = _Absences(busy[person_id])
+        every = [a for kind in (self.time_off, self.holiday, self.busy) for a in kind.values()] + [self.country]
+        self.nobody = not any(a.starts for a in every)
+        self.anyone = _Absences([span for a in every for span in zip(a.starts, a.ends, strict=True)])
+
+    def person_off(self, person_id: str, t: int) -> bool:
+        """Whether ``person_id`` is off at ``t`` for themselves (a country's holiday aside)."""
+        return any(kind.get(person_id, _NOBODY).off_at(t) for kind in (self.time_off, self.holiday, self.busy))
+
+    def why(self, owner: str, t: int) -> str | None:
+        """Why the turn's owner is off at ``t`` (None: they are not)."""
+        if self.time_off.get(owner, _NOBODY).off_at(t):
+            return "cover"
+        if self.holiday.get(owner, _NOBODY).off_at(t) or self.country.off_at(t):
+            return "holiday"
+        if self.busy.get(owner, _NOBODY).off_at(t):
+            return "avoid"
+        return None
+
+    def cuts(self, members: set[str], start: int, end: int) -> set[int]:
+        """``start``, ``end`` and every instant between where someone's availability changes."""
+        found = {start, end}
+        for kind in (self.time_off, self.holiday, self.busy):
+            for person_id in members:
+                found.update(kind.get(person_id, _NOBODY).edges(start, end))
+        found.update(self.country.edges(start, end))
+        return found
 
 
 def overlay(base: list[Piece], top: list[Piece]) -> list[Piece]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import tzinfo
+from math import gcd
 
 from oncall.model import Layer, Window
 from oncall.times import DAY, wall_seconds, zone_clock
@@ -123,3 +124,97 @@ def intersect(
             if lo < hi:
                 yield k, lo, hi
             j += 1
+
+
+WEEK = 7 * DAY
+_MARGIN = 2 * DAY  # periods this close to an offset change are checked one by one
+
+
+class CoveredPeriods:
+    """Which of a layer's periods meet its windows, and how many before a given one
+    (``advance: covered``, rule 9 of docs/scheduling.md).
+
+    Period j runs from ``turn_start(j)`` to ``turn_start(j + 1)``. Between two changes of the
+    zone's UTC offset, the wall clock is the instant plus a constant, and the windows repeat every
+    week on the wall clock; so whether period j meets them repeats with j (every ``7 / gcd(days,
+    7)`` periods for days and weeks, every ``168 / gcd(hours, 168)`` for hours). Counting the
+    covered periods before j is therefore arithmetic over the stretches between offset changes
+    (two a year in most zones), with only the periods within two days of a change checked one by
+    one. It never walks the rotation from its start.
+    """
+
+    __slots__ = ("clock", "windows", "tz", "spans", "patterns")
+
+    def __init__(self, clock: LayerClock, windows: tuple[Window, ...], tz: tzinfo) -> None:
+        self.clock, self.windows, self.tz = clock, windows, tz
+        # the windows on a week of wall clock from Monday 00:00, repeated a week either side
+        spans = []
+        for w in windows:
+            for day in w.days:
+                opens = day * DAY + w.start * 60
+                for shift in (-WEEK, 0, WEEK):
+                    spans.append((opens + shift, opens + w.length * 60 + shift))
+        self.spans = union(spans)
+        self.patterns: dict[int, tuple[int, list[int]]] = {}  # wall base -> (cycle length, prefix counts)
+
+    def covered(self, j: int) -> bool:
+        """Whether period ``j`` meets the windows (checked on the instants themselves)."""
+        start, end = self.clock.turn_start(j), self.clock.turn_start(j + 1)
+        return bool(window_instants(self.windows, self.tz, start, end))
+
+    def before(self, j: int) -> int:
+        """How many of periods ``0 .. j-1`` meet the windows."""
+        if j <= 0:
+            return 0
+        clock = self.clock
+        changes = clock.clock.offset_changes(clock.first - _MARGIN, clock.turn_start(j) + _MARGIN)
+        count = 0
+        k = 0  # periods before k are counted
+        for change in changes:
+            near_lo = max(clock.turn_at(change - _MARGIN), 0)
+            near_hi = clock.turn_at(change + _MARGIN) + 1
+            if near_lo > k:
+                count += self._arithmetic(k, min(near_lo, j))
+            for i in range(max(k, near_lo), min(near_hi, j)):
+                count += self.covered(i)
+            k = max(k, near_hi)
+            if k >= j:
+                return count
+        return count + self._arithmetic(k, j)
+
+    def _arithmetic(self, lo: int, hi: int) -> int:
+        """Covered periods in ``[lo, hi)``, all in one stretch of constant UTC offset."""
+        if hi <= lo:
+            return 0
+        clock = self.clock
+        if clock.calendar:
+            base, step = clock.start_wall, clock.step  # period j starts at base + j·step, wall clock
+        else:
+            start = clock.turn_start(lo)
+            base, step = clock.clock.to_wall(start) - lo * clock.step, clock.step
+        cycle, prefix = self._pattern(base % WEEK, step)
+        return _count_to(hi, cycle, prefix) - _count_to(lo, cycle, prefix)
+
+    def _pattern(self, base: int, step: int) -> tuple[int, list[int]]:
+        known = self.patterns.get(base)
+        if known is None:
+            cycle = WEEK // gcd(step, WEEK)
+            prefix = [0]
+            for r in range(cycle):
+                prefix.append(prefix[-1] + self._meets(base + r * step, step))
+            known = self.patterns[base] = (cycle, prefix)
+        return known
+
+    def _meets(self, wall: int, length: int) -> bool:
+        """Whether ``[wall, wall + length)`` on the wall clock meets a window."""
+        if length >= WEEK:
+            return bool(self.spans)
+        lo = (wall + 3 * DAY) % WEEK  # 1970-01-01 was a Thursday: Monday 00:00 is 0
+        hi = lo + length
+        return any(s < hi and e > lo for s, e in self.spans)
+
+
+def _count_to(j: int, cycle: int, prefix: list[int]) -> int:
+    """Covered periods in ``[0, j)`` of a pattern repeating every ``cycle`` periods."""
+    full, rest = divmod(j, cycle)
+    return full * prefix[-1] + prefix[rest]

@@ -73,7 +73,7 @@ def shifts_on_board(org: Org, now: int, within: int, schedules: Iterable[str] | 
     selected = select_schedules(org, schedules)
     out: list[Shift] = []
     for schedule in selected:
-        current = who_at(schedule, org.people, now)
+        current = who_at(org, schedule, now)
         if current.shift is not None:
             out.append(current.shift)
     # Generate a turn past the window so the last shifts keep their real ends.

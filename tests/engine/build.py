@@ -37,6 +37,9 @@ def layer(
     end: str | None = None,
     only: tuple[Window, ...] = (),
     skip_holidays: str | None = None,
+    timezone: str | None = None,
+    offset: int = 0,
+    advance: str = "always",
 ) -> Layer:
     return Layer(
         name=name,
@@ -46,23 +49,29 @@ def layer(
         end=parse_time(end).wall if end else None,
         only=only,
         skip_holidays=skip_holidays,
+        timezone=timezone,
+        offset=offset,
+        advance=advance,
     )
 
 
-def person(pid: str, tz: str = "UTC", off: tuple[tuple[str, str], ...] = ()) -> Person:
+def person(pid: str, tz: str = "UTC", off: tuple[tuple[str, str], ...] = (), country: str | None = None,
+           subdivision: str | None = None) -> Person:
     spans = []
     for f, t in off:
         pf, pt = parse_time(f), parse_time(t)
         spans.append(Interval(pf.instant(zone(tz)), pt.end_instant(zone(tz))))
-    return Person(pid, pid.title(), f"{pid}@example.com", tz, tuple(sorted(spans, key=lambda i: i.start)))
+    return Person(pid, pid.title(), f"{pid}@example.com", tz, tuple(sorted(spans, key=lambda i: i.start)),
+                  country=country, subdivision=subdivision)
 
 
 def override(who: str, start: str, end: str, tz: str) -> Override:
     return Override(who, local(start, tz), local(end, tz))
 
 
-def schedule(tz: str, *layers: Layer, overrides: tuple[Override, ...] = (), sid: str = "s") -> Schedule:
-    return Schedule(sid, tz, tuple(layers), name=sid, overrides=overrides)
+def schedule(tz: str, *layers: Layer, overrides: tuple[Override, ...] = (), sid: str = "s",
+             avoid: tuple[str, ...] = ()) -> Schedule:
+    return Schedule(sid, tz, tuple(layers), name=sid, overrides=overrides, avoid=avoid)
 
 
 def org(*schedules: Schedule, people: tuple[Person, ...] = (), holidays: HolidayCalendar | None = None) -> Org:

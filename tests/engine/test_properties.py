@@ -1,4 +1,6 @@
-"""Invariants of the engine over random schedules (hypothesis)."""
+"""Invariants of the engine over random schedules (hypothesis), with every rotation option: a
+layer's own timezone, offset, advance on covered turns, public holidays per country or per
+person, and a second schedule that the first may avoid."""
 
 from __future__ import annotations
 
@@ -52,7 +54,20 @@ def layers(draw, index):
         every=draw(durations),
         end=end,
         only=tuple(draw(st.lists(windows, max_size=2))),
+        timezone=draw(st.none() | st.sampled_from(ZONES)),
+        offset=draw(st.integers(0, 4)),
+        advance=draw(st.sampled_from(["always", "covered"])),
+        skip_holidays=draw(st.sampled_from([None, None, "US", "people"])),
     )
+
+
+def _days(first: str, count: int, step: int) -> list[str]:
+    day = datetime.fromisoformat(first)
+    return [(day + timedelta(days=i * step)).date().isoformat() for i in range(count)]
+
+
+# Holidays every 23 (US) and 31 (GB) days over the years the cases cover.
+HOLIDAYS = FixedHolidays({"US": _days("2026-01-03", 40, 23), "GB": _days("2026-01-11", 30, 31)})
 
 
 @st.composite
@@ -71,13 +86,16 @@ def cases(draw):
     )
     people = {
         p: Person(p, p, None, draw(st.sampled_from(ZONES)),
-                  tuple(sorted((Interval(s, e) for s, e in draw(st.lists(spans(), max_size=2))), key=lambda i: i.start)))
+                  tuple(sorted((Interval(s, e) for s, e in draw(st.lists(spans(), max_size=2))), key=lambda i: i.start)),
+                  country=draw(st.sampled_from([None, "US", "GB"])))
         for p in POOL
     }
-    sched = Schedule("s", tz, lays, overrides=overrides)
+    other = Schedule("t", draw(st.sampled_from(ZONES)), (draw(layers(1)),),
+                     overrides=tuple(Override(draw(st.sampled_from(POOL)), s, e) for s, e in draw(st.lists(spans(), max_size=2))))
+    sched = Schedule("s", tz, lays, overrides=overrides, avoid=draw(st.sampled_from([(), ("t",)])))
     start = BASE + draw(st.integers(0, SPAN // 900)) * 900
     length = draw(st.integers(1, 60 * 24)) * 3600
-    return sched, Org(Path("."), people, {"s": sched}, {}, holidays=FixedHolidays({})), start, start + length
+    return sched, Org(Path("."), people, {"s": sched, "t": other}, {}, holidays=HOLIDAYS), start, start + length
 
 
 def pieces(timeline):
@@ -172,3 +190,30 @@ def test_day_and_week_handoffs_stay_on_the_wall_clock(tz_name, start, every, tur
         assert timedelta(0) < seen - intended <= timedelta(hours=1)
     # and turn_at inverts turn_start
     assert clock.turn_at(instant) == turn
+
+
+@given(cases(), st.floats(0, 1, exclude_max=True))
+def test_nobody_is_picked_while_on_call_in_an_avoided_schedule_except_by_an_override(case, fraction):
+    sched, org, start, end = case
+    at = start + int((end - start) * fraction)
+    mine = who_at(org, sched, at)
+    if not sched.avoid or mine.person is None or any(o.start <= at < o.end for o in sched.overrides):
+        return
+    theirs = who_at(org, org.schedules["t"], at)
+    assert mine.person != theirs.person
+
+
+@given(st.sampled_from(ZONES), st.sampled_from(ZONES), walls, st.builds(Duration, st.integers(1, 3), st.sampled_from(["d", "w"])),
+       st.integers(0, 300))
+def test_handoffs_stay_on_the_layers_own_wall_clock(schedule_zone, layer_zone, start, every, turn):
+    lay = Layer("l", ("a", "b"), start, every, timezone=layer_zone)
+    sched = Schedule("s", schedule_zone, (lay,))
+    org = Org(Path("."), {}, {"s": sched}, {}, holidays=HOLIDAYS)
+    intended = start + timedelta(days=turn * every.days)
+    tz = zone(layer_zone)
+    at = wall_to_epoch(intended, tz)
+    answer = who_at(org, sched, at)
+    assert answer.start == at  # a handoff: the turn starting at that wall-clock reading
+    assert answer.person == ("a", "b")[turn % 2]
+    seen = epoch_to_wall(at, tz)
+    assert seen == intended or epoch_to_wall(wall_to_epoch(intended, tz), tz) != intended

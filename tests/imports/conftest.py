@@ -18,13 +18,6 @@ from oncall.times import zone
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-# Grafana OnCall's layer options, the offset and the daily rotation that counts only covered
-# days are written with the rotation options of docs/formats.md; until the engine reads them,
-# imports that need them load with a warning and --check finds the differences.
-NEEDS_ROTATION_OPTIONS = pytest.mark.xfail(
-    strict=True, reason="needs the layer options timezone:, offset: and advance: in the engine and loader")
-
-
 def fixture(service: str, name: str) -> Node:
     return read_json(str(FIXTURES / service / name))
 

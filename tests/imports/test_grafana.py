@@ -19,7 +19,7 @@ from oncall.imports import grafana
 from oncall.imports.exports import Node
 from oncall.imports.model import Export
 
-from .conftest import NEEDS_ROTATION_OPTIONS, ImportFn, differences, fixture, inexact, layer_cover
+from .conftest import ImportFn, differences, fixture, inexact, layer_cover
 
 SCHEDULE_ID = "SFOLLOWSUN01"
 
@@ -128,7 +128,6 @@ def test_final_shifts_of_several_schedules_need_the_schedule_id() -> None:
         grafana.read(Node(schedules, "s.json", ""), None, None, {None: Node({"results": []}, "f.json", "")})
 
 
-@NEEDS_ROTATION_OPTIONS
 def test_shift_time_zones_offsets_and_weekday_rotations(root: Path, do_import: ImportFn) -> None:
     # New York days: weekdays 09:00-17:00 New York time, one group a weekday starting with noah
     # (start_rotation_from_user_index 1): Mon Mar 2 noah, Tue nora, Wed nina, Thu noah, Fri nora,

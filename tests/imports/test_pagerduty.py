@@ -18,7 +18,7 @@ from oncall.errors import ConfigError, UsageError
 from oncall.imports import pagerduty
 from oncall.imports.exports import Node
 
-from .conftest import NEEDS_ROTATION_OPTIONS, ImportFn, differences, fixture, inexact, shifts
+from .conftest import ImportFn, differences, fixture, inexact, shifts
 
 
 def test_layers_are_written_lowest_precedence_first_and_check_finds_no_difference(
@@ -86,7 +86,6 @@ def test_daily_turns_keep_local_handoffs_and_hourly_turns_count_elapsed_time_acr
     assert "  ben-cho:\n    name: Ben Cho\n    email: \"ben@example.com\"\n    timezone: America/Chicago\n" in people
 
 
-@NEEDS_ROTATION_OPTIONS
 def test_a_layer_starting_at_a_later_handoff_keeps_the_order_with_an_offset(root: Path, do_import: ImportFn) -> None:
     # "Weekly" turns from Jan 5: avery, blake, casey; it starts Jan 19, in casey's turn.
     # "Early start" begins Feb 2, seven daily turns before its virtual start of Feb 9 (avery):
