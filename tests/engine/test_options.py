@@ -9,7 +9,7 @@ from oncall.engine import schedule_timeline, who_at
 from oncall.engine.lint import lint_org
 from oncall.engine.turns import CoveredPeriods, LayerClock
 from oncall.holidays import FixedHolidays
-from oncall.model import Reason
+from oncall.model import Reason, reason_codes
 from oncall.times import zone
 from tests.engine.build import layer, local, org, override, person, schedule, utc, window
 
@@ -22,7 +22,7 @@ def shifts(o, sched, start, end):
 
 
 def reasons(o, sched, start, end):
-    return [(s.person, s.reason) for s in schedule_timeline(o, sched, start, end).shifts]
+    return [(s.person, reason_codes(s.reasons)) for s in schedule_timeline(o, sched, start, end).shifts]
 
 
 # Rule 7: a layer's timezone reads its start, end, turns and windows there.
@@ -164,12 +164,12 @@ def test_each_person_is_off_on_their_own_holidays_midnight_to_midnight_in_their_
     o = org(sched, people=people, holidays=HOLIDAYS)
     # 3 July is alice's turn; her holiday is 04:00Z to 04:00Z (midnight in New York): bob covers.
     got = schedule_timeline(o, sched, utc("2026-07-03T00:00Z"), utc("2026-07-05T00:00Z")).shifts
-    assert [(s.person, s.start, s.end, s.reason) for s in got] == [
+    assert [(s.person, s.start, s.end, reason_codes(s.reasons)) for s in got] == [
         ("alice", utc("2026-07-03T00:00Z"), utc("2026-07-03T04:00Z"), "layer:layer-1"),
         ("bob", utc("2026-07-03T04:00Z"), utc("2026-07-05T00:00Z"), "holiday:alice, layer:layer-1")]
     # 31 August is bob's turn and London's bank holiday (23:00Z to 23:00Z in summer): alice covers.
     got = schedule_timeline(o, sched, utc("2026-08-31T00:00Z"), utc("2026-09-01T00:00Z")).shifts
-    assert [(s.person, s.start, s.end, s.reason) for s in got] == [
+    assert [(s.person, s.start, s.end, reason_codes(s.reasons)) for s in got] == [
         ("alice", utc("2026-08-31T00:00Z"), utc("2026-08-31T23:00Z"), "layer:layer-1, holiday:bob"),
         ("bob", utc("2026-08-31T23:00Z"), utc("2026-09-01T00:00Z"), "layer:layer-1")]
 
@@ -187,7 +187,7 @@ def test_a_country_holiday_excuses_the_turns_owner_in_the_layers_zone():
     sched = schedule("UTC", layer("alice,bob", "2026-08-31T00:00", "1w", skip_holidays="GB", timezone="Europe/London"))
     o = org(sched, people=people, holidays=HOLIDAYS)
     got = schedule_timeline(o, sched, utc("2026-08-30T00:00Z"), utc("2026-09-01T00:00Z")).shifts
-    assert [(s.person, s.start, s.end, s.reason) for s in got] == [
+    assert [(s.person, s.start, s.end, reason_codes(s.reasons)) for s in got] == [
         ("bob", utc("2026-08-30T23:00Z"), utc("2026-08-31T23:00Z"), "holiday:alice"),
         ("alice", utc("2026-08-31T23:00Z"), utc("2026-09-01T00:00Z"), "layer:layer-1")]
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from oncall.config import load_org
 from oncall.engine import generate, whois
 from oncall.holidays import FixedHolidays
+from oncall.model import reason_codes
 from tests.engine.build import utc
 
 PEOPLE = """\
@@ -58,7 +59,7 @@ def team(tmp_path: Path):
 def test_the_options_from_the_files(tmp_path: Path) -> None:
     org = team(tmp_path)
     timeline = generate(org, utc("2026-07-01T00:00Z"), utc("2026-07-08T00:00Z"), ["secondary"])
-    emea = [(s.person, s.reason) for s in timeline.shifts if s.start % 86400 == 8 * 3600]  # 09:00 BST
+    emea = [(s.person, reason_codes(s.reasons)) for s in timeline.shifts if s.start % 86400 == 8 * 3600]  # 09:00 BST
     # Weekdays from Monday 5 January to Tuesday 30 June: 127 covered days, so 1 July is turn 127:
     # dave, then alice; 3 July is bob's, who is on call in the primary, so dave takes it.
     assert emea == [("dave", "layer:emea"), ("alice", "layer:emea"), ("dave", "avoid:bob"),
@@ -73,6 +74,6 @@ def test_a_persons_own_holiday_in_the_files(tmp_path: Path) -> None:
     # The week of 24 August (turn 33) is bob's; his bank holiday, 31 August midnight to midnight in
     # London (23:00Z to 23:00Z), takes the end of it: carol, next in order, covers, then her own week.
     timeline = generate(org, utc("2026-08-24T13:00Z"), utc("2026-09-07T13:00Z"), ["primary"])
-    assert [(s.person, s.start, s.end, s.reason) for s in timeline.shifts] == [
+    assert [(s.person, s.start, s.end, reason_codes(s.reasons)) for s in timeline.shifts] == [
         ("bob", utc("2026-08-24T13:00Z"), utc("2026-08-30T23:00Z"), "layer:weekly"),
         ("carol", utc("2026-08-30T23:00Z"), utc("2026-09-07T13:00Z"), "holiday:bob, layer:weekly")]
