@@ -7,12 +7,11 @@ around it and who comes next. Both go through ``schedule_timeline``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Iterable
 
 from oncall.engine.timeline import REACH, Timeline, schedule_timeline
 from oncall.errors import NotFound
-from oncall.model import Gap, OnCall, Org, Person, Schedule, Shift
+from oncall.model import Gap, OnCall, Org, Schedule, Shift
 
 __all__ = ["OnCall", "Timeline", "generate", "schedule_timeline", "select_schedules", "whois", "who_at"]
 
@@ -52,17 +51,8 @@ def generate(
     return Timeline(shifts, gaps)
 
 
-def who_at(org: Org | Schedule, schedule: Schedule | Mapping[str, Person], at: int) -> OnCall:
-    """Who is on call in ``schedule`` at ``at``: the whole shift and who is next.
-
-    (``who_at(schedule, people, at)``, the older form, is still accepted.)
-    """
-    if isinstance(org, Schedule) and not isinstance(schedule, Schedule):  # the older argument order
-        people = schedule
-        schedule = org
-        org = Org(Path("."), people, {schedule.id: schedule}, {})
-    if not isinstance(org, Org) or not isinstance(schedule, Schedule):
-        raise TypeError("who_at(org, schedule, at)")
+def who_at(org: Org, schedule: Schedule, at: int) -> OnCall:
+    """Who is on call in ``schedule`` at ``at``: the whole shift and who is next."""
     timeline = schedule_timeline(org, schedule, at, at + 1)
     if timeline.shifts:
         shift = timeline.shifts[0]
