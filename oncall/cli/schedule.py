@@ -178,13 +178,14 @@ def generate(
 def _csv(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["schedule", "schedule_name", "person", "person_name", "start", "end", "reason"])
+    # The display names come last, so scripts that read the first five columns by position keep working.
+    writer.writerow(["schedule", "person", "start", "end", "reason", "schedule_name", "person_name"])
     rows = [(s.schedule, s.start, s.person, s.end, reason_codes(s.reasons)) for s in shifts]
     rows += [(g.schedule, g.start, "", g.end, "gap") for g in gaps]
     for sched_id, start, person, end, reason in sorted(rows, key=lambda r: (r[0], r[1])):
         sched = org.schedules[sched_id]
-        writer.writerow([sched_id, sched.display, person, render.display_name(org, person or None) or "",
-                         render.json_time(start, sched), render.json_time(end, sched), reason])
+        writer.writerow([sched_id, person, render.json_time(start, sched), render.json_time(end, sched), reason,
+                         sched.display, render.display_name(org, person or None) or ""])
     return buffer.getvalue()
 
 

@@ -95,7 +95,7 @@ def test_csv_names_beside_ids(capsys: pytest.CaptureFixture[str]) -> None:
     result = oncall(capsys, "schedule", "generate", "--from", "2026-12-24T00:00Z", "--to", "2026-12-26T00:00Z",
                     "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.out)))
-    assert list(rows[0]) == ["schedule", "schedule_name", "person", "person_name", "start", "end", "reason"]
+    assert list(rows[0]) == ["schedule", "person", "start", "end", "reason", "schedule_name", "person_name"]
     frank = next(r for r in rows if r["person"] == "frank")
     assert (frank["schedule_name"], frank["person_name"]) == ("Payments primary", "Frank Osei")
 
