@@ -29,8 +29,18 @@ def diff_json(before: Org, after: Org, result: ShiftDiff) -> dict[str, Any]:
                 "kind": c.kind,
                 "before": c.before,
                 "after": c.after,
+                "why": list(c.why),
             }
             for c in result.changes
+        ] + [
+            {
+                "kind": "rotation-change",
+                "schedule": r.schedule,
+                "layer": r.layer,
+                "first_effect": render.json_time(r.first_effect, _schedule(before, after, r.schedule)),
+                "summary": r.summary(after),
+            }
+            for r in result.rotation
         ],
         "people": [
             {"person": p.person, "gained_hours": render.hours_number(p.gained),
@@ -47,18 +57,22 @@ def diff_table(before: Org, after: Org, result: ShiftDiff, title: str | None) ->
     span = f"between {render.when(result.start, viewer)} and {render.when(result.end, viewer)}"
     if title:
         output.line(f"{title}: shifts {span}")
-    if not result:
+    if not result.changes and not result.added and not result.removed:
         output.line(f"No shift changes {span}.")
-        return
     for schedule, changes in _grouped(result):
         sched = _schedule(before, after, schedule)
         table = Table([Column("From", folded=render.fold_when), Column("To", folded=render.fold_when),
-                       Column("Length", justify="right"), Column("Before"), Column("After")],
+                       Column("Length", justify="right"), Column("Before"), Column("After"),
+                       Column("Why", fold=True, drop=1)],
                       title=f"{_title(sched, schedule, result)}, times in {sched.timezone}")
         for c in changes:
             table.add_row(render.when(c.start, sched.tz), render.when(c.end, sched.tz), render.length(c.seconds),
-                          render.person(before, c.before), render.person(after, c.after))
+                          render.person(before, c.before), render.person(after, c.after), ", ".join(c.why))
         table.print()
+    if result.rotation:
+        output.line("Rotation changes (each with the first time it changes who is on call):")
+        for line in _rotation_lines(after, result):
+            output.line(f"  - {line}", indent=4)
     if result.people:
         table = Table([Column("Person"), Column("Gained", justify="right"), Column("Lost", justify="right"),
                        Column("Net", justify="right")], title="Hours")
@@ -72,20 +86,24 @@ def diff_markdown(before: Org, after: Org, result: ShiftDiff, title: str) -> str
     viewer = local_zone()
     span = f"{render.when(result.start, viewer)} to {render.when(result.end, viewer)}"
     lines = [MARKER, f"### On-call changes: {_md(title)}", ""]
-    if not result:
-        lines += [f"No shift changes from {span}.", ""]
-        return "\n".join(lines)
     count = len(result.changes)
-    lines += [f"{count} change{'s' if count != 1 else ''} to who is on call from {span}.", ""]
+    if not result.changes and not result.added and not result.removed:
+        lines += [f"No shift changes from {span}.", ""]
+    else:
+        lines += [f"{count} change{'s' if count != 1 else ''} to who is on call from {span}.", ""]
     for schedule, changes in _grouped(result):
         sched = _schedule(before, after, schedule)
         lines += [f"#### {_md(_title(sched, schedule, result, zone=True))}", "",
-                  "| From | To | Length | Before | After |", "| --- | --- | ---: | --- | --- |"]
+                  "| From | To | Length | Before | After | Why |", "| --- | --- | ---: | --- | --- | --- |"]
         for c in changes:
             old = _md(render.person(before, c.before)) if c.before else "**nobody**"
             new = _md(render.person(after, c.after)) if c.after else "**nobody**"
             lines.append(f"| {render.when(c.start, sched.tz)} | {render.when(c.end, sched.tz)} | "
-                         f"{render.length(c.seconds)} | {old} | {new} |")
+                         f"{render.length(c.seconds)} | {old} | {new} | {', '.join(c.why)} |")
+        lines.append("")
+    if result.rotation:
+        lines += ["#### Rotation changes", ""]
+        lines += [f"- {_md(line)}" for line in _rotation_lines(after, result)]
         lines.append("")
     if result.people:
         lines += ["#### Hours", "", "| Person | Gained | Lost | Net |", "| --- | ---: | ---: | ---: |"]
@@ -94,6 +112,15 @@ def diff_markdown(before: Org, after: Org, result: ShiftDiff, title: str) -> str
                          f"{render.hours(p.lost)} | {render.signed_hours(p.net)} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def _rotation_lines(after: Org, result: ShiftDiff) -> list[str]:
+    """Each rotation change in words, saying when its first effect lies beyond the window."""
+    lines = []
+    for r in result.rotation:
+        late = r.first_effect is not None and r.first_effect >= result.end
+        lines.append(render.safe(r.summary(after)) + (" (after this window)" if late else ""))
+    return lines
 
 
 def _grouped(result: ShiftDiff) -> list[tuple[str, list[Change]]]:

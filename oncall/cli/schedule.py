@@ -237,15 +237,17 @@ def diff(
     end_text: Annotated[str | None, to_option("eight weeks after --from")] = None,
     fmt: Annotated[DiffFormat, format_option(DiffFormat)] = DiffFormat.table,
     exit_code: Annotated[
-        bool, typer.Option("--exit-code", help="Exit 1 when any shift changes (like git diff --exit-code).")
+        bool, typer.Option("--exit-code", help="Exit 1 when anything changes who is on call, in the window or "
+                                               "later through a rotation change (like git diff --exit-code).")
     ] = False,
 ) -> None:
     """Show how shifts change between git revisions, or between a revision and the working tree.
 
     With no REV: HEAD against the working tree. With REV: REV against the working tree. With REV
-    and REV2: REV against REV2. Lists each interval whose on-call person changes, gaps opened or
-    closed, and the hours each person gains and loses. --format markdown makes a pull-request
-    comment.
+    and REV2: REV against REV2. Lists each interval whose on-call person changes and why (override
+    added, time off, holiday, rotation change), gaps opened or closed, the hours each person gains
+    and loses, and every change to a rotation with the date it first changes who is on call, even
+    beyond the window. --format markdown makes a pull-request comment.
     """
     current = session()
     root = current.root()

@@ -1,23 +1,47 @@
-"""What a config change does to the shifts: who gains and loses which hours, which gaps open."""
+"""What a config change does to the shifts: who gains and loses which hours, which gaps open,
+why each change happens, and the rotation changes whose first effect may lie beyond the window.
+
+A change to a rotation (its members or their order, a layer's start, turn length, offset,
+timezone, windows...) often changes nobody's shift for weeks: removing someone from a weekly
+rotation of twelve first moves a handoff when the rotation next reaches them. So besides the
+shift changes within the window, ``diff`` lists every changed layer with the first instant at
+which it changes who is on call, however far ahead that is (within the engine's reach).
+"""
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
-from oncall.model import Org, Shift
+from oncall.model import Layer, Org, Reason, Schedule, Shift
+
+# Why who is on call changes (``Change.why``), from the engine's reasons on either side.
+OVERRIDE_ADDED = "override added"
+OVERRIDE_REMOVED = "override removed"
+TIME_OFF = "time off"
+HOLIDAY = "holiday"
+AVOID = "on call elsewhere"  # the person is on call in a schedule this one avoids
+ROTATION = "rotation change"
+NEW_SCHEDULE = "new schedule"
+REMOVED_SCHEDULE = "schedule removed"
+
+_FIRST_STEP = 8 * 7 * 86400  # the first stretch searched for a rotation change's first effect
+_REACH = 800 * 86400  # how far ahead it is searched at most
 
 
 @dataclass(frozen=True)
 class Change:
-    """One interval of one schedule whose on-call person differs; None means nobody (a gap)."""
+    """One interval of one schedule whose on-call person differs; None means nobody (a gap).
+    ``why`` says what caused it, in words of the vocabulary above."""
 
     schedule: str
     start: int
     end: int
     before: str | None
     after: str | None
+    why: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -31,6 +55,40 @@ class Change:
     @property
     def seconds(self) -> int:
         return self.end - self.start
+
+
+@dataclass(frozen=True)
+class RotationChange:
+    """A layer of ``schedule`` that changed, what changed in it, and the first instant from the
+    diff's start at which the schedule's changed layers change who is on call (None: not within
+    reach).
+
+    ``changes`` are phrases in pairs: the first form names the layer through ``{where}``
+    (``removing dave from {where}``), the second refers back to it (``removing dave``)."""
+
+    schedule: str
+    layer: str
+    changes: tuple[tuple[str, str], ...]
+    first_effect: int | None
+    since: int  # where the search for the first effect began (the diff's start)
+    together: bool = False  # other layers of the schedule changed too: the first effect is theirs together
+
+    def summary(self, org: Org) -> str:
+        """``removing dave from payments/weekly first changes who is on call on 2027-02-08``
+        (the date in the schedule's zone)."""
+        where = f"{self.schedule}/{self.layer}"
+        phrases = [self.changes[0][0].format(where=where), *(later for _, later in self.changes[1:])]
+        what = phrases[0] if len(phrases) == 1 else f"{', '.join(phrases[:-1])} and {phrases[-1]}"
+        verb = "changes" if len(phrases) == 1 else "change"
+        if self.together:
+            what += f", with the other rotation changes to {self.schedule},"
+        if self.first_effect is None:
+            return f"{what} {verb} nobody's shifts in the next {_REACH // 86400} days"
+        sched = org.schedules.get(self.schedule)
+        day = datetime.fromtimestamp(self.first_effect, sched.tz if sched else None).date().isoformat()
+        if self.first_effect <= self.since:
+            return f"{what} {verb} who is on call right away ({day})"
+        return f"{what} first {verb} who is on call on {day}"
 
 
 @dataclass(frozen=True)
@@ -50,7 +108,8 @@ class PersonHours:
 class ShiftDiff:
     """The effect of a change on every schedule within ``[start, end)``.
 
-    ``changes`` are sorted by schedule, then start; ``people`` by person id."""
+    ``changes`` are sorted by schedule, then start; ``people`` by person id; ``rotation`` by
+    schedule, then the layer's position."""
 
     start: int
     end: int
@@ -58,13 +117,18 @@ class ShiftDiff:
     people: tuple[PersonHours, ...]
     added: tuple[str, ...] = ()  # schedules only in the new config
     removed: tuple[str, ...] = ()  # schedules only in the old config
+    rotation: tuple[RotationChange, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.changes or self.added or self.removed)
+        """True when anything changes who is on call: in the window, or later through a
+        rotation change."""
+        effects = any(r.first_effect is not None for r in self.rotation)
+        return bool(self.changes or self.added or self.removed or effects)
 
 
 def diff(before: Org, after: Org, start: int, end: int, schedules: Iterable[str] | None = None) -> ShiftDiff:
-    """Compare the shifts of ``before`` and ``after`` within ``[start, end)``.
+    """Compare the shifts of ``before`` and ``after`` within ``[start, end)``, say why each
+    change happens, and list the changed layers with their first effect from ``start`` on.
 
     Schedules present on one side only count as all gap on the other. ``schedules`` limits the
     comparison to those ids (missing ones on both sides are ignored).
@@ -77,8 +141,12 @@ def diff(before: Org, after: Org, start: int, end: int, schedules: Iterable[str]
     old = _by_schedule(generate(before, start, end, schedules=old_ids).shifts if old_ids else [])
     new = _by_schedule(generate(after, start, end, schedules=new_ids).shifts if new_ids else [])
     changes: list[Change] = []
+    rotation: list[RotationChange] = []
     for schedule in sorted(set(old_ids) | set(new_ids)):
-        changes.extend(compare(schedule, old.get(schedule, []), new.get(schedule, []), start, end))
+        found = compare(schedule, old.get(schedule, []), new.get(schedule, []), start, end)
+        changes.extend(_explained(before, after, schedule, found, start, end))
+        if schedule in before.schedules and schedule in after.schedules:
+            rotation.extend(rotation_changes(before, before.schedules[schedule], after.schedules[schedule], start))
     return ShiftDiff(
         start,
         end,
@@ -86,6 +154,7 @@ def diff(before: Org, after: Org, start: int, end: int, schedules: Iterable[str]
         hours_moved(changes),
         added=tuple(sorted(set(new_ids) - set(old_ids))),
         removed=tuple(sorted(set(old_ids) - set(new_ids))),
+        rotation=tuple(rotation),
     )
 
 
@@ -117,6 +186,147 @@ def hours_moved(changes: Iterable[Change]) -> tuple[PersonHours, ...]:
         if change.before is not None:
             lost[change.before] = lost.get(change.before, 0) + change.seconds
     return tuple(PersonHours(p, gained.get(p, 0), lost.get(p, 0)) for p in sorted({*gained, *lost}))
+
+
+# --------------------------------------------------------------------------- why
+
+
+def _explained(before: Org, after: Org, schedule: str, changes: list[Change], start: int, end: int) -> list[Change]:
+    """``changes`` with their ``why``, from the engine's reasons on either side of each."""
+    if not changes:
+        return changes
+    if schedule not in before.schedules:
+        return [replace(c, why=(NEW_SCHEDULE,)) for c in changes]
+    if schedule not in after.schedules:
+        return [replace(c, why=(REMOVED_SCHEDULE,)) for c in changes]
+    old = _Reasons(before, before.schedules[schedule], start, end)
+    new = _Reasons(after, after.schedules[schedule], start, end)
+    return [replace(c, why=why(old.within(c.start, c.end), new.within(c.start, c.end))) for c in changes]
+
+
+def why(old: set[Reason], new: set[Reason]) -> tuple[str, ...]:
+    """Why who is on call changed, given the reasons before and after over the same time: an
+    override added or removed, time off, a holiday, someone on call elsewhere; a rotation change
+    when the layers' own turns are all that differ."""
+    labels = []
+    added, dropped = new - old, old - new
+    if any(r.kind == "override" for r in added):
+        labels.append(OVERRIDE_ADDED)
+    if any(r.kind == "override" for r in dropped):
+        labels.append(OVERRIDE_REMOVED)
+    for kind, label in (("cover", TIME_OFF), ("holiday", HOLIDAY), ("avoid", AVOID)):
+        if any(r.kind == kind for r in added | dropped):
+            labels.append(label)
+    return tuple(labels) or (ROTATION,)
+
+
+class _Reasons:
+    """The engine's reasons for who is on call in one schedule, by time."""
+
+    def __init__(self, org: Org, schedule: Schedule, start: int, end: int) -> None:
+        from oncall.engine.timeline import compose_runs
+
+        self.runs = compose_runs(org, schedule, start, end)
+        self.ends = [e for _, e, _, _ in self.runs]
+
+    def within(self, start: int, end: int) -> set[Reason]:
+        found: set[Reason] = set()
+        for s, _, _, reasons in self.runs[bisect_right(self.ends, start):]:
+            if s >= end:
+                break
+            found.update(Reason(*r) for r in reasons)
+        return found
+
+
+# --------------------------------------------------------------------------- rotation changes
+
+
+def rotation_changes(org: Org, old: Schedule, new: Schedule, start: int) -> list[RotationChange]:
+    """Every layer of ``old`` that ``new`` changes, adds or removes (matched by name), with the
+    first instant from ``start`` at which the new layers change who is on call.
+
+    The layers' changes are judged together (with ``org``'s people and ``old``'s overrides, so
+    that neither time off nor overrides count as a rotation change): ending a layer where a new
+    one takes over changes nothing until the new one gives a turn to someone else."""
+    old_layers = {layer.name: layer for layer in old.layers}
+    new_layers = {layer.name: layer for layer in new.layers}
+    phrases: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+    for name in [*old_layers, *(n for n in new_layers if n not in old_layers)]:
+        was, now = old_layers.get(name), new_layers.get(name)
+        if was is None:
+            phrases.append((name, (("adding the layer {where}", "adding the layer"),)))
+        elif now is None:
+            phrases.append((name, (("removing the layer {where}", "removing the layer"),)))
+        elif was != now:
+            phrases.append((name, layer_changes(was, now)))
+    if not phrases:
+        return []
+    effect = first_effect(org, old, replace(old, layers=new.layers), start)
+    together = len(phrases) > 1
+    return [RotationChange(old.id, name, changes, effect, start, together) for name, changes in phrases]
+
+
+def layer_changes(old: Layer, new: Layer) -> tuple[tuple[str, str], ...]:
+    """What changed between two versions of a layer, as phrase pairs (see ``RotationChange``)."""
+    out: list[tuple[str, str]] = []
+    gone = [p for p in dict.fromkeys(old.people) if p not in new.people]
+    came = [p for p in dict.fromkeys(new.people) if p not in old.people]
+    if gone:
+        out.append((f"removing {_and(gone)} from {{where}}", f"removing {_and(gone)}"))
+    if came:
+        out.append((f"adding {_and(came)} to {{where}}", f"adding {_and(came)}"))
+    if not gone and not came and old.people != new.people:
+        out.append(("reordering the people of {where}", "reordering its people"))
+    for field, what in (("start", "start"), ("every", "turn length"), ("offset", "offset"),
+                        ("timezone", "timezone"), ("end", "end"), ("advance", "advance"),
+                        ("skip_holidays", "holidays skipped")):
+        was, now = getattr(old, field), getattr(new, field)
+        if was != now:
+            values = f" from {_shown(was)} to {_shown(now)}"
+            out.append((f"changing the {what} of {{where}}{values}", f"changing its {what}{values}"))
+    if old.only != new.only:
+        out.append(("changing the windows of {where}", "changing its windows"))
+    return tuple(out) or (("changing {where}", "changing it"),)
+
+
+def first_effect(org: Org, old: Schedule, new: Schedule, start: int) -> int | None:
+    """The first instant from ``start`` at which ``old`` and ``new`` disagree on who is on call,
+    within the engine's reach; None when they agree all the way."""
+    from oncall.engine.timeline import compose_runs
+
+    lo, step = start, _FIRST_STEP
+    while lo < start + _REACH:
+        hi = min(lo + step, start + _REACH)
+        found = _first_difference(compose_runs(org, old, lo, hi), compose_runs(org, new, lo, hi))
+        if found is not None:
+            return found
+        lo, step = hi, step * 2
+    return None
+
+
+def _first_difference(a: Sequence[tuple[int, int, str | None, object]],
+                      b: Sequence[tuple[int, int, str | None, object]]) -> int | None:
+    """The first instant at which two tilings of one window name different people."""
+    starts_b = [s for s, _, _, _ in b]
+    for s, e, person, _ in a:
+        i = max(bisect_left(starts_b, s + 1) - 1, 0)
+        while i < len(b) and b[i][0] < e:
+            if b[i][2] != person:
+                return max(s, b[i][0])
+            i += 1
+    return None
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
 
 
 class _Lookup:

@@ -55,7 +55,7 @@ def test_override_times_are_read_in_the_schedules_zone(root: Path, run: Runner) 
     assert data["written"] is True
     assert data["changes"] == [{"schedule": "primary", "start": "2026-03-10T09:00:00-04:00",
                                 "end": "2026-03-10T10:00:00-04:00", "hours": 1, "kind": "moved",
-                                "before": "alice", "after": "dave"}]
+                                "before": "alice", "after": "dave", "why": ["override added"]}]
     assert data["people"] == [{"person": "alice", "gained_hours": 0, "lost_hours": 1, "net_hours": -1},
                               {"person": "dave", "gained_hours": 1, "lost_hours": 0, "net_hours": 1}]
 

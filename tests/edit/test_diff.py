@@ -72,7 +72,7 @@ def test_diff_between_two_revisions(repo: Path, run: Runner) -> None:
     data = json.loads(result.out)
     assert data["changes"] == [{"schedule": "primary", "start": "2026-03-09T09:00:00-04:00",
                                 "end": "2026-03-16T09:00:00-04:00", "hours": 168, "kind": "moved",
-                                "before": "alice", "after": "dave"}]
+                                "before": "alice", "after": "dave", "why": ["override added"]}]
     assert data["people"] == [
         {"person": "alice", "gained_hours": 0, "lost_hours": 168, "net_hours": -168},
         {"person": "dave", "gained_hours": 168, "lost_hours": 0, "net_hours": 168},
@@ -91,10 +91,15 @@ def test_diff_of_the_working_tree_against_head(repo: Path, run: Runner) -> None:
     assert result.code == 1
     assert "HEAD → working tree" in result.out
     assert "Bob Li" in result.out and "nobody" in result.out and "-168h" in result.out
-    # REV alone compares that revision with the working tree: both changes show.
+    # REV alone compares that revision with the working tree: both changes show, and the layer's new end.
     data = json.loads(run("schedule", "diff", "HEAD~1", *WINDOW, "-f", "json", root=root).out)
-    assert [(c["before"], c["after"], c["kind"]) for c in data["changes"]] == [
-        ("alice", "dave", "moved"), ("bob", None, "gap opened"), ("carol", None, "gap opened")]
+    shifts = [c for c in data["changes"] if c["kind"] != "rotation-change"]
+    assert [(c["before"], c["after"], c["kind"], c["why"]) for c in shifts] == [
+        ("alice", "dave", "moved", ["override added"]), ("bob", None, "gap opened", ["rotation change"]),
+        ("carol", None, "gap opened", ["rotation change"])]
+    [late] = [c for c in data["changes"] if c["kind"] == "rotation-change"]
+    assert late["summary"] == ("changing the end of primary/weekly from none to 2026-03-16 09:00 first changes who "
+                               "is on call on 2026-03-16")
 
 
 def test_markdown_is_a_pull_request_comment(repo: Path, run: Runner) -> None:
@@ -103,7 +108,8 @@ def test_markdown_is_a_pull_request_comment(repo: Path, run: Runner) -> None:
     assert lines[0] == "<!-- oncall-schedule-diff -->"
     assert lines[1] == "### On-call changes: HEAD~1 → HEAD"
     assert "#### Primary (primary, America/New\\_York)" in lines
-    assert "| Mon 2026-03-09 09:00 EDT | Mon 2026-03-16 09:00 EDT | 7d | Alice Park | Dave Rossi |" in lines
+    assert ("| Mon 2026-03-09 09:00 EDT | Mon 2026-03-16 09:00 EDT | 7d | Alice Park | Dave Rossi | override added |"
+            in lines)
     assert "| Dave Rossi | 168h | 0h | +168h |" in lines
 
 
