@@ -84,6 +84,8 @@ def _item(f: FileReader, seq: MarkedSeq, i: int, entry: Any, root: Path) -> Chec
         return None
     title = f.text(m, "title", what) or iid
     kind, check = _check(f, m, what)
+    if kind == "command":
+        _person_in_code(f, seq, i, check.get("command"), what)
     # The timeout and the severity may sit inside check: (next to what they qualify) or on the item.
     raw_check = m.get("check")
     inner = raw_check if isinstance(raw_check, MarkedMap) else MarkedMap(0)
@@ -105,6 +107,19 @@ def _item(f: FileReader, seq: MarkedSeq, i: int, entry: Any, root: Path) -> Chec
         retries=retries, needs=needs, when=when, playbook=playbook, valid_for=valid_for,
         severity="warn" if severity == "warning" else severity or "block", location=f.at(seq, i),
     )
+
+
+def _person_in_code(f: FileReader, seq: MarkedSeq, i: int, argv: Any, what: str) -> None:
+    """A ``{person.<field>}`` inside code a program runs (``sh -c`` scripts...) is an error at the
+    item's line. The rule is the checks' own; its module is imported only for a command that
+    interpolates a person's field at all (most never do, and every command loads checklists)."""
+    if not isinstance(argv, list) or not any("{person." in str(word) for word in argv):
+        return
+    from oncall.readiness.checks import person_in_code
+
+    refused = person_in_code(argv)
+    if refused:
+        f.error(seq, i, f"{what}: {refused}")
 
 
 def _check(f: FileReader, m: MarkedMap, what: str) -> tuple[str | None, dict[str, Any]]:

@@ -21,7 +21,7 @@ import shutil
 import stat
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -212,21 +212,63 @@ def code_arguments(argv: list[str]) -> set[int]:
     """Indexes of the words of ``argv`` that some program in it runs as code: a shell's ``-c``
     script (``sh -c``, ``bash -lc``, also after ``sudo``, ``env``, ``kubectl exec --``...), an
     ``ssh`` remote command, or an interpreter's inline code (``python -c``, ``node -e``...)."""
-    found: set[int] = set()
+    return set(_code_words(argv))
+
+
+def _code_words(argv: list[str]) -> dict[int, str]:
+    """``code_arguments``, each with the name of the program that runs it (``sh``, ``ssh``, ``python``...)."""
+    found: dict[int, str] = {}
     for i, word in enumerate(argv):
         name = os.path.basename(word).lower().removesuffix(".exe")
         name = re.sub(r"[0-9.]+$", "", name) if name.startswith(("python", "pypy")) else name
         if name in SHELLS:
-            found |= _shell_script(argv, i + 1)
+            found.update(dict.fromkeys(_shell_script(argv, i + 1), name))
         elif name == "ssh":
-            found |= _ssh_command(argv, i + 1)
+            found.update(dict.fromkeys(_ssh_command(argv, i + 1), name))
         elif name in INLINE_CODE:
             options = INLINE_CODE[name]
             for j in range(i + 1, len(argv)):
                 if argv[j].lower() in options and j + 1 < len(argv):
-                    found.update(range(j + 1, len(argv)) if name in ("cmd", "pwsh", "powershell") else {j + 1})
+                    words = range(j + 1, len(argv)) if name in ("cmd", "pwsh", "powershell") else (j + 1,)
+                    found.update(dict.fromkeys(words, name))
                     break
     return found
+
+
+# How code reads a value given as a word of its own after it: what to write instead of a field inside it.
+_ARGUMENT_EXAMPLES = {
+    "python": "[python3, -c, 'import sys; print(sys.argv[1])', \"{field}\"]",
+    "pypy": "[pypy3, -c, 'import sys; print(sys.argv[1])', \"{field}\"]",
+    "node": "[node, -e, 'console.log(process.argv[1])', \"{field}\"]",
+    "perl": "[perl, -e, 'print $ARGV[0]', \"{field}\"]",
+    "ruby": "[ruby, -e, 'puts ARGV[0]', \"{field}\"]",
+    "php": "[php, -r, 'echo $argv[1];', \"{field}\"]",
+}
+
+
+def person_in_code(argv: Sequence[object]) -> str | None:
+    """Why a command check's argv, as written, is refused: a ``{person.<field>}`` inside code that
+    a program in it runs (``code_arguments``), where a value like ``x; rm -rf ~`` would run too,
+    with what to write instead; None when there is none. The checklist loader reports it at
+    validation; a check refuses to run it all the same."""
+    written = [str(a) for a in argv]
+    for i, program in sorted(_code_words(written).items()):
+        field_match = _FIELD.search(written[i])
+        if not field_match:
+            continue
+        field_text = field_match.group(0)
+        if program in SHELLS:
+            instead = f"pass it as an argument of its own instead, e.g. [sh, -c, 'echo \"$1\"', sh, \"{field_text}\"]"
+        elif program in _ARGUMENT_EXAMPLES:
+            instead = f"pass it as an argument of its own instead, e.g. {_ARGUMENT_EXAMPLES[program].format(field=field_text)}"
+        elif program == "ssh":
+            instead = ("ssh hands every word after the host to the remote shell, so none can carry it safely; "
+                       "leave it out of the remote command")
+        else:
+            instead = f"{program} runs every word there as code; leave it out of them"
+        return (f"command: {field_text} is inside code that {program} runs ({written[i][:40]!r}), where a value "
+                f"like 'x; rm -rf ~' would run too; {instead}")
+    return None
 
 
 def _shell_script(argv: list[str], start: int) -> set[int]:
@@ -285,15 +327,10 @@ def _command(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
         raise CheckParamError(
             "command: must be a list of words, e.g. [kubectl, auth, can-i, get, pods]; it is never run by a shell"
         )
-    written = [str(a) for a in item.check.get("command", argv)] if isinstance(item.check.get("command"), list) else []
-    for i in sorted(code_arguments(written)):
-        field_match = _FIELD.search(written[i])
-        if field_match:
-            raise CheckParamError(
-                f"command: {field_match.group(0)} is inside code that {os.path.basename(written[0])} runs "
-                f"({written[i][:40]!r}), where a value like 'x; rm -rf ~' would run too; pass it as an argument "
-                f"of its own instead, e.g. [sh, -c, 'echo \"$1\"', sh, \"{field_match.group(0)}\"]"
-            )
+    written = item.check.get("command")
+    refused = person_in_code(written) if isinstance(written, list) else None
+    if refused:
+        raise CheckParamError(refused)
     argv = [str(a) for a in argv]
     started = time.monotonic()
     try:
