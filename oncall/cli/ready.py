@@ -27,12 +27,12 @@ from oncall.cli.options import (
     person_option,
     within_option,
 )
-from oncall.errors import EXIT_NO, ConfigErrors, UsageError
+from oncall.errors import EXIT_NO, UsageError
 from oncall.model import Checklist, Org, Person
 
 if TYPE_CHECKING:
     from oncall.identity import Identity
-    from oncall.readiness.board import Entry
+    from oncall.readiness.board import Entry, SharedSource
     from oncall.readiness.checks import Context
     from oncall.readiness.report import Report, ShiftNote
     from oncall.readiness.results import CheckResult, SavedRun
@@ -48,8 +48,10 @@ app = typer.Typer(add_completion=False, rich_markup_mode=None, suggest_commands=
 @app.callback(invoke_without_command=True)
 def ready(
     ctx: typer.Context,
-    person: Annotated[str | None, person_option(ME_HELP + " For someone else the checks run and "
-                                                "print, but nothing is recorded or shared.")] = None,
+    person: Annotated[str | None, person_option(ME_HELP + " For someone else: what the team's shared "
+                                                "results say about them (read-only); with --check-access "
+                                                "the checks run and print, but nothing is recorded or "
+                                                "shared.")] = None,
     within: Annotated[str, within_option("Check the checklists of schedules you have a shift on within this "
                                          "long from now, e.g. 7d, 36h.")] = "7d",
     check_access: Annotated[bool, typer.Option("--check-access", help="Run every check now (commands, "
@@ -73,11 +75,13 @@ def ready(
     Without --check-access: static readiness (checklist reviews, secrets in the keyring,
     confirmations, and what the last --check-access run found). With it: every check runs now,
     and the result is recorded and shared with the team (oncall.yaml readiness.share).
+    --person someone else shows what the team's shared results say about them, read-only.
     `oncall ready status` shows the whole team's readiness.
     """
     if ctx.invoked_subcommand is not None:
         return
     from oncall.readiness import checks, runner, selection
+    from oncall.readiness.board import shares_results, team_store
     from oncall.readiness.report import Report
     from oncall.readiness.results import SavedRun, load_attestations, load_results, save_results
     from oncall.readiness.share import checklist_blob
@@ -117,12 +121,13 @@ def ready(
     for name in confirm or ():
         _confirm(org, person_obj.id, selected, name, at, tz)
 
-    ctx_checks = checks.Context(person=person_obj, now=at, attestations=load_attestations(person_obj.id))
     planned = runner.plan(selected)
     saved = load_results(person_obj.id) if yours else None
     findings = runner.review_findings(selected, datetime.fromtimestamp(at, tz).date(), at)
+    sources: list[SharedSource] | None = None  # someone else's view: where each checklist's result came from
+    ctx_checks = checks.Context(person=person_obj, now=at, attestations=load_attestations(person_obj.id))
     if check_access and planned:
-        store = _store(org) if yours else None
+        store = team_store(org) if yours else None
         blobs = {c.id: checklist_blob(c) for c in selected}  # the checklists as the checks read them
         results = _run_live(planned, ctx_checks, workers)
         run = SavedRun(person=person_obj.id, started=at, finished=now(), results=tuple(results),
@@ -135,14 +140,29 @@ def ready(
         else:
             output.info(f"not recorded: results are recorded and shared only for yourself, and {person_obj.id} "
                         "is not you; they run `oncall ready --check-access` on their own machine")
+    elif not yours and shares_results(org):
+        results, sources = _shared_view(org, person_obj.id, selected)
     else:
         results = runner.static(planned, ctx_checks, saved)
+    shared_at = [s.checked_at for s in sources or () if s.checked_at is not None]
     report = Report(person=person_obj.id, at=at, check_access=check_access, results=tuple(findings + results),
                     checklists=tuple(c.id for c in selected), shifts=tuple(shifts),
-                    last_verified=saved.finished if saved else None)
-    _emit(report, fmt, org, tz)
+                    last_verified=saved.finished if saved else max(shared_at, default=None))
+    _emit(report, fmt, org, tz, sources)
     if not report.ready:
         raise typer.Exit(EXIT_NO)
+
+
+def _shared_view(org: Org, person_id: str, selected: list[Checklist]) -> tuple[list[CheckResult], list[SharedSource]]:
+    """What the team's shared results say about someone else (read-only), fetched now."""
+    from oncall.readiness.board import person_view, team_results
+
+    found = team_results(org, {(person_id, c.id) for c in selected})
+    for warning in found.warnings:
+        output.warning(warning)
+    output.info(f"showing what {found.origin} has of {person_id}'s readiness (read-only: nothing runs and nothing is "
+                "recorded)")
+    return person_view(person_id, selected, found.results)
 
 
 def _is_me(org: Org, person: Person) -> bool:
@@ -167,17 +187,6 @@ def _before_shift(org: Org, at: int) -> tuple[Identity | None, int, str]:
               if org.schedules[s.schedule].checklist]  # a shift without a checklist has nothing to check
     due = due_before_shift(shifts, at, ahead)
     return (me if due is not None else None), ahead, ago(ahead)
-
-
-def _store(org: Org) -> Store | None:
-    """Where results are shared (None: not shared); a mistake in ``readiness:`` stops the command."""
-    from oncall.readiness.share import store_for
-
-    settings = org.settings.readiness
-    errors = [p for p in settings.problems if p.severity == "error"]
-    if errors:
-        raise ConfigErrors(errors)
-    return store_for(settings, org.root)
 
 
 def _share(org: Org, person: Person, saved: SavedRun, selected: list[Checklist], blobs: dict[str, str | None],
@@ -252,7 +261,8 @@ def _run_live(planned: list[Planned], ctx: Context, workers: int | None) -> list
     return runner.run(planned, ctx, workers=workers, clock=now, on_result=line)
 
 
-def _emit(report: Report, fmt: ReadyFormat, org: Org, tz: tzinfo) -> None:
+def _emit(report: Report, fmt: ReadyFormat, org: Org, tz: tzinfo, sources: list[SharedSource] | None) -> None:
+    """Print the report; ``sources`` (someone else's view) says where each checklist's result came from."""
     from oncall.readiness.report import to_json, to_junit
 
     if fmt is ReadyFormat.json:
@@ -260,14 +270,31 @@ def _emit(report: Report, fmt: ReadyFormat, org: Org, tz: tzinfo) -> None:
         for entry, note in zip(document["shifts"], report.shifts, strict=True):  # a shift's times: its schedule's zone
             sched = org.schedules.get(note.schedule)
             entry["start"], entry["end"] = render.json_time(note.start, sched), render.json_time(note.end, sched)
+        if sources is not None:
+            document["shared"] = [{"checklist": s.checklist, "checked_at": render.json_time(s.checked_at),
+                                   "host": s.host or None, "tool_version": s.tool_version or None,
+                                   "checklist_changed": s.changed} for s in sources if s.checked_at is not None]
         output.print_json(document)
     elif fmt is ReadyFormat.junit:
         output.write_text(to_junit(report))
     else:
-        _table(report, org, tz)
+        _table(report, org, tz, sources)
 
 
-def _table(report: Report, org: Org, tz: tzinfo) -> None:
+def _source_line(source: SharedSource, person: str, at: int, tz: tzinfo) -> str:
+    """Where someone's result of one checklist came from, for the line under its heading."""
+    from oncall.readiness.checks import ago
+
+    if source.checked_at is None:
+        return f"  no shared result: {person} runs `oncall ready --check-access` on their own machine"
+    host = f" from {source.host}" if source.host else ""
+    version = f" (oncall {source.tool_version})" if source.tool_version else ""
+    changed = "; the checklist changed since" if source.changed else ""
+    return (f"  shared result{host}: checked {render.when(source.checked_at, tz)}, "
+            f"{ago(at - source.checked_at)} ago{version}{changed}")
+
+
+def _table(report: Report, org: Org, tz: tzinfo, sources: list[SharedSource] | None = None) -> None:
     from rich.text import Text
 
     from oncall.readiness.checks import ago
@@ -286,6 +313,10 @@ def _table(report: Report, org: Org, tz: tzinfo) -> None:
                 start = "on call now" if shift.start <= report.at else f"from {render.when(shift.start, tz)}"
                 header.append(f" · {render.schedule(org, shift.schedule)} {start}", style="")
         say(header)
+        for source in sources or ():
+            if source.checklist == checklist_id:
+                say(Text(render.safe(_source_line(source, report.person, report.at, tz)),
+                         style="yellow" if source.changed or source.checked_at is None else "dim"))
         for r in report.results:
             if r.checklist != checklist_id:
                 continue
@@ -314,7 +345,12 @@ def _table(report: Report, org: Org, tz: tzinfo) -> None:
         say(Text(f"Not ready: {summary}. Fix the items marked ✗ or ? before your shift.", style="red"))
     if report.check_access:
         return
-    if report.last_verified:
+    if sources is not None:
+        said = (f"as {report.person} last shared them, {ago(report.at - report.last_verified)} ago"
+                if report.last_verified else f"none shared by {report.person} yet")
+        say(Text(f"Read-only: the team's results ({said}); {report.person} runs `oncall ready --check-access` "
+                 "on their own machine to check again."))
+    elif report.last_verified:
         say(Text(f"Last verified {ago(report.at - report.last_verified)} ago; "
                  "run `oncall ready --check-access` to check again."))
     elif report.results:
@@ -336,48 +372,20 @@ def status(
 
     Exit 0 when every shift is ready (shifts without a checklist do not count), 1 otherwise.
     """
-    from oncall.readiness.board import all_ready, board, shifts_on_board, wanted
-    from oncall.readiness.share import checklist_blob
+    from oncall.readiness.board import team_board
 
     org = session().org()
     at = now()
     ahead = horizon(within)
-    shifts = shifts_on_board(org, at, ahead, schedule)
-    pairs = wanted(org, shifts)
-    store = _store(org)
-    if store is not None:
-        warning = store.fetch()
-        if warning:
-            output.warning(warning)
-    else:
-        output.warning("oncall.yaml does not share readiness results (readiness: {share: git}), so this shows "
-                       "only the results saved on this machine")
-    results = store.read(pairs) if store is not None else _saved_here(org, pairs)
-    blobs = {cid: checklist_blob(org.checklists[cid]) for _, cid in pairs}
-    entries = board(org, shifts, results, blobs, at)
+    team = team_board(org, at, ahead, schedule)
+    for warning in team.warnings:
+        output.warning(warning)
     if fmt is TableOrJson.json:
-        output.print_json([_entry_json(org, e) for e in entries])
+        output.print_json([_entry_json(org, e) for e in team.entries])
     else:
-        _board_table(org, entries, at, ahead, within)
-    if not all_ready(entries):
+        _board_table(org, team.entries, at, ahead, within)
+    if not team.ready:
         raise typer.Exit(EXIT_NO)
-
-
-def _saved_here(org: Org, pairs: set[tuple[str, str]]) -> dict:
-    """Without sharing: the results saved on this machine, as shared results (the checklist they ran
-    against is unknown, so a changed checklist is not noticed)."""
-    from oncall.readiness.results import load_attestations, load_results
-    from oncall.readiness.share import build
-
-    out = {}
-    for pid in sorted({p for p, _ in pairs}):
-        saved = load_results(pid)
-        if saved is None:
-            continue
-        wanted = [org.checklists[c] for p, c in sorted(pairs) if p == pid]
-        for result in build(saved, wanted, load_attestations(pid), blobs={}, tool_version="", host=""):
-            out[(pid, result.checklist)] = result
-    return out
 
 
 def _entry_json(org: Org, e: Entry) -> dict[str, object]:

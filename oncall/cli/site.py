@@ -16,7 +16,7 @@ from oncall.times import DAY
 
 if TYPE_CHECKING:
     from oncall.model import Org
-    from oncall.site import SiteReport
+    from oncall.site import Board, SiteReport
     from oncall.site.readiness import ReadinessRow
 
 app = command_group("Build a static web site of the team's on-call.")
@@ -35,8 +35,8 @@ def build(
     readiness: Annotated[
         str | None,
         typer.Option("--readiness", metavar="FILE",
-                     help="The readiness board as `oncall ready status --format json` prints it (- for "
-                          "stdin), shown on the Readiness page."),
+                     help="Show this readiness board, as `oncall ready status --format json` prints it (- "
+                          "for stdin), instead of the one assembled from the team's shared results."),
     ] = None,
     fmt: TableOrJsonOption = TableOrJson.table,
 ) -> None:
@@ -45,8 +45,10 @@ def build(
     Serve DIR with any static web server, or open DIR/index.html from disk. The pages hold the
     shifts from --from to --to; the Now page works out who is on call in the reader's browser and
     says when it needs a rebuild. The calendar feeds the pages link to are written to DIR/feeds.
-    The Readiness page shows the board given with --readiness. Files whose bytes would not change
-    are left untouched.
+    When oncall.yaml shares readiness results, the Readiness page shows the team's board (shifts
+    under way or starting within 7 days, as `oncall ready status` shows them), fetched now;
+    --readiness FILE shows a board given instead. Files whose bytes would not change are left
+    untouched.
     """
     from oncall.site import build_site, default_window
 
@@ -58,9 +60,9 @@ def build(
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir}: is a file; give a folder to build the site in")
     org = session().org()
-    entries = _readiness(readiness, org) if readiness is not None else None
+    board = _board(readiness, org, at)
     try:
-        report = build_site(org, out_dir, start=start, end=end, now=at, base_url=base_url, readiness=entries)
+        report = build_site(org, out_dir, start=start, end=end, now=at, base_url=base_url, readiness=board)
     except OSError as exc:
         where = exc.filename or out_dir
         raise UsageError(f"{where}: cannot write the site ({exc.strerror}); give a folder you can write to") from None
@@ -74,9 +76,38 @@ def build(
             "feeds": report.feeds,
             "written": report.written,
             "removed": report.removed,
+            "readiness": _tally(board) if board is not None else None,
         })
         return
-    _summary(report)
+    _summary(report, board)
+
+
+def _board(source: str | None, org: Org, at: int) -> Board | None:
+    """The Readiness page's board: read from FILE when given, else the team's board assembled now
+    from the results the team shares; None when oncall.yaml shares none."""
+    from oncall.readiness.board import DEFAULT_WITHIN, shares_results, team_board
+    from oncall.site import Board
+
+    if source is not None:
+        return Board(_readiness(source, org), origin="standard input" if source == "-" else Path(source).name)
+    if not shares_results(org):
+        return None
+    team = team_board(org, at, DEFAULT_WITHIN)
+    for warning in team.warnings:
+        output.warning(warning)
+    # The page may be public: it says that the fetch failed, not git's own words (addresses, hosts).
+    problems = ("the shared results could not be fetched when this page was built, so it shows the ones "
+                "fetched before, which may be out of date",) if team.warnings else ()
+    return Board(team.entries, origin=f"the team's shared results ({team.origin})", within=DEFAULT_WITHIN,
+                 warnings=problems)
+
+
+def _tally(board: Board) -> dict[str, object]:
+    """The board in the build's summary: where it came from, its shifts, and how many fail it."""
+    from oncall.readiness.board import PASSING
+
+    return {"source": "file" if board.within is None else "shared", "shifts": len(board.entries),
+            "not_ready": sum(1 for e in board.entries if e.status not in PASSING)}
 
 
 def _readiness(source: str, org: Org) -> list[ReadinessRow]:
@@ -105,12 +136,18 @@ def _readiness(source: str, org: Org) -> list[ReadinessRow]:
     return entries
 
 
-def _summary(report: SiteReport) -> None:
+def _summary(report: SiteReport, board: Board | None) -> None:
     index = report.out_dir / "index.html"
     changed = len(report.written) + len(report.removed)
+    readiness = "readiness: not shown (oncall.yaml shares no readiness results)\n"
+    if board is not None:
+        tally = _tally(board)
+        readiness = (f"readiness: {tally['shifts']} shifts, {tally['not_ready']} not ready, from "
+                     f"{render.safe(board.origin)}\n")
     output.write_text(
         f"{render.safe(str(report.out_dir))}: {report.pages} pages and {report.feeds} calendar feeds, shifts from "
         f"{render.json_time(report.start)} to {render.json_time(report.end)}\n"
+        + readiness
         + (f"{len(report.written)} file(s) written, {len(report.removed)} removed\n" if changed
            else "nothing changed, no file rewritten\n")
         + f"open {render.safe(str(index))}\n"

@@ -13,6 +13,12 @@ A shift's status, from the latest shared result of its person for its schedule's
 * ``ready`` — none of the above.
 
 The checks are made in that order, so the first reason that applies is the one shown.
+
+``team_board`` is the whole board as commands show it (``oncall ready status``, the site's
+Readiness page): it picks the shifts, fetches the results the team shares (``readiness:`` in
+oncall.yaml; without it, the results saved on this machine) and assesses each shift.
+``team_results`` is that fetch on its own; ``person_view`` turns it into what the team's results
+say about one person, item by item (``oncall ready --person OTHER``, read-only).
 """
 
 from __future__ import annotations
@@ -21,9 +27,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
+from oncall.errors import ConfigErrors
 from oncall.model import Checklist, ChecklistItem, Org, Shift
 from oncall.readiness.checks import ago
-from oncall.readiness.share import Pair, SharedResult
+from oncall.readiness.results import PASS, SKIP, CheckResult
+from oncall.readiness.share import Pair, SharedResult, Store, checklist_blob
 from oncall.times import Duration, TimeValueError, iso, parse_duration
 
 READY = "ready"
@@ -35,6 +43,7 @@ STATUSES = (READY, NOT_READY, STALE, UNCHECKED, NO_CHECKLIST)
 PASSING = (READY, NO_CHECKLIST)  # statuses that do not fail the board
 
 DEFAULT_MAX_AGE = 7 * 86400
+DEFAULT_WITHIN = 7 * 86400  # the board's look-ahead unless asked for another (`ready status --within`)
 
 
 @dataclass(frozen=True)
@@ -149,3 +158,145 @@ def _valid_for(item: ChecklistItem) -> Duration | None:
 def all_ready(entries: Sequence[Entry]) -> bool:
     """True when every shift is ``ready`` (or has no checklist): the board's exit 0."""
     return all(e.status in PASSING for e in entries)
+
+
+# -- the team's board, as commands show it ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamResults:
+    """The results the board reads, by (person, checklist), and where they came from."""
+
+    results: dict[Pair, SharedResult]
+    shared: bool  # True: the team's shared results; False: only those saved on this machine
+    origin: str  # where they were read, in words ("git remote origin", "this machine")
+    warnings: tuple[str, ...] = ()  # a failed fetch, results not shared: for people to read
+
+
+@dataclass(frozen=True)
+class TeamBoard:
+    """The board of every shift under way or starting within the window, and how it was read."""
+
+    entries: list[Entry]
+    shared: bool
+    origin: str
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ready(self) -> bool:
+        return all_ready(self.entries)
+
+
+def team_store(org: Org) -> Store | None:
+    """Where the team shares readiness results (``readiness:`` in oncall.yaml), None when it does
+    not; a mistake in that section is a ``ConfigErrors`` (nothing is read or shared through it)."""
+    from oncall.readiness.share import store_for
+
+    settings = org.settings.readiness
+    errors = [p for p in settings.problems if p.severity == "error"]
+    if errors:
+        raise ConfigErrors(errors)
+    return store_for(settings, org.root)
+
+
+def shares_results(org: Org) -> bool:
+    """Whether oncall.yaml shares readiness results with the team (``ConfigErrors`` as ``team_store``)."""
+    return team_store(org) is not None
+
+
+def team_results(org: Org, pairs: Iterable[Pair]) -> TeamResults:
+    """The latest result of each (person, checklist) in ``pairs``: fetched from where the team
+    shares them, else (with a warning saying so) the results saved on this machine."""
+    wanted_pairs = set(pairs)
+    store = team_store(org)
+    if store is None:
+        return TeamResults(_saved_here(org, wanted_pairs), False, "this machine", (
+            "oncall.yaml does not share readiness results (readiness: {share: git}), so this shows "
+            "only the results saved on this machine",))
+    warning = store.fetch()
+    return TeamResults(store.read(wanted_pairs), True, _origin(org), (warning,) if warning else ())
+
+
+def team_board(org: Org, now: int, within: int = DEFAULT_WITHIN, schedules: Iterable[str] | None = None) -> TeamBoard:
+    """The team's board at ``now``: every shift under way or starting within ``within`` seconds
+    (of ``schedules``, default all), each with its person's readiness from ``team_results``."""
+    shifts = shifts_on_board(org, now, within, schedules)  # first: an unknown schedule stops before any fetch
+    pairs = wanted(org, shifts)
+    found = team_results(org, pairs)
+    blobs = {cid: checklist_blob(org.checklists[cid]) for _, cid in pairs}
+    return TeamBoard(board(org, shifts, found.results, blobs, now), found.shared, found.origin, found.warnings)
+
+
+def _origin(org: Org) -> str:
+    settings = org.settings.readiness
+    if settings.share == "dir":
+        return f"the shared folder {settings.folder}"
+    return f"git remote {settings.remote}"
+
+
+def _saved_here(org: Org, pairs: set[Pair]) -> dict[Pair, SharedResult]:
+    """The results saved on this machine, as shared results (the checklist they ran against is
+    unknown, so a changed checklist is not noticed)."""
+    from oncall.readiness.results import load_attestations, load_results
+    from oncall.readiness.share import build
+
+    out: dict[Pair, SharedResult] = {}
+    for pid in sorted({p for p, _ in pairs}):
+        saved = load_results(pid)
+        if saved is None:
+            continue
+        checklists = [org.checklists[c] for p, c in sorted(pairs) if p == pid and c in org.checklists]
+        for result in build(saved, checklists, load_attestations(pid), blobs={}, tool_version="", host=""):
+            out[(pid, result.checklist)] = result
+    return out
+
+
+# -- what the team's results say about one person -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharedSource:
+    """Where a person's view of one checklist comes from: their latest shared result of it."""
+
+    checklist: str
+    checked_at: int | None  # when the checks finished; None: no result to show
+    host: str = ""  # the machine that ran them
+    tool_version: str = ""
+    changed: bool = False  # the checklist file changed since (its items may differ from the result's)
+
+
+def person_view(person: str, checklists: Sequence[Checklist], results: Mapping[Pair, SharedResult]
+                ) -> tuple[list[CheckResult], list[SharedSource]]:
+    """Each item of ``checklists`` as ``person``'s latest result in ``results`` has it (status and
+    message as shared; title, fix and playbook as the checklist says now), and where each
+    checklist's result came from. Nothing runs and nothing is recorded."""
+    from oncall.readiness.checks import Outcome
+    from oncall.readiness.runner import fix_for
+
+    out: list[CheckResult] = []
+    sources: list[SharedSource] = []
+    for checklist in checklists:
+        result = results.get((person, checklist.id))
+        if result is None:
+            sources.append(SharedSource(checklist.id, None))
+            found = {}
+        else:
+            blob = checklist_blob(checklist)
+            changed = blob is not None and result.checklist_blob is not None and blob != result.checklist_blob
+            sources.append(SharedSource(checklist.id, result.checked_at, result.host, result.tool_version, changed))
+            found = {i.id: i for i in result.items}
+        for item in checklist.items:
+            shared = found.get(item.id)
+            if shared is None:
+                status, message, duration = SKIP, (
+                    "no shared result" if result is None else
+                    f"not in {person}'s shared result (added to the checklist since)"), 0.0
+            else:
+                status, message, duration = shared.status, shared.message, shared.duration
+            out.append(CheckResult(
+                checklist=checklist.id, item=item.id, title=item.title, kind=item.kind, status=status,
+                message=message, fix=fix_for(item, Outcome(status, message)), playbook=item.playbook,
+                at=result.checked_at if result else 0, duration=duration,
+                last_passed=result.checked_at if result and status == PASS else None,
+            ))
+    return out, sources

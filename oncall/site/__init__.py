@@ -7,6 +7,6 @@
 from __future__ import annotations
 
 from oncall.site.build import SiteReport, build_site, default_window
-from oncall.site.readiness import ReadinessEntry
+from oncall.site.readiness import Board, ReadinessEntry
 
-__all__ = ["ReadinessEntry", "SiteReport", "build_site", "default_window"]
+__all__ = ["Board", "ReadinessEntry", "SiteReport", "build_site", "default_window"]

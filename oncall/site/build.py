@@ -7,14 +7,13 @@ makes (a person or schedule that is gone) are removed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from oncall.fsutil import write_atomic
 from oncall.model import Org
-from oncall.site.readiness import ReadinessEntry
+from oncall.site.readiness import Board
 from oncall.times import DAY
 
 DEFAULT_BACK = DAY  # from yesterday (so that "today" is whole in every time zone) ...
@@ -51,13 +50,14 @@ def build_site(
     end: int,
     now: int,
     base_url: str | None = None,
-    readiness: Sequence[ReadinessEntry] | None = None,
+    readiness: Board | None = None,
 ) -> SiteReport:
     """Write the site of ``org`` for the shifts in ``[start, end)`` into ``out_dir``.
 
     ``now`` is the build time: the pages' answer when JavaScript is off, and the week drawn in
     detail. With ``base_url`` (where the folder is served), calendar links are absolute and come
-    with ``webcal://`` twins. ``readiness`` fills the Readiness page (see ``oncall.site.readiness``).
+    with ``webcal://`` twins. ``readiness`` is the Readiness page's board (see ``oncall.site.readiness``);
+    without it the page says that no shared results are available.
     """
     from oncall.calendar.publish import feed_file, publish, subscribe_urls
     from oncall.engine import whois

@@ -15,7 +15,7 @@ from oncall.engine import OnCall
 from oncall.model import Checklist
 from oncall.site import svg
 from oncall.site.html import esc, frame, href, length, long_day, page_file, table, when, why
-from oncall.site.readiness import STATUS, ReadinessEntry, Status, fixes, upcoming
+from oncall.site.readiness import STATUS, Board, Status, fixes, upcoming
 from oncall.site.views import ScheduleView, Segment
 
 
@@ -278,30 +278,52 @@ def _schedule_name(site: Site, sid: str) -> str:
 
 # --- Readiness -------------------------------------------------------------------------------
 
-def readiness_page(site: Site, entries: Sequence[ReadinessEntry] | None, checklists: Mapping[str, Checklist]) -> str:
-    rows = upcoming(entries)
-    if not rows:
+def readiness_page(site: Site, board: Board | None, checklists: Mapping[str, Checklist]) -> str:
+    if board is None:
         content = """<p class="empty">No shared readiness results. When the team shares the results of
-<code>oncall ready</code>, this page shows every upcoming shift, whether its person is ready, and how to
-fix what fails.</p>"""
+<code>oncall ready</code> (<code>readiness: {share: git}</code> in <code>oncall.yaml</code>), this page shows
+every upcoming shift, whether its person is ready, and how to fix what fails.</p>"""
     else:
-        lines = []
-        for r in rows:
-            tz = site.zones.get(r.person, "UTC")
-            status = STATUS.get(r.status, Status("unknown", r.status))
-            checked = when(r.checked_at, tz) if r.checked_at is not None else "never"
-            items = "".join(f"<li><strong>{esc(f.title)}</strong>{': ' + esc(f.fix) if f.fix else ''}</li>"
-                            for f in fixes(r, checklists))
-            schedule = f'<a href="{href("", page_file("schedules", r.schedule))}">{esc(_schedule_name(site, r.schedule))}</a>'
-            checklist = f"checklist <code>{esc(r.checklist)}</code>, " if r.checklist else ""
-            lines.append(
-                f'<tr class="{status.css}"><td>{site.person_link(r.person, "")}<br>{schedule}<br>'
-                f"{when(r.start, tz)} – {when(r.end, tz)}</td>"
-                f'<td><strong class="status {status.css}">{esc(status.label)}</strong>'
-                f'{"<br>" + esc(r.why) if r.why else ""}<br>{checklist}checked {checked}</td>'
-                f"<td>{'<ul>' + items + '</ul>' if items else ''}</td></tr>"
-            )
-        caption = "Upcoming shifts and whether each person is ready (times in the person's time zone)"
-        content = table(caption, ["Shift", "Status", "What to fix"], lines, cls="readiness")
+        content = _board_intro(site, board) + _board_table(site, board, checklists)
     body = f"<h1>Readiness</h1>\n{content}"
     return frame(title="Readiness", up="", current="readiness.html", body=body, built=site.built, window=site.window)
+
+
+def _board_intro(site: Site, board: Board) -> str:
+    """Where the board came from, what went wrong getting it, and its tally."""
+    if board.within is not None:
+        source = (f"Shifts under way or starting within {length(board.within)} of {when(site.built, 'UTC')}, "
+                  f"when this page was built, with each person's readiness from {esc(board.origin)}.")
+    else:
+        source = f"The readiness board from {esc(board.origin)}, as <code>oncall ready status</code> made it."
+    parts = [f'<p class="asof">{source}</p>']
+    parts += [f'<p class="problem"><strong>Warning:</strong> {esc(w)}</p>' for w in board.warnings]
+    counts = {status: sum(1 for e in board.entries if e.status == status) for status in STATUS}
+    tally = [f"{STATUS[status].label}: {n}" for status, n in counts.items() if n]
+    if tally:
+        parts.append("<p>" + esc(", ".join(tally)) + ".</p>")
+    return "\n".join(parts) + "\n"
+
+
+def _board_table(site: Site, board: Board, checklists: Mapping[str, Checklist]) -> str:
+    rows = upcoming(board.entries)
+    if not rows:
+        return '<p class="empty">No shifts under way or coming up.</p>'
+    lines = []
+    for r in rows:
+        tz = site.zones.get(r.person, "UTC")
+        status = STATUS.get(r.status, Status("unknown", r.status))
+        checked = when(r.checked_at, tz) if r.checked_at is not None else "never"
+        items = "".join(f"<li><strong>{esc(f.title)}</strong>{': ' + esc(f.fix) if f.fix else ''}</li>"
+                        for f in fixes(r, checklists))
+        schedule = f'<a href="{href("", page_file("schedules", r.schedule))}">{esc(_schedule_name(site, r.schedule))}</a>'
+        checklist = f"<br>checklist <code>{esc(r.checklist)}</code>, checked {checked}" if r.checklist else ""
+        lines.append(
+            f'<tr class="{status.css}"><td>{site.person_link(r.person, "")}<br>{schedule}<br>'
+            f"{when(r.start, tz)} – {when(r.end, tz)}</td>"
+            f'<td><strong class="status {status.css}">{esc(status.label)}</strong>'
+            f'{"<br>" + esc(r.why) if r.why else ""}{checklist}</td>'
+            f"<td>{'<ul>' + items + '</ul>' if items else ''}</td></tr>"
+        )
+    caption = "Upcoming shifts and whether each person is ready (times in the person's time zone)"
+    return table(caption, ["Shift", "Status", "What to fix"], lines, cls="readiness")

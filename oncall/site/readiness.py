@@ -1,16 +1,17 @@
 """What the site's Readiness page shows, and the one interface through which it gets it.
 
-``build_site(readiness=...)`` takes a list of entries, one per upcoming shift, each with the
-attributes of ``ReadinessEntry`` below — the readiness board's ``Entry``
-(``oncall.readiness.board``) is one, and ``entries_from_json`` reads the board's JSON
-(``oncall ready status --format json``) into ``ReadinessRow``s. With none (``None`` or an empty
-list) the page says that no shared readiness results are available. The fields are described in
-``docs/guides/site.md``.
+``build_site(readiness=...)`` takes a ``Board``: a list of entries, one per upcoming shift, each
+with the attributes of ``ReadinessEntry`` below (the readiness board's ``Entry`` from
+``oncall.readiness.board`` is one, and ``entries_from_json`` reads the board's JSON, as
+``oncall ready status --format json`` prints it, into ``ReadinessRow``s), with where they came
+from and what went wrong fetching them. With no board (``None``) the page says that no shared
+readiness results are available. The fields are described in ``docs/guides/site.md``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol
 
@@ -39,6 +40,16 @@ class ReadinessEntry(Protocol):
     def failing(self) -> tuple[str, ...]: ...  # ids of the checklist items that failed
     @property
     def why(self) -> str: ...  # one line for people: why this status
+
+
+@dataclass(frozen=True)
+class Board:
+    """The Readiness page's board: its entries and where they came from."""
+
+    entries: Sequence[ReadinessEntry]
+    origin: str  # in words: "the team's shared results (git remote origin)", "board.json"
+    within: int | None = None  # the look-ahead in seconds, when the board was assembled at build time
+    warnings: Sequence[str] = ()  # what went wrong getting it (a failed fetch): shown on the page
 
 
 class ReadinessRow(NamedTuple):

@@ -12,7 +12,7 @@ from site_helpers import BUILT, WINDOW, instant
 
 from oncall.model import Checklist, ChecklistItem, Org
 from oncall.readiness.board import NO_CHECKLIST, NOT_READY, READY, STALE, UNCHECKED, Entry
-from oncall.site import build_site, default_window
+from oncall.site import Board, build_site, default_window
 
 DAY = 86400
 
@@ -105,8 +105,20 @@ def test_names_and_ids_are_escaped(org: Org, tmp_path: Path) -> None:
 
 
 def test_readiness_page_without_results_says_so(org: Org, tmp_path: Path) -> None:
-    _build(org, tmp_path, readiness=[])
+    _build(org, tmp_path)
     assert "No shared readiness results" in (tmp_path / "readiness.html").read_text(encoding="utf-8")
+
+
+def test_a_board_with_no_shifts_says_so_and_where_it_came_from(org: Org, tmp_path: Path) -> None:
+    failed = "the shared results could not be fetched when this page was built"
+    _build(org, tmp_path, readiness=Board([], "the team's shared results (git remote origin)", 7 * DAY, [failed]))
+    page = (tmp_path / "readiness.html").read_text(encoding="utf-8")
+    assert "No shared readiness results" not in page and "No shifts under way or coming up." in page
+    assert "starting within 7d of " in page and "from the team&#x27;s shared results (git remote origin)." in page
+    assert f'<p class="problem"><strong>Warning:</strong> {failed}</p>' in page
+    _build(org, tmp_path, readiness=Board([], "board.json"))
+    page = (tmp_path / "readiness.html").read_text(encoding="utf-8")
+    assert "The readiness board from board.json" in page and "Warning" not in page
 
 
 def test_readiness_page_shows_the_boards_entries_with_their_fixes(org: Org, tmp_path: Path) -> None:
@@ -124,8 +136,9 @@ def test_readiness_page_shows_the_boards_entries_with_their_fixes(org: Org, tmp_
         Entry("sydney", "carol", start + 2 * DAY, start + 3 * DAY, "primary", UNCHECKED, None, (), "no result"),
         Entry("api", "erin", start + 3 * DAY, start + 4 * DAY, None, NO_CHECKLIST, None, (), "no checklist"),
     ]
-    _build(with_checklist, tmp_path, readiness=entries)
+    _build(with_checklist, tmp_path, readiness=Board(entries, "board.json"))
     page = (tmp_path / "readiness.html").read_text(encoding="utf-8")
+    assert "<p>Ready: 1, Not ready: 1, Stale: 1, Not checked: 1, No checklist: 1.</p>" in page
     rows = re.findall(r'<tr class="(\w+)">(.*?)</tr>', page, re.S)
     assert [css for css, _ in rows] == ["ok", "bad", "bad", "bad", "unknown"]  # by start: bob's shift first
     assert "Bob Okafor" in rows[0][1] and ">Ready<" in rows[0][1]

@@ -26,6 +26,7 @@ def test_build_writes_the_site_and_says_what_it_did(tmp_path: Path, capsys: pyte
     assert code == 0
     assert stdout.splitlines()[0] == (f"{out}: 12 pages and 8 calendar feeds, shifts from "
                                       "2026-11-02T00:00:00+00:00 to 2026-11-09T00:00:00+00:00")
+    assert stdout.splitlines()[1] == "readiness: not shown (oncall.yaml shares no readiness results)"
     assert stdout.splitlines()[-1] == f"open {out / 'index.html'}"
     assert (out / "index.html").is_file() and (out / "feeds" / "person-alice.ics").is_file()
     code, stdout, _ = _run(["site", "build", str(out), "--from", "2026-11-02T00:00Z", "--to", "2026-11-09T00:00Z"],
@@ -82,6 +83,21 @@ def _board_json(tmp_path: Path) -> Path:
     path = tmp_path / "board.json"
     path.write_text(json.dumps([e.to_json(UTC) for e in entries]), encoding="utf-8")
     return path
+
+
+def test_a_mistake_in_the_readiness_section_stops_the_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    root = tmp_path / "org"
+    shutil.copytree(ORG, root)
+    (root / "oncall.yaml").write_text("readiness:\n  share: svn\n", encoding="utf-8")
+    code = run(["--root", str(root), "site", "build", str(tmp_path / "site")])
+    stderr = capsys.readouterr().err
+    assert code == 2 and "oncall.yaml:2: share: in readiness must be `git` or `{dir: PATH}`" in stderr
+    assert not (tmp_path / "site").exists()
+    board = _board_json(tmp_path)  # a board given is shown whatever the section says
+    assert run(["--root", str(root), "site", "build", str(tmp_path / "site"), "--readiness", str(board)]) == 0
+    assert "readiness: 2 shifts, 1 not ready, from board.json" in capsys.readouterr().out
 
 
 def test_the_readiness_page_shows_the_board_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -123,6 +123,45 @@ def test_checking_someone_else_records_and_shares_nothing(team: Team) -> None:
     assert "shared on refs/oncall/readiness/alice" in mine.stderr and refs(team.remote) == ["refs/oncall/readiness/alice"]
 
 
+def test_someone_elses_readiness_is_what_the_team_shared(team: Team) -> None:
+    import platform
+
+    bob, alice = team.clone("bob"), team.clone("alice")
+    bob_env, alice_env = machine(team, "bob", ONCALL_PERSON="bob"), machine(team, "alice", ONCALL_PERSON="alice")
+    assert oncall(bob, bob_env, "ready", "--check-access").returncode == 1  # bob never confirmed the playbook
+
+    seen = oncall(alice, alice_env, "ready", "--person", "bob", "--checklist", "primary")
+    assert seen.returncode == 1, seen.stderr  # what bob shared fails, whatever alice's machine has
+    assert "showing what git remote origin has of bob's readiness (read-only" in seen.stderr
+    assert f"shared result from {platform.node()}: checked " in seen.stdout
+    assert "[✓] Python runs — exited 0" in seen.stdout
+    assert "[✗] Read the playbook — not confirmed yet" in seen.stdout
+    assert "fix: Read playbooks/incident.md, then run oncall ready --confirm playbook" in seen.stdout
+    assert "Read-only: the team's results (as bob last shared them, moments ago)" in seen.stdout
+    document = json.loads(oncall(alice, alice_env, "ready", "--person", "bob", "--checklist", "primary",
+                                 "--format", "json").stdout)
+    [source] = document["shared"]
+    assert source["checklist"] == "primary" and source["host"] == platform.node()
+    assert source["checked_at"] == document["last_verified"] and source["checklist_changed"] is False
+    assert {r["item"]: r["status"] for r in document["results"]} == {"python": "pass", "playbook": "fail"}
+    # Read-only: nothing is recorded on alice's machine, no ref of hers or bob's is written there.
+    assert not (team.base / "alice-home" / "state" / "oncall" / "results" / "bob.json").exists()
+    assert refs(alice) == [] and refs(team.remote) == ["refs/oncall/readiness/bob"]
+
+    # Once bob fixes it, the next look fetches his new result; an edited checklist is pointed out.
+    assert oncall(bob, bob_env, "ready", "--confirm", "playbook").returncode == 0
+    assert oncall(bob, bob_env, "ready", "--check-access").returncode == 0
+    (alice / "checklists" / "primary.yaml").write_text(CHECKLIST.replace("Python runs", "Python 3 runs"))
+    again = oncall(alice, alice_env, "ready", "--person", "bob", "--checklist", "primary")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "; the checklist changed since" in again.stdout and "[✓] Read the playbook" in again.stdout
+
+    nobody = oncall(alice, alice_env, "ready", "--person", "carol", "--checklist", "primary")
+    assert "no shared result: carol runs `oncall ready --check-access` on their own machine" in nobody.stdout
+    assert "[-] Python 3 runs — no shared result" in nobody.stdout
+    assert "none shared by carol yet" in nobody.stdout
+
+
 def test_whoami_and_config(team: Team) -> None:
     root = team.clone("me")
     env = machine(team, "me")
