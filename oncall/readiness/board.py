@@ -32,7 +32,7 @@ from oncall.model import Checklist, ChecklistItem, Org, Shift
 from oncall.readiness.checks import ago
 from oncall.readiness.results import PASS, SKIP, CheckResult
 from oncall.readiness.share import Pair, SharedResult, Store, checklist_blob
-from oncall.times import Duration, TimeValueError, iso, parse_duration
+from oncall.times import DAY, Duration, TimeValueError, iso, parse_duration
 
 READY = "ready"
 NOT_READY = "not-ready"
@@ -43,7 +43,7 @@ STATUSES = (READY, NOT_READY, STALE, UNCHECKED, NO_CHECKLIST)
 PASSING = (READY, NO_CHECKLIST)  # statuses that do not fail the board
 
 DEFAULT_MAX_AGE = 7 * 86400
-DEFAULT_WITHIN = 7 * 86400  # the board's look-ahead unless asked for another (`ready status --within`)
+DEFAULT_WITHIN = 7 * DAY  # the board's look-ahead unless asked for another (`ready status --within`)
 
 
 @dataclass(frozen=True)
