@@ -18,6 +18,7 @@ from oncall.times import zone
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+
 def fixture(service: str, name: str) -> Node:
     return read_json(str(FIXTURES / service / name))
 
