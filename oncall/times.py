@@ -155,8 +155,14 @@ def wall_datetime(seconds: int) -> datetime:
     return _WALL_EPOCH + timedelta(seconds=seconds)
 
 
+_UTC_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _offset(tz: tzinfo, t: int) -> int:
-    off = datetime.fromtimestamp(t, tz).utcoffset()
+    # Arithmetic on a datetime made at import, not datetime.fromtimestamp: under freezegun the
+    # latter drops ``fold``, and a clock built while a test froze time would keep reading the
+    # repeated hour of a fall-back with the summer offset.
+    off = (_UTC_EPOCH + timedelta(seconds=t)).astimezone(tz).utcoffset()
     return int(off.total_seconds()) if off is not None else 0
 
 

@@ -4,6 +4,7 @@ triggers it and a near miss that must not."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from oncall.engine.lint import lint_org
 from oncall.holidays import FixedHolidays
@@ -227,3 +228,16 @@ def test_every_finding_code_is_registered() -> None:
 
     problems = lint_org(org(ny(lined(layer("a,b", "2026-01-05T02:30", "24h"), start=1))), utc(NOW))
     assert problems and all(p.code in codes.WARNINGS for p in problems)
+
+
+def test_a_zone_clock_built_while_time_is_frozen_reads_the_repeated_hour_right() -> None:
+    # The lint and the CLI tests run under freezegun, whose datetime.fromtimestamp drops `fold`.
+    from freezegun import freeze_time
+
+    from oncall.times import ZoneClock, wall_seconds, zone
+
+    second_pass = utc("2026-11-01T06:30Z")  # 01:30 EST, after New York falls back
+    with freeze_time("2026-11-26 12:00:00"):
+        clock = ZoneClock(zone("America/New_York"))
+        wall = clock.to_wall(second_pass)
+    assert wall == wall_seconds(datetime(2026, 11, 1, 1, 30))
