@@ -25,19 +25,19 @@ GAP = "gap"  # coverage gaps ahead
 NEVER_ON_CALL = "never-on-call"  # a member who never gets a turn inside the layer's windows
 LAYER_COVERS_NOTHING = "layer-covers-nothing"  # every turn of a layer is lost to its windows
 NO_TIME_ON_CALL = "no-time-on-call"  # a member whose every turn other layers or overrides take
+DOUBLE_BOOKED = "double-booked"  # one person on call in two linked schedules at once (avoid:, primary/secondary)
 OVERRIDE_ON_TIME_OFF = "override-on-time-off"  # an override gives a shift to someone who is off then
 REPLACES_NOT_ON_CALL = "replaces-not-on-call"  # an override's replaces: names someone not on call then
 NONEXISTENT_HANDOFF = "nonexistent-handoff"  # a handoff or window edge in a spring-forward gap
 AMBIGUOUS_HANDOFF = "ambiguous-handoff"  # a handoff or window edge in a fall-back fold
 ELAPSED_TURNS = "elapsed-turns-with-windows"  # every: 24h where 1d is meant (windows, or a zone with DST)
-AVOID_CONFLICT = "avoid-conflict"  # an override puts someone on call who is on call in an avoided schedule
 
 ERRORS = (FILE, SYNTAX, MISSING_KEY, BAD_VALUE, UNKNOWN_REFERENCE, DUPLICATE, CYCLE)
 """Codes of errors (a file name that is awkward on the command line is a ``bad-value`` warning)."""
 
 WARNINGS = (UNKNOWN_KEY, STALE_CHECKLIST, LEGACY_ZONE, GAP, NEVER_ON_CALL, LAYER_COVERS_NOTHING, NO_TIME_ON_CALL,
-            OVERRIDE_ON_TIME_OFF, REPLACES_NOT_ON_CALL, NONEXISTENT_HANDOFF, AMBIGUOUS_HANDOFF, ELAPSED_TURNS,
-            AVOID_CONFLICT)
+            DOUBLE_BOOKED, OVERRIDE_ON_TIME_OFF, REPLACES_NOT_ON_CALL, NONEXISTENT_HANDOFF, AMBIGUOUS_HANDOFF,
+            ELAPSED_TURNS)
 """Codes of warnings: legal files that are probably wrong. Only warnings can be allowed."""
 
 ALL = ERRORS + WARNINGS

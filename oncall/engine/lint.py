@@ -8,12 +8,12 @@ Each finding has a stable ``Problem.code``:
 * ``layer-covers-nothing``: layers whose turns are entirely lost to their windows;
 * ``no-time-on-call``: members who get no time at all over a whole rotation cycle, because later
   layers or overrides cover every one of their turns;
-* ``avoid-conflict``: an override that puts someone on call while they are on call in a schedule
-  this one avoids (the override wins, as overrides always do, so it is only a warning).
 
 ``lint_clock`` adds the wall-clock warnings (handoffs in daylight-saving gaps and folds, turns of
-hours where days are meant) and ``lint_overrides`` those about overrides (on time off, replacing
-someone who is not on call); every code is listed in ``oncall.config.codes``.
+hours where days are meant), ``lint_overrides`` those about overrides (on time off, replacing
+someone who is not on call) and ``lint_links`` double bookings across linked schedules (an
+override in a schedule that avoids another included); every code is listed in
+``oncall.config.codes``.
 
 Every look is over a bounded horizon (a few rotation cycles, at most about a year), and each
 schedule is composed once for all its layers, so the cost grows with the number of turns in that
@@ -26,8 +26,8 @@ from dataclasses import replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from oncall.config import codes
 from oncall.engine.lint_clock import clock_findings
+from oncall.engine.lint_links import double_bookings
 from oncall.engine.lint_overrides import override_findings
 from oncall.engine.timeline import compose_runs, layer_pieces, layer_zone, schedule_timeline
 from oncall.engine.turns import LayerClock
@@ -49,7 +49,8 @@ def lint_org(org: Org, start: int, days: int = 28) -> list[Problem]:
         problems.extend(_fairness(org, schedule, start, days))
         problems.extend(clock_findings(schedule, start, _where(org, schedule).file))
         problems.extend(override_findings(org, schedule, start, _where(org, schedule).file))
-        problems.extend(_avoid_conflicts(org, schedule, start))
+    files = {sid: _where(org, schedule).file for sid, schedule in org.schedules.items()}
+    problems.extend(double_bookings(org, start, files))
     return problems
 
 
@@ -159,31 +160,3 @@ def _covered_would_fix(org: Org, schedule: Schedule, layer: Layer, begin: int, e
     counted = replace(layer, advance="covered")
     covered = {p for _, _, p, _ in layer_pieces(org, schedule, counted, begin, end, with_time_off=False)}
     return covered >= set(layer.people)
-
-
-def _avoid_conflicts(org: Org, schedule: Schedule, start: int) -> list[Problem]:
-    """Overrides that put someone on call while they are on call in an avoided schedule."""
-    if not schedule.avoid:
-        return []
-    problems = []
-    for override in schedule.overrides:
-        lo, hi = max(override.start, start), min(override.end, start + _MAX_HORIZON)
-        if lo >= hi:
-            continue
-        for other_id in schedule.avoid:
-            other = org.schedules.get(other_id)
-            if other is None:
-                continue
-            clash = next(((s, e) for s, e, person, _ in compose_runs(org, other, lo, hi)
-                          if person == override.person), None)
-            if clash is None:
-                continue
-            tz = schedule.tz
-            problems.append(Problem(
-                f"an override puts {override.person} on call in {schedule.id!r} from {_local(clash[0], tz)} to "
-                f"{_local(clash[1], tz)} while they are on call in {other_id!r}, which this schedule avoids; "
-                "the override wins: give it to someone else, or remove the clash in either schedule",
-                override.location or _where(org, schedule), "warning", codes.AVOID_CONFLICT,
-            ))
-            break
-    return problems

@@ -142,8 +142,8 @@ def test_an_override_in_the_avoiding_schedule_still_wins_and_is_a_warning():
     # Week of 2 Feb is turn 4: a on the primary; the override puts a on the secondary as well.
     assert shifts(o, secondary, utc("2026-02-02T00:00Z"), utc("2026-02-03T00:00Z")) == [
         ("a", utc("2026-02-02T00:00Z"), utc("2026-02-03T00:00Z"))]
-    found = [p for p in lint_org(o, utc("2026-02-01T00:00Z")) if p.code == "avoid-conflict"]
-    assert len(found) == 1 and "a on call in 'secondary'" in found[0].message and "'primary'" in found[0].message
+    found = [p for p in lint_org(o, utc("2026-02-01T00:00Z")) if p.code == "double-booked"]
+    assert len(found) == 1 and "a is on call in both 'primary' and 'secondary'" in found[0].message
 
 
 def test_a_cycle_built_directly_does_not_recurse():
