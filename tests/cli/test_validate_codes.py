@@ -205,3 +205,79 @@ def test_the_codes_table_of_the_ci_guide_lists_every_code() -> None:
     text = (REPO / "docs" / "guides" / "ci.md").read_text(encoding="utf-8")
     listed = re.findall(r"^\| `([a-z-]+)` \|", text, re.M)
     assert sorted(listed) == sorted(codes.ALL)
+
+
+# --- every warning code, end to end: a case that triggers it at its line, and a near miss -----
+
+P = "schedules/primary.yaml"
+SECONDARY = "name: Secondary\ntimezone: America/New_York\nlayers:\n  - name: weekly\n" \
+            "    people: [bob, carol, alice]\n    start: 2026-01-05T09:00\n    every: 1w\n"
+SEVEN = "    people: [alice, alice, alice, alice, alice, bob, carol]"  # from a Monday: bob Saturdays, carol Sundays
+CASES = {
+    # code: (edits that trigger it, the file and line it points at, edits of a near miss)
+    "unknown-key": ([(P, "    every: 1w\n", "    every: 1w\n    evrey: 2w\n")], (P, 10),
+                    [(P, "    every: 1w\n", "    every: 1w\n    end: 2030-01-07T09:00\n")]),
+    "stale-checklist": ([("checklists/primary.yaml", "3650d", "30d")], ("checklists/primary.yaml", 3),
+                        [("checklists/primary.yaml", "3650d", "90d")]),
+    "legacy-zone": ([(P, "timezone: America/New_York", "timezone: US/Eastern")], (P, 3),
+                    [(P, "timezone: America/New_York", "timezone: America/Detroit")]),
+    "gap": ([(P, "    every: 1w\n", "    every: 1w\n    end: 2026-12-14T09:00\n")], (P, 5),
+            [(P, "    every: 1w\n", "    every: 1w\n    end: 2027-01-04T09:00\n")]),
+    "never-on-call": ([(P, "    people: [carol, alice]", SEVEN)], (P, 10),
+                      [(P, "    people: [carol, alice]", SEVEN + "\n    advance: covered")]),
+    "layer-covers-nothing": ([(P, "    every: 1d\n", "    every: 1d\n    end: 2026-01-10T09:00\n"),
+                              (P, "start: 2026-01-05T09:00\n    every: 1d", "start: 2026-12-05T09:00\n    every: 1d"),
+                              (P, "end: 2026-01-10T09:00", "end: 2026-12-06T09:00")], (P, 10),
+                             [(P, "start: 2026-01-05T09:00\n    every: 1d", "start: 2026-12-05T09:00\n    every: 1d"),
+                              (P, "    every: 1d\n", "    every: 1d\n    end: 2026-12-07T10:00\n")]),
+    "no-time-on-call": ([(P, "from: 2026-12-24T09:00\n    to: 2026-12-26T09:00", "from: 2026-11-01T09:00\n    to: 2027-12-31T09:00"),
+                         (P, "    people: [carol, alice]", "    people: [bob]")], (P, 6),
+                        [(P, "    to: 2026-12-26T09:00", "    to: 2027-01-02T09:00")]),
+    "double-booked": ([("schedules/secondary.yaml", None, SECONDARY)], ("schedules/secondary.yaml", 5),
+                      [("schedules/secondary.yaml", None, "avoid: [primary]\n" + SECONDARY)]),
+    "override-on-time-off": ([("schedules/people.yaml", "    timezone: Europe/London",
+                               "    timezone: Europe/London\n    time_off:\n      - {from: 2026-12-24, to: 2026-12-25}")],
+                             (P, 19),
+                             [("schedules/people.yaml", "    timezone: Europe/London",
+                               "    timezone: Europe/London\n    time_off:\n      - {from: 2026-12-27, to: 2026-12-28}")]),
+    "replaces-not-on-call": ([(P, "    to: 2026-12-26T09:00", "    to: 2026-12-26T09:00\n    replaces: bob")], (P, 22),
+                             [(P, "    to: 2026-12-26T09:00", "    to: 2026-12-26T09:00\n    replaces: carol")]),
+    "nonexistent-handoff": ([(P, "    start: 2026-01-05T09:00\n    every: 1w", "    start: 2026-01-04T02:30\n    every: 1w")],
+                            (P, 8),
+                            [(P, "    start: 2026-01-05T09:00\n    every: 1w", "    start: 2026-01-04T03:30\n    every: 1w")]),
+    "ambiguous-handoff": ([(P, "    start: 2026-01-05T09:00\n    every: 1w", "    start: 2026-01-04T01:30\n    every: 1w")],
+                          (P, 8),
+                          [(P, "    start: 2026-01-05T09:00\n    every: 1w", "    start: 2026-01-04T00:30\n    every: 1w")]),
+    "elapsed-turns-with-windows": ([(P, "    every: 1d", "    every: 24h")], (P, 13), [(P, "    every: 1d", "    every: 2d")]),
+}
+
+
+def _apply(root: Path, edits: list[tuple[str, str | None, str]]) -> None:
+    for relative, old, new in edits:
+        if old is None:
+            (root / relative).write_text(new, encoding="utf-8")
+        else:
+            _edit(root, relative, old, new)
+
+
+def test_every_warning_code_has_a_case() -> None:
+    assert sorted(CASES) == sorted(codes.WARNINGS)
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_each_warning_code_triggers_at_its_line(code: str, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edits, (file, line), _ = CASES[code]
+    _apply(root, edits)
+    report = _report(root, capsys)
+    assert report["valid"] is True, report["errors"]
+    found = [(w["file"], w["line"]) for w in report["warnings"] if w["code"] == code]
+    assert found == [(file, line)], report["warnings"]
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_each_warning_code_has_a_near_miss(code: str, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, _, near = CASES[code]
+    _apply(root, near)
+    report = _report(root, capsys)
+    assert report["valid"] is True, report["errors"]
+    assert [w for w in report["warnings"] if w["code"] == code] == []
