@@ -7,7 +7,7 @@ loading the whole config as it would be; only then is the file replaced, atomica
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -58,6 +58,7 @@ class EditResult:
     start: int  # the window in which shifts can change
     end: int
     schedules: tuple[str, ...] | None  # the schedules that can change; None for all
+    old_text: str = ""  # the file's content before the edit
 
     def changes(self) -> ShiftDiff:
         """The shifts that change, before and after, within the edited window."""
@@ -147,6 +148,16 @@ class EditConflict(OncallError):
 
 def _apply(org: Org, path: Path, key_path: Sequence[str], items: Sequence[Item], start: int, end: int,
            schedules: tuple[str, ...] | None, write: bool) -> EditResult:
+    return rewrite(org, path, lambda old: append_items(old, key_path, items, file=str(path)), start, end,
+                   schedules, write)
+
+
+def rewrite(org: Org, path: Path, edit: Callable[[str], str], start: int, end: int,
+            schedules: tuple[str, ...] | None, write: bool,
+            verify: Callable[[Org], None] | None = None) -> EditResult:
+    """Replace ``path``'s text with ``edit(text)`` once the whole config loads with it (and
+    ``verify`` accepts the org it makes); shifts change within ``[start, end)`` of ``schedules``
+    (None: any)."""
     # Read, check and replace under an exclusive lock on the file, so two edits at once both land
     # (the second reads the first's result); and replace only what was read (compare-and-swap),
     # so an edit made some other way meanwhile is never overwritten.
@@ -163,14 +174,16 @@ def _apply(org: Org, path: Path, key_path: Sequence[str], items: Sequence[Item],
             old = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
-        new = append_items(old, key_path, items, file=str(path))
+        new = edit(old)
         after = check_edit(org.root, {path: new})
+        if verify is not None:
+            verify(after)
         if write:
             if path.read_text(encoding="utf-8") != old:
                 raise EditConflict(f"{path} changed while this edit was being checked; nothing was written; "
                                    "run the command again")
             write_atomic(path, new)
-    return EditResult(path, new, org, after, start, end, schedules)
+    return EditResult(path, new, org, after, start, end, schedules, old)
 
 
 def _window(start: TimeArg, end: TimeArg, tz: tzinfo) -> tuple[int, int]:
