@@ -98,31 +98,36 @@ def _local(seconds: int, tz: tzinfo) -> str:
     return f"{moment:%Y-%m-%d %H:%M} {moment.tzname()}"
 
 
-def _horizon(layer: Layer, clock: LayerClock, start: int, days: int) -> tuple[int, int]:
-    """One whole rotation cycle (at least ``days`` days) from ``start`` or the layer's start."""
+def _horizon(layer: Layer, clock: LayerClock, start: int, days: int) -> tuple[int, int, bool]:
+    """One whole rotation cycle (at least ``days`` days) from ``start`` or the layer's start, and
+    whether the layer's end cuts it short."""
     begin = max(start, clock.first)
     cycle = len(layer.people) * min(layer.every.seconds, _MAX_HORIZON)
     # A daily rotation against weekly windows repeats after lcm(n, 7) days; two cycles and a week cover it.
     end = begin + min(max(days * DAY, 2 * cycle + 7 * DAY), _MAX_HORIZON)
-    if clock.last is not None:
-        end = min(end, clock.last)
-    return begin, end
+    if clock.last is not None and clock.last < end:
+        return begin, clock.last, True
+    return begin, end, False
 
 
 def _fairness(org: Org, schedule: Schedule, start: int, days: int) -> list[Problem]:
-    """Members who never work, layers that cover nothing, members shadowed by other layers."""
-    looks: list[tuple[Layer, int, int]] = []
+    """Members who never work, layers that cover nothing, members shadowed by other layers.
+
+    A layer that ends within its look is judged only on covering nothing at all, and only when
+    the look holds its whole life: who gets turns in the last weeks of a layer (one a roster
+    change ends and continues, say) says nothing about its rotation."""
+    looks: list[tuple[Layer, int, int, bool]] = []
     for layer in schedule.layers:
         clock = LayerClock(layer, layer_zone(schedule, layer))
-        begin, end = _horizon(layer, clock, start, days)
-        if begin < end and begin - start <= _MAX_LEAD:
-            looks.append((layer, begin, end))
+        begin, end, cut = _horizon(layer, clock, start, days)
+        if begin < end and begin - start <= _MAX_LEAD and not (cut and clock.first < start):
+            looks.append((layer, begin, end, cut))
     if not looks:
         return []
     # The whole schedule, composed once over every layer's horizon.
-    runs = compose_runs(org, schedule, min(b for _, b, _ in looks), max(e for _, _, e in looks))
+    runs = compose_runs(org, schedule, min(b for _, b, _, _ in looks), max(e for _, _, e, _ in looks))
     problems: list[Problem] = []
-    for layer, begin, end in looks:
+    for layer, begin, end, cut in looks:
         where = layer.location or _where(org, schedule)
         alone = layer_pieces(org, schedule, layer, begin, end, with_time_off=False)
         if not alone:
@@ -131,6 +136,8 @@ def _fairness(org: Org, schedule: Schedule, start: int, days: int) -> list[Probl
                 f"layer {layer.name!r} of schedule {schedule.id!r} covers nothing: every turn is lost to {reason}; "
                 "widen `only:` or change `every:`/`start:`", where, "warning", "layer-covers-nothing",
             ))
+            continue
+        if cut:
             continue
         covered = {p for _, _, p, _ in alone}
         idle = [p for p in dict.fromkeys(layer.people) if p not in covered]
