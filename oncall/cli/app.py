@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "override": "oncall.cli.edit:override_app",
     "timeoff": "oncall.cli.edit:timeoff_app",
     "swap": "oncall.cli.edit:swap",
+    "rotation": "oncall.cli.rotation:app",
     "ready": "oncall.cli.ready:app",
     "secret": "oncall.cli.secret:app",
     "whoami": "oncall.cli.identity:whoami",
