@@ -12,6 +12,7 @@ Two kinds of mistake:
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -255,6 +256,8 @@ ALIASES: dict[str, str] = {
     "Pacific/Truk": "Pacific/Chuuk", "Pacific/Yap": "Pacific/Chuuk", "Pacific/Ponape": "Pacific/Pohnpei",
 }
 
+_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])\s*([0-9]{1,2})(?::?([0-9]{2}))?$", re.IGNORECASE)
+
 # A zone's offsets today: sampled in a year far enough ahead that tzdata's current rules, not
 # any past change, decide them (the core never asks the clock what "this year" is).
 _RULES_YEAR = 2100
@@ -262,25 +265,39 @@ _RULES_YEAR = 2100
 
 def unknown_hint(name: str) -> str | None:
     """For a name that is no zone: what it probably means, as a hint for the message
-    (``did you mean 'America/New_York'? 'Eastern Standard Time' is a Windows zone name``), or None."""
+    (``did you mean 'America/New_York'? 'Eastern Standard Time' is a Windows zone name``), or None.
+    A suggestion is always the zone of a place, never a fixed offset or an old alias."""
     import difflib  # only when a message needs it
     import zoneinfo
 
     text = name.strip()
+    folded = text.casefold()
     known = zoneinfo.available_timezones()
-    by_case = {n.casefold(): n for n in known}
-    if text.casefold() in by_case:
-        return f"did you mean {by_case[text.casefold()]!r}?"
+    places = {n.casefold(): n for n in known if legacy_problem(n) is None}
+    if folded in places:
+        return f"did you mean {places[folded]!r}?"
+    old = {n.casefold(): place for n, place in ALIASES.items()}
+    if folded in old:
+        return f"did you mean {old[folded]!r}?"
     windows = {n.casefold(): z for n, z in WINDOWS.items()}
-    if text.casefold() in windows:
-        return f"did you mean {windows[text.casefold()]!r}? {text!r} is a Windows zone name"
+    if folded in windows:
+        return f"did you mean {windows[folded]!r}? {text!r} is a Windows zone name"
     meanings = ABBREVIATIONS.get(text.upper())
     if meanings:
         others = f", it also stands for {', '.join(meanings[1:])}" if meanings[1:] else ""
         return (f"did you mean {meanings[0]!r}? {text!r} is an abbreviation, and abbreviations are ambiguous: "
                 f"that is its common meaning{others}")
-    close = difflib.get_close_matches(text, sorted(known), n=1)
-    return f"did you mean {close[0]!r}?" if close else None
+    offset = _OFFSET.match(text)
+    if offset:
+        hours = int(offset.group(2)) * (-1 if offset.group(1) == "-" else 1)
+        place = _PLACE_BY_OFFSET.get(hours) if not offset.group(3) or offset.group(3) == "00" else None
+        example = f", e.g. {place!r}" if place else ""
+        return f"a UTC offset is no zone: write the zone of the place, which keeps its summer time{example}"
+    candidates = sorted(set(places.values()) | set(ALIASES))
+    close = difflib.get_close_matches(text, candidates, n=1)
+    if not close:
+        return None
+    return f"did you mean {ALIASES.get(close[0], close[0])!r}?"
 
 
 def legacy_problem(name: str) -> str | None:

@@ -140,6 +140,12 @@ def test_json_gives_every_finding_its_code_severity_file_line_and_message(
     ("BST", "(did you mean 'Europe/London'? 'BST' is an abbreviation, and abbreviations are ambiguous: that is its "
             "common meaning, it also stands for Asia/Dhaka)"),
     ("PST", "(did you mean 'America/Los_Angeles'? 'PST' is an abbreviation"),
+    # Suggestions name places, never a fixed offset or an old alias.
+    ("us/eastern", "(did you mean 'America/New_York'?)"),
+    ("Asia/Calcuta", "(did you mean 'Asia/Kolkata'?)"),
+    ("UTC+5", "(a UTC offset is no zone: write the zone of the place, which keeps its summer time, e.g. "
+              "'Asia/Karachi')"),
+    ("GMT+1", "e.g. 'Europe/Paris')"),
 ])
 def test_a_wrong_zone_gets_what_it_probably_means(written: str, expected: str, root: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
