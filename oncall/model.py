@@ -8,7 +8,7 @@ Every object loaded from a file keeps a ``Location`` so messages can point at th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -189,6 +189,9 @@ DEFAULT_REMIND_BEFORE = (86400, 3600)  # seconds, largest first
 DEFAULT_LOOKBACK = 3600
 DEFAULT_CATCH_UP = 6 * 3600
 DEFAULT_CHANNEL_TIMEOUT = 10.0
+DEFAULT_CHANGES_WITHIN = 14 * 86400
+DEFAULT_SLACK_API = "https://slack.com/api/"
+DEFAULT_TOPIC = "on call: {person.slack_mention} until {end}"
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,22 @@ class SlackChannel:
     timeout: float = DEFAULT_CHANNEL_TIMEOUT
 
     kind = "slack"
+
+
+@dataclass(frozen=True)
+class SlackApiChannel:
+    """Slack's Web API with a bot token (the keyring secret ``token_secret``): posts with
+    ``chat.postMessage`` to ``to`` (channel ids) or a person's Slack id, and keeps user groups and
+    channel topics in step with the schedule."""
+
+    name: str
+    token_secret: str
+    to: tuple[str, ...] = ()  # channel ids (C0...) of team posts; () -> the schedule's topic channel
+    api_url: str = DEFAULT_SLACK_API
+    timezone: str | None = None
+    timeout: float = DEFAULT_CHANNEL_TIMEOUT
+
+    kind = "slack-api"
 
 
 @dataclass(frozen=True)
@@ -222,16 +241,39 @@ class EmailChannel:
     kind = "email"
 
 
-Channel = SlackChannel | EmailChannel
+Channel = SlackChannel | SlackApiChannel | EmailChannel
+
+
+@dataclass(frozen=True)
+class SlackTopic:
+    """A Slack channel whose topic shows who is on call: ``template`` with ``{person.*}``,
+    ``{schedule.*}``, ``{start}`` and ``{end}`` filled in."""
+
+    channel: str
+    template: str = DEFAULT_TOPIC
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The weekly digest: sent at ``at`` (minutes after midnight) on ``day`` (0 = Monday) in
+    ``timezone``, covering the seven days from then."""
+
+    day: int = 0
+    at: int = 9 * 60
+    timezone: str = "UTC"
 
 
 @dataclass(frozen=True)
 class ScheduleRoute:
-    """Where one schedule's team messages go, and its own reminder lead times."""
+    """Where one schedule's team messages go, its own reminder lead times, and what it keeps
+    in step on Slack."""
 
     channels: tuple[str, ...] = ()
     remind_before: tuple[int, ...] | None = None  # seconds, largest first; None: the section's default
     playbook: str | None = None
+    secondary: tuple[str, ...] | None = None  # schedule ids; None: the schedules that avoid this one
+    slack_usergroup: str | None = None  # a user group id (S0...) kept equal to who is on call now
+    slack_topic: SlackTopic | None = None
 
 
 @dataclass(frozen=True)
@@ -246,6 +288,8 @@ class NotifySettings:
     ready_before: int | None = None  # None: the largest reminder lead
     lookback: int = DEFAULT_LOOKBACK
     catch_up: int = DEFAULT_CATCH_UP
+    changes_within: int = DEFAULT_CHANGES_WITHIN  # each person's shifts this far ahead are watched
+    digest: Digest | None = None
     file: str = "oncall.yaml"
 
     def route(self, schedule_id: str) -> ScheduleRoute:
@@ -254,8 +298,18 @@ class NotifySettings:
         if own is None:
             return ScheduleRoute(channels=self.team)
         if not own.channels:
-            return ScheduleRoute(self.team, own.remind_before, own.playbook)
+            return replace(own, channels=self.team)
         return own
+
+    def slack_api(self, schedule_id: str) -> SlackApiChannel | None:
+        """The Web API channel that keeps this schedule's user group and topic: the first
+        ``slack-api`` channel among its own channels, else the only one there is."""
+        for name in self.route(schedule_id).channels:
+            channel = self.channels.get(name)
+            if isinstance(channel, SlackApiChannel):
+                return channel
+        every = [c for c in self.channels.values() if isinstance(c, SlackApiChannel)]
+        return every[0] if len(every) == 1 else None
 
     def leads(self, schedule_id: str) -> tuple[int, ...]:
         own = self.route(schedule_id).remind_before

@@ -1,4 +1,5 @@
-"""``oncall notify run`` and ``oncall notify test``: reminders, handoffs and alerts, sent once each."""
+"""``oncall notify run`` and ``oncall notify test``: reminders, handoffs, alerts, change notices and the
+weekly digest, sent once each, and Slack's user groups and topics kept in step."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from oncall.model import Org
     from oncall.notify import NotifySettings, Outcome
 
-app = command_group("Send shift reminders, handoffs and readiness alerts.")
+app = command_group("Send shift reminders, handoffs, readiness alerts, change notices and a weekly digest.")
 
 DryRunOption = Annotated[bool, dry_run_option("Print exactly what would be sent; send nothing, record nothing.")]
 
@@ -46,7 +47,8 @@ def run(
                      "$XDG_STATE_HOME/oncall/notify, else ~/.local/state/oncall/notify."),
     ] = None,
 ) -> None:
-    """Send the reminders, handoffs and readiness alerts due since the last run, each once.
+    """Send the reminders, handoffs, readiness alerts, change notices and digest due since the last
+    run, each once, and set Slack's user groups and topics where who is on call changed.
 
     Meant for cron or a CI schedule. Exit 1 when a message could not be delivered (after retries);
     it is tried again on the next run.
@@ -132,6 +134,7 @@ def _outcome_json(org: Org, o: Outcome) -> dict[str, Any]:
         "text": m.body,
         "due": render.json_time(m.due, org.schedules.get(m.schedule) if m.schedule else None),
         "key": m.key,
+        "value": m.value,
         "error": o.error,
     }
 
@@ -149,8 +152,10 @@ def _print_table(outcomes: list[Outcome]) -> None:
 
 
 def _print_messages(outcomes: list[Outcome], settings: NotifySettings) -> None:
-    """Each message as its channel would carry it: the email headers and body, or the Slack text."""
-    from oncall.notify.settings import SlackChannel
+    """Each message as its channel would carry it: the email headers and body, the Slack text, or
+    the Web API call with its arguments."""
+    from oncall.notify.settings import SlackApiChannel, SlackChannel
+    from oncall.notify.slackapi import call_for
 
     for o in outcomes:
         m = o.message
@@ -158,6 +163,11 @@ def _print_messages(outcomes: list[Outcome], settings: NotifySettings) -> None:
         output.write_text(f"--- {m.kind} via {m.channel} ({channel.kind})\n")
         if isinstance(channel, SlackChannel):
             output.write_text(render.safe_lines(m.slack_text()) + "\n\n")
+        elif isinstance(channel, SlackApiChannel):
+            call = call_for(m)
+            args = [f"{key}={value}" for key, value in call.payload.items() if key != "text"]
+            text = f"{call.method} {' '.join(args)}" + ("" if m.is_update else f"\n{m.slack_text()}")
+            output.write_text(render.safe_lines(text) + "\n\n")
         else:
             output.write_text(render.safe_lines(f"From: {channel.sender}\nTo: {', '.join(m.to)}\n"
                                                 f"Subject: {m.subject}\n\n{m.body}\n"))

@@ -23,6 +23,11 @@ CHANNEL_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 ADVANCE = ("always", "covered")
 SEVERITIES = ("block", "warn")
 SECURITY_MODES = ("starttls", "tls", "none")
+SLACK_USERGROUP_PATTERN = r"^S[A-Z0-9]{2,}$"  # a Slack user group id
+SLACK_CONVERSATION_PATTERN = r"^[CG][A-Z0-9]{2,}$"  # a Slack channel id (public C..., private G...)
+# The fields a topic template may use (besides any {person.<field>} of people.yaml).
+TOPIC_FIELDS = ("person.id", "person.name", "person.email", "person.slack", "person.slack_mention",
+                "person.timezone", "schedule.id", "schedule.name", "start", "end")
 
 
 @dataclass(frozen=True)
@@ -205,8 +210,9 @@ SETTINGS_FILE = {
 # Other top-level keys of oncall.yaml are left alone, without a warning (see EXTRAS_ALLOWED).
 
 NOTIFY = {
-    "channels": Key("map:slack_channel|email_channel", "Where messages can go, by name (letters, digits, '.', "
-                                                       "'_', '-'): a Slack webhook or an SMTP server."),
+    "channels": Key("map:slack_channel|slack_api_channel|email_channel",
+                    "Where messages can go, by name (letters, digits, '.', '_', '-'): a Slack webhook, Slack's "
+                    "Web API with a bot token, or an SMTP server."),
     "team": Key("names", "Channels for team messages of schedules without a route of their own."),
     "direct": Key("names", "Channels that reach the person on call directly (their email, their Slack id)."),
     "schedules": Key("map:route", "Routes by schedule id: the channels and lead times of one schedule."),
@@ -214,6 +220,10 @@ NOTIFY = {
     "ready_before": Key("duration", "How far ahead readiness is checked (default: the longest reminder lead)."),
     "lookback": Key("duration", "How far back a first run looks for messages that were due (default 1h)."),
     "catch_up": Key("duration", "How far back a run after a long pause looks (default 6h)."),
+    "changes_within": Key("duration", "How far ahead each person's shifts are watched: a shift that appears, "
+                                      "moves or goes within it gets them a change notice (default 14d)."),
+    "digest": Key("section:digest", "A weekly digest to the team channels: who is on call each day of the "
+                                    "coming week, the gaps, and each person's readiness."),
 }
 
 SLACK_CHANNEL = {
@@ -221,6 +231,18 @@ SLACK_CHANNEL = {
     "webhook_secret": Key("string", "The keyring entry holding the webhook URL; store it with `oncall secret set NAME`.", True),
     "timezone": Key("timezone", "Times in messages are shown in this zone (default: the schedule's)."),
     "timeout": Key("duration", "Time limit for one send (default 10s)."),
+}
+
+SLACK_API_CHANNEL = {
+    "type": Key("choice", "slack-api: Slack's Web API with a bot token.", True, choices=("slack-api",)),
+    "token_secret": Key("string", "The keyring entry holding the bot token (xoxb-...); store it with "
+                                  "`oncall secret set NAME`.", True),
+    "to": Key("names", "Channel ids (C0...) that receive team messages (one or a list; default: the schedule's "
+                       "slack_topic channel)."),
+    "api_url": Key("string", "The Web API's base URL (default https://slack.com/api/): a proxy, or a test "
+                             "server on this machine."),
+    "timezone": Key("timezone", "Times in messages are shown in this zone (default: the schedule's)."),
+    "timeout": Key("duration", "Time limit for one request (default 10s)."),
 }
 
 EMAIL_CHANNEL = {
@@ -252,6 +274,25 @@ ROUTE = {
     "channel": Key("names", "The channels for this schedule's team messages (default: notify.team)."),
     "remind_before": Key("durations", "This schedule's reminder lead times (default: notify.remind_before)."),
     "playbook": Key("playbook", "A playbook linked from this schedule's messages (default: the schedule's)."),
+    "secondary": Key("ids", "Schedule ids whose on-call person messages name as the secondary (default: the "
+                            "schedules that avoid this one)."),
+    "slack_usergroup": Key("string", "A Slack user group id (S0...) kept equal to whoever is on call now in the "
+                                     "schedules that name it; needs a slack-api channel."),
+    "slack_topic": Key("section:slack_topic", "A Slack channel whose topic says who is on call; needs a slack-api "
+                                              "channel."),
+}
+
+SLACK_TOPIC = {
+    "channel": Key("string", "The channel id (C0... or G0...; from the channel's details, not its #name).", True),
+    "template": Key("string", "The topic, at most 250 characters once filled in: {person.slack_mention}, "
+                              "{person.name} or any {person.<field>}, {schedule.name}, {start}, {end} (default "
+                              "\"on call: {person.slack_mention} until {end}\")."),
+}
+
+DIGEST = {
+    "day": Key("choice", "The day it goes out (default mon).", choices=DAY_NAMES),
+    "at": Key("time", 'The time it goes out, "HH:MM" (default "09:00").'),
+    "timezone": Key("timezone", "The zone of day, at and the days listed (default UTC)."),
 }
 
 SECTIONS: dict[str, dict[str, Key]] = {
@@ -268,8 +309,11 @@ SECTIONS: dict[str, dict[str, Key]] = {
     "settings_file": SETTINGS_FILE,
     "notify": NOTIFY,
     "slack_channel": SLACK_CHANNEL,
+    "slack_api_channel": SLACK_API_CHANNEL,
     "email_channel": EMAIL_CHANNEL,
     "route": ROUTE,
+    "slack_topic": SLACK_TOPIC,
+    "digest": DIGEST,
     "readiness": READINESS,
     "validate": VALIDATE,
 }
@@ -289,8 +333,11 @@ SECTION_TITLES: dict[str, str] = {
     "settings_file": "`oncall.yaml`",
     "notify": "Notifications (`notify:` in oncall.yaml)",
     "slack_channel": "A Slack channel (under `notify.channels`, `type: slack`)",
+    "slack_api_channel": "A Slack Web API channel (under `notify.channels`, `type: slack-api`)",
     "email_channel": "An email channel (under `notify.channels`, `type: email`)",
     "route": "A route (under `notify.schedules`, by schedule id)",
+    "slack_topic": "A channel topic (a route's `slack_topic:`)",
+    "digest": "The weekly digest (`notify.digest`)",
     "readiness": "Sharing readiness results (`readiness:` in oncall.yaml)",
     "validate": "Validation (`validate:` in oncall.yaml)",
 }

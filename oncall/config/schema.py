@@ -13,7 +13,7 @@ _TIME_OF_DAY = r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$"
 _DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?\s*(Z|z|[+-][0-9]{2}:?[0-9]{2})?)?$"
 _DAYS = [*fmt.DAY_NAMES, "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
          "weekdays", "weekday", "weekend", "weekends", "all", "daily"]
-_MAP_KEYS = {"person": fmt.ID_PATTERN, "slack_channel|email_channel": fmt.CHANNEL_NAME_PATTERN}
+_MAP_KEYS = {"person": fmt.ID_PATTERN, "slack_channel|slack_api_channel|email_channel": fmt.CHANNEL_NAME_PATTERN}
 _COUNTRY = r"^[A-Za-z]{2,3}$"
 
 

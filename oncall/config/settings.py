@@ -1,7 +1,8 @@
-"""``oncall.yaml`` → ``Settings``: the ``notify:`` section's channels, routing and lead times.
+"""``oncall.yaml`` → ``Settings``: the ``notify:`` section's channels, routing, lead times, what
+it keeps in step on Slack, and the weekly digest.
 
-Secrets (a Slack webhook URL, an SMTP password) are never written in the file: it names a
-keyring entry and the value is read at send time. Other top-level keys are left alone.
+Secrets (a Slack webhook URL, a bot token, an SMTP password) are never written in the file: it
+names a keyring entry and the value is read at send time. Other top-level keys are left alone.
 
 The problems found here are kept on the ``Settings`` (and listed by ``schedule validate``):
 a mistake in the notification setup stops ``oncall notify``, never ``oncall whois``.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import string
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -24,23 +26,32 @@ from oncall.config.schedules import read_playbook
 from oncall.errors import Problem
 from oncall.model import (
     DEFAULT_CATCH_UP,
+    DEFAULT_CHANGES_WITHIN,
     DEFAULT_CHANNEL_TIMEOUT,
     DEFAULT_LOOKBACK,
     DEFAULT_REMIND_BEFORE,
+    DEFAULT_SLACK_API,
+    DEFAULT_TOPIC,
     Channel,
+    Digest,
     EmailChannel,
     NotifySettings,
     ReadinessSettings,
     ScheduleRoute,
     Settings,
+    SlackApiChannel,
     SlackChannel,
+    SlackTopic,
     ValidateSettings,
 )
+from oncall.times import TimeValueError, parse_time_of_day
 
 FILE_NAME = "oncall.yaml"
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 _CHANNEL_NAME = re.compile(fmt.CHANNEL_NAME_PATTERN)
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
+_USERGROUP = re.compile(fmt.SLACK_USERGROUP_PATTERN)
+_CONVERSATION = re.compile(fmt.SLACK_CONVERSATION_PATTERN)
 
 
 def load_settings(root: Path, schedules: Collection[str]) -> Settings:
@@ -144,6 +155,9 @@ def _notify(f: FileReader, top: MarkedMap, schedules: Collection[str], root: Pat
     remind_before = f.durations(m, "remind_before", "mhdw")
     ready_before = f.duration(m, "ready_before")
     lookback, catch_up = f.duration(m, "lookback"), f.duration(m, "catch_up")
+    changes_within = f.duration(m, "changes_within")
+    digest = _digest(f, m) if m.get("digest") is not None else None
+    topics: dict[str, str] = {}  # topic channel -> the schedule that sets it
 
     routes: dict[str, ScheduleRoute] = {}
     if m.get("schedules") is not None:
@@ -162,9 +176,13 @@ def _notify(f: FileReader, top: MarkedMap, schedules: Collection[str], root: Pat
             names = known(f.names(route, "channel", what, "ops-slack"), route, "channel")
             leads = f.durations(route, "remind_before", "mhdw") if "remind_before" in route else None
             playbook = read_playbook(f, route, "playbook", what, root)
-            routes[sid] = ScheduleRoute(names, leads, playbook)
+            secondary = _secondary(f, route, sid, what, schedules) if "secondary" in route else None
+            usergroup = _slack_id(f, route, "slack_usergroup", what, _USERGROUP, "S0614TZR7",
+                                  "the user group's id (S0...), from its page in Slack or usergroups.list")
+            topic = _topic(f, route, what, sid, topics) if route.get("slack_topic") is not None else None
+            routes[sid] = ScheduleRoute(names, leads, playbook, secondary, usergroup, topic)
 
-    return NotifySettings(
+    settings = NotifySettings(
         channels=channels,
         team=team,
         direct=direct,
@@ -173,8 +191,97 @@ def _notify(f: FileReader, top: MarkedMap, schedules: Collection[str], root: Pat
         ready_before=ready_before.seconds if ready_before else None,
         lookback=lookback.seconds if lookback else DEFAULT_LOOKBACK,
         catch_up=catch_up.seconds if catch_up else DEFAULT_CATCH_UP,
+        changes_within=changes_within.seconds if changes_within else DEFAULT_CHANGES_WITHIN,
+        digest=digest,
         file=FILE_NAME,
     )
+    for sid, kept in routes.items():
+        if (kept.slack_usergroup or kept.slack_topic) and settings.slack_api(sid) is None:
+            key = "slack_usergroup" if kept.slack_usergroup else "slack_topic"
+            f.error(m["schedules"][sid], key, f"{key} in notify.schedules.{sid} needs a `type: slack-api` channel (a bot "
+                                          "token) among its channels; add one under notify.channels and name it "
+                                          "in `channel:`", codes.MISSING_KEY)
+    return settings
+
+
+def _secondary(f: FileReader, route: MarkedMap, sid: str, what: str, schedules: Collection[str]) -> tuple[str, ...]:
+    out = []
+    for ref, where, key in f.refs(route, "secondary", what):
+        if ref == sid:
+            f.error(where, key, f"secondary: {sid!r} names the schedule itself; write the id of its secondary "
+                                "schedule")
+        elif ref not in schedules:
+            close = suggest(ref, schedules)
+            hint = f"did you mean {close!r}?" if close else f"write one of: {listing(schedules)}"
+            f.error(where, key, f"unknown schedule {ref!r} in secondary: of {what}; {hint}", codes.UNKNOWN_REFERENCE)
+        else:
+            out.append(ref)
+    return tuple(out)
+
+
+def _slack_id(f: FileReader, m: MarkedMap, key: str, what: str, pattern: re.Pattern[str], example: str,
+              where: str) -> str | None:
+    value = f.word(m, key, what, example)
+    if value is not None and not pattern.match(value):
+        f.error(m, key, f"{key}: {value!r} in {what} is not a Slack id; write {where}, e.g. {example}")
+        return None
+    return value
+
+
+def _topic(f: FileReader, route: MarkedMap, what: str, sid: str, topics: dict[str, str]) -> SlackTopic | None:
+    m = f.mapping(route["slack_topic"], route, "slack_topic", f"slack_topic: in {what}")
+    if m is None or not f.keys(m, "slack_topic", f"slack_topic: in {what}"):
+        return None
+    channel = _slack_id(f, m, "channel", f"slack_topic: in {what}", _CONVERSATION, "C012AB3CD",
+                        "the channel's id (C0... or G0...), from the bottom of its details in Slack")
+    template = f.text(m, "template", f"slack_topic: in {what}")
+    if template is not None:
+        wrong = topic_template_problem(template)
+        if wrong:
+            f.error(m, "template", f"template: {wrong}")
+            return None
+    if channel is None:
+        return None
+    if channel in topics:
+        f.error(m, "channel", f"the topic of {channel} is already kept by notify.schedules.{topics[channel]}; "
+                              "give each schedule its own channel, or drop one slack_topic", codes.DUPLICATE)
+        return None
+    topics[channel] = sid
+    return SlackTopic(channel, template if template is not None else DEFAULT_TOPIC)
+
+
+def topic_template_problem(template: str) -> str | None:
+    """What is wrong with a topic template (None: nothing): its fields must be known, without
+    conversions or format specs."""
+    allowed = ", ".join("{" + name + "}" for name in fmt.TOPIC_FIELDS)
+    try:
+        fields = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        return f"{template!r} is not a template ({exc}); write fields in braces like {{person.name}}, and {{{{ }}}} " \
+               "for a literal brace"
+    for _, name, spec, conversion in fields:
+        if name is None:
+            continue
+        ok = name in fmt.TOPIC_FIELDS or (name.startswith("person.") and name[7:].isidentifier())
+        if not ok or spec or conversion:
+            return f"unknown field {{{name}}} in {template!r}; write one of {allowed} or any {{person.<field>}}"
+    return None
+
+
+def _digest(f: FileReader, m: MarkedMap) -> Digest | None:
+    d = f.mapping(m["digest"], m, "digest", "notify.digest")
+    if d is None:
+        return None
+    f.keys(d, "digest", "notify.digest")
+    day = f.choice(d, "day", "notify.digest", fmt.DAY_NAMES)
+    at = 9 * 60
+    if d.get("at") is not None:
+        try:
+            at = parse_time_of_day(d["at"])
+        except TimeValueError as exc:
+            f.error(d, "at", f"at: {exc}")
+    tz = f.timezone(d, "timezone")
+    return Digest(fmt.DAY_NAMES.index(day) if day else 0, at, tz or "UTC")
 
 
 def _channel(f: FileReader, name: str, raw: Any, channels: MarkedMap | None, root: Path) -> Channel | None:
@@ -194,9 +301,38 @@ def _channel(f: FileReader, name: str, raw: Any, channels: MarkedMap | None, roo
     if kind == "email":
         f.keys(m, "email_channel", what)
         return _email_channel(f, name, m, root)
-    f.error(m, "type" if "type" in m else None, f"{what} needs type: slack or type: email (got {kind!r})",
+    if kind == "slack-api":
+        f.keys(m, "slack_api_channel", what)
+        return _slack_api_channel(f, name, m)
+    f.error(m, "type" if "type" in m else None, f"{what} needs type: slack, slack-api or email (got {kind!r})",
             codes.MISSING_KEY if kind is None else codes.BAD_VALUE)
     return None
+
+
+def _slack_api_channel(f: FileReader, name: str, m: MarkedMap) -> SlackApiChannel | None:
+    what = f"channel {name!r}"
+    before = len(f.problems)
+    secret = f.word(m, "token_secret", what, "slack-bot-token")
+    to = f.names(m, "to", what, "C012AB3CD")
+    for channel in to:
+        if not _CONVERSATION.match(channel):
+            f.error(m, "to", f"to: {channel!r} in {what} is not a Slack channel id; write the channel's id (C0... "
+                             "or G0...), from the bottom of its details in Slack, e.g. C012AB3CD")
+    api_url = f.word(m, "api_url", what, DEFAULT_SLACK_API) or DEFAULT_SLACK_API
+    try:
+        split = urlsplit(api_url)
+        secure = split.scheme == "https" or (split.scheme == "http" and is_loopback(api_url))
+        valid = bool(split.hostname) and not split.query and not split.fragment
+    except ValueError:
+        secure = valid = False
+    if not (secure and valid):
+        f.error(m, "api_url", f"api_url: {api_url!r} in {what} is not an https:// URL (http:// only to this "
+                              "machine: the token would cross the network in clear); write e.g. "
+                              f"{DEFAULT_SLACK_API}")
+    tz, timeout = f.timezone(m, "timezone"), _timeout(f, m)
+    if secret is None or any(p.severity == "error" for p in f.problems[before:]):
+        return None
+    return SlackApiChannel(name, secret, to, api_url if api_url.endswith("/") else api_url + "/", tz, timeout)
 
 
 def _email_channel(f: FileReader, name: str, m: MarkedMap, root: Path) -> EmailChannel | None:

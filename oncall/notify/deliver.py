@@ -1,14 +1,17 @@
 """Delivering a message through its channel, with retries, within a deadline.
 
-Transient failures (network errors, timeouts, HTTP 5xx, HTTP 429, SMTP 4xx replies) are retried
-with exponential backoff; a 429 waits as long as its ``Retry-After`` says. Each attempt has the
-channel's ``timeout`` as a wall-clock deadline, and a message gets at most ``SEND_LIMIT`` seconds
-in all, retries and waits included. A message that still fails raises ``DeliveryFailed`` with a
-reason fit to show: every form of every secret (the webhook URL and each part of it, the SMTP
-password, also base64-encoded) is masked in what a server said, and control characters escaped.
+Transient failures (network errors, timeouts, HTTP 5xx, HTTP 429, Slack's ``ratelimited``, SMTP
+4xx replies) are retried with exponential backoff; a 429 waits as long as its ``Retry-After``
+says. Each attempt has the channel's ``timeout`` as a wall-clock deadline, and a message gets at
+most ``SEND_LIMIT`` seconds in all, retries and waits included. A message that still fails raises
+``DeliveryFailed`` with a reason fit to show: every form of every secret (the webhook URL and each
+part of it, the bot token, the SMTP password, also base64-encoded) is masked in what a server
+said, and control characters escaped.
 
-A channel that cannot work (its secret is missing or is not a valid URL) or that stopped answering
-is remembered by the sender: its later messages fail at once, and the other channels go on.
+A channel that cannot work (its secret is missing or is not a valid URL, Slack refused its token)
+or that stopped answering is remembered by the sender: its later messages fail at once, and the
+other channels go on. A Web API method the token has no scope for is remembered alike, so its
+error (naming the scope to add) is reported once, and the channel's other methods go on.
 """
 
 from __future__ import annotations
@@ -22,9 +25,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any, Protocol
 
-from oncall.notify import http, smtp
+from oncall.notify import http, slackapi, smtp
 from oncall.notify.messages import Message
-from oncall.notify.settings import Channel, EmailChannel, SlackChannel, is_loopback
+from oncall.notify.settings import Channel, EmailChannel, SlackApiChannel, SlackChannel, is_loopback
 from oncall.redact import peer_text
 from oncall.times import from_epoch
 
@@ -47,6 +50,11 @@ class DeliveryFailed(Exception):
 class Sender(Protocol):
     def send(self, message: Message) -> None:
         """Deliver ``message`` or raise ``DeliveryFailed``."""
+
+
+class _Refused(Exception):
+    """Slack refused a method for want of a scope or permission: every later call of it in this run
+    would be refused alike."""
 
 
 class _Transient(Exception):
@@ -72,6 +80,7 @@ class ChannelSender:
         *,
         secret: Callable[[str], str | None] = keyring_secret,
         post: Callable[[str, Any, float], http.HttpResponse] = http.post_json,
+        request: Callable[..., http.HttpResponse] = http.post,
         mail: Callable[[EmailChannel, EmailMessage, str | None, float], None] = smtp.send_mail,
         sleep: Callable[[float], None] = time.sleep,
         attempts: int = MAX_ATTEMPTS,
@@ -81,12 +90,14 @@ class ChannelSender:
         self.channels = channels
         self.secret = secret
         self.post = post
+        self.request = request
         self.mail = mail
         self.sleep = sleep
         self.attempts = attempts
         self.backoff = backoff
         self.send_limit = send_limit
         self.down: dict[str, str] = {}  # channel -> why it is not tried again in this run
+        self.refused: dict[tuple[str, str], str] = {}  # (channel, Web API method) -> the same, for scopes
 
     def send(self, message: Message) -> None:
         channel = self.channels.get(message.channel)
@@ -94,9 +105,16 @@ class ChannelSender:
             raise DeliveryFailed(f"no channel {message.channel!r} in oncall.yaml")
         if message.channel in self.down:
             raise DeliveryFailed(f"not tried: {self.down[message.channel]}", channel_down=True)
+        method = slackapi.call_for(message).method if isinstance(channel, SlackApiChannel) else ""
+        if (message.channel, method) in self.refused:
+            raise DeliveryFailed(f"not tried: {self.refused[message.channel, method]}")
         known: list[str] = []  # secret values handed to this channel, masked in every reason
         try:
             self._attempts(channel, message, known)
+        except _Refused as exc:
+            self.refused[message.channel, method] = f"Slack refused {method} through {message.channel} earlier " \
+                                                    "in this run (see the error above)"
+            raise DeliveryFailed(str(exc)) from None
         except DeliveryFailed as exc:
             if exc.channel_down:
                 self.down[message.channel] = f"channel {message.channel} failed earlier in this run ({exc})"
@@ -113,6 +131,8 @@ class ChannelSender:
             try:
                 if isinstance(channel, SlackChannel):
                     self._slack(channel, message, min(channel.timeout, left), known)
+                elif isinstance(channel, SlackApiChannel):
+                    self._slack_api(channel, message, min(channel.timeout, left), known)
                 else:
                     self._email(channel, message, min(channel.timeout, left), known)
                 return
@@ -168,6 +188,49 @@ class ChannelSender:
         if response.status >= 500:
             raise _Transient(f"Slack answered {response.status} {body}".strip())
         raise DeliveryFailed(f"Slack answered {response.status} {body}".strip())
+
+    def _slack_api(self, channel: SlackApiChannel, message: Message, timeout: float, known: list[str]) -> None:
+        token = self._read_secret(channel.token_secret, "the Slack bot token").strip()
+        known.append(token)
+        if not message.to:
+            raise DeliveryFailed(f"nowhere to post: give channel {channel.name} a `to:` channel id (C0...) in "
+                                 "oncall.yaml", channel_down=True)
+        call = slackapi.call_for(message)
+        body = http.encode(call.payload, call.content_type)
+        try:
+            response = self.request(channel.api_url + call.method, body, call.content_type,
+                                    {"Authorization": f"Bearer {token}"}, timeout, f"Slack {call.method}", (token,))
+        except http.BadUrl as exc:
+            raise DeliveryFailed(f"api_url of channel {channel.name} cannot be used ({peer_text(exc, known)})",
+                                 channel_down=True) from None
+        except http.NetTimeout:
+            raise _Transient(f"Slack did not answer {call.method} within {timeout:g}s") from None
+        except (http.NetError, OSError) as exc:
+            raise _Transient(f"cannot reach Slack: {peer_text(exc, known)}") from None
+        if response.status == 429:
+            wait = _retry_after(response.retry_after)
+            if wait is not None and wait > MAX_WAIT:
+                raise DeliveryFailed(f"Slack rate-limited {call.method} for {wait:.0f}s (429); the next run tries again",
+                                     channel_down=True)
+            raise _Transient(f"Slack rate-limited {call.method} (429)", wait)
+        if response.status >= 500:
+            raise _Transient(f"Slack answered {response.status} to {call.method}")
+        reply = slackapi.read_reply(response.body) if response.status == 200 else None
+        if reply is None:
+            shown = peer_text(response.body, known, limit=120)
+            raise DeliveryFailed(f"Slack answered {response.status} to {call.method} without its JSON reply "
+                                 f"({shown or 'an empty body'}); check api_url of channel {channel.name}")
+        if reply.ok:
+            return
+        reply = slackapi.Reply(False, peer_text(reply.error, known, limit=80), peer_text(reply.needed, known, limit=120))
+        if reply.error == "ratelimited":
+            raise _Transient(f"Slack rate-limited {call.method}", _retry_after(response.retry_after))
+        reason = slackapi.explain(call, reply, channel.token_secret)
+        if reply.error in slackapi.BAD_TOKEN:
+            raise DeliveryFailed(reason, channel_down=True)
+        if reply.error in slackapi.SCOPE_ERRORS:
+            raise _Refused(reason)
+        raise DeliveryFailed(reason)
 
     def _email(self, channel: EmailChannel, message: Message, timeout: float, known: list[str]) -> None:
         password = None

@@ -2,17 +2,19 @@
 
 Email sends the subject as its Subject and the lines as the body; Slack sends the subject in bold
 followed by the same lines. Times are shown in the recipient's timezone (the person's for direct
-messages, the channel's or the schedule's for team messages).
+messages, the channel's or the schedule's for team messages, the digest's own for the digest).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from oncall.model import Person, Schedule, Shift
 
 PREFIX = "[oncall]"
+UPDATES = ("usergroup", "topic")
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,9 @@ class Message:
     """
 
     key: str
-    kind: str  # reminder | handoff | not-ready | test
+    kind: str  # reminder | handoff | not-ready | change | digest | usergroup | topic | test
     channel: str
-    to: tuple[str, ...]  # email addresses, or () for a Slack channel post
+    to: tuple[str, ...]  # email addresses; a Slack channel, user or user group id; () for a webhook post
     subject: str
     lines: tuple[str, ...]
     due: int  # when the message became due (epoch seconds)
@@ -60,6 +62,7 @@ class Message:
     person: str | None = None
     created: int = 0  # the run's "now": the Date of an email
     mention: str | None = field(default=None, compare=False)  # Slack user id to @-mention
+    value: str | None = None  # usergroup and topic: what Slack is set to (members, the topic's text)
 
     @property
     def body(self) -> str:
@@ -75,6 +78,12 @@ class Message:
     @property
     def recipient(self) -> str:
         return ", ".join(self.to) if self.to else "#channel"
+
+    @property
+    def is_update(self) -> bool:
+        """A setting kept in step on Slack (a user group's members, a channel's topic), not a message:
+        it is sent when it differs from what was last set."""
+        return self.kind in UPDATES
 
 
 def when(seconds: int, tz: tzinfo) -> str:
@@ -102,11 +111,18 @@ def checklist_line(status: Readiness | None, checklist: str | None, tz: tzinfo) 
         return None
     if status is None:
         return f"Checklist {checklist}: not checked yet; run `oncall ready`"
+    return f"Checklist {checklist}: {readiness_words(status, tz)}"
+
+
+def readiness_words(status: Readiness | None, tz: tzinfo) -> str:
+    """``all 6 passed (checked …)``, ``1 of 6 failing (vpn) (checked …)`` or ``not checked yet``."""
+    if status is None:
+        return "not checked yet"
     checked = f" (checked {when(status.checked_at, tz)})" if status.checked_at else ""
     if status.ready:
-        return f"Checklist {checklist}: all {status.total} passed{checked}"
+        return f"all {status.total} passed{checked}"
     names = ", ".join(item.id for item in status.failing)
-    return f"Checklist {checklist}: {len(status.failing)} of {status.total} failing ({names}){checked}"
+    return f"{len(status.failing)} of {status.total} failing ({names}){checked}"
 
 
 def failing_lines(status: Readiness) -> list[str]:
@@ -135,6 +151,7 @@ class ShiftView:
     playbook: str | None
     why: str = ""  # the shift's reasons in words
     open_end: bool = False  # the end lies past what was generated: say "until at least"
+    secondary: str = ""  # who is on call in the secondary schedules as the shift starts, in words
 
     @property
     def start(self) -> int:
@@ -149,7 +166,7 @@ class ShiftView:
 
 
 def reminder(view: ShiftView, lead: int, tz: tzinfo, direct: bool) -> tuple[str, list[str]]:
-    """Subject and lines of "your shift starts in 24h"."""
+    """Subject and lines of "your shift starts in 24h" (``lead``: how long until it starts)."""
     who = view.person.display
     sched = view.schedule.display
     if direct:
@@ -161,27 +178,41 @@ def reminder(view: ShiftView, lead: int, tz: tzinfo, direct: bool) -> tuple[str,
     lines.append(f"From {when(view.start, tz)} until {view.until(tz)}.")
     if view.previous is not None:
         lines.append(f"Taking over from {view.previous.display}.")
-    if view.why:
-        lines.append(f"Why: {view.why}.")
+    lines.extend(_shift_lines(view))
     lines.extend(_status_lines(view, tz))
     return subject, lines
 
 
-def handoff(view: ShiftView, tz: tzinfo) -> tuple[str, list[str]]:
-    """Subject and lines of "handoff now: Alice → Bob"."""
+def handoff(view: ShiftView, tz: tzinfo, direct: bool = False) -> tuple[str, list[str]]:
+    """Subject and lines of "handoff now: Alice → Bob", or to the incoming person "you are on call
+    now"."""
     who = view.person.display
     sched = view.schedule.display
-    if view.previous is not None:
-        subject = f"{PREFIX} {sched}: handoff {view.previous.display} → {who}"
-        first = f"Handoff now: {view.previous.display} → {who} on {sched}."
+    if direct:
+        subject = f"{PREFIX} {sched}: you are on call now"
+        before = (f"taking over from {view.previous.display}" if view.previous is not None
+                  else "nobody was on call before you")
+        lines = [f"{who}, you are on call for {sched} now ({before}).", f"Until {view.until(tz)}."]
     else:
-        subject = f"{PREFIX} {sched}: {who} is on call"
-        first = f"{who} is now on call for {sched} (nobody was on call before)."
-    lines = [first, f"{who} is on call until {view.until(tz)}."]
-    if view.why:
-        lines.append(f"Why: {view.why}.")
+        if view.previous is not None:
+            subject = f"{PREFIX} {sched}: handoff {view.previous.display} → {who}"
+            first = f"Handoff now: {view.previous.display} → {who} on {sched}."
+        else:
+            subject = f"{PREFIX} {sched}: {who} is on call"
+            first = f"{who} is now on call for {sched} (nobody was on call before)."
+        lines = [first, f"{who} is on call until {view.until(tz)}."]
+    lines.extend(_shift_lines(view))
     lines.extend(_status_lines(view, tz))
     return subject, lines
+
+
+def _shift_lines(view: ShiftView) -> list[str]:
+    out = []
+    if view.why:
+        out.append(f"Why: {view.why}.")
+    if view.secondary:
+        out.append(f"Secondary: {view.secondary}.")
+    return out
 
 
 def not_ready(view: ShiftView, now: int, tz: tzinfo) -> tuple[str, list[str]]:
@@ -201,6 +232,37 @@ def not_ready(view: ShiftView, now: int, tz: tzinfo) -> tuple[str, list[str]]:
     lines.append("Fix the failing items, then run `oncall ready` again.")
     if view.playbook:
         lines.append(f"Playbook: {view.playbook}")
+    return subject, lines
+
+
+def stretch(start: int, end: int | None, tz: tzinfo) -> str:
+    """``Mon 9 Mar 2026 09:00 EDT until Mon 16 Mar 2026 09:00 EDT``."""
+    return f"{when(start, tz)} until {when(end, tz) if end is not None else 'further notice'}"
+
+
+def change(kind: str, person: Person, schedule: Schedule, before: Sequence[tuple[int, int | None]],
+           after: Sequence[tuple[int, int | None]], why: str, tz: tzinfo) -> tuple[str, list[str]]:
+    """Subject and lines of "your shift moved": what the person's shifts were and are, and why.
+    ``kind`` is ``new``, ``moved`` or ``removed``."""
+    who, sched = person.display, schedule.display
+    headline = {"new": "you have a new on-call shift", "moved": "your on-call shift moved",
+                "removed": "your on-call shift was taken off"}[kind]
+    subject = f"{PREFIX} {sched}: {headline}"
+    lines = [f"{who}, {headline} for {sched}."]
+    if before:
+        lines.append("Was: " + "; ".join(stretch(s, e, tz) for s, e in before) + ".")
+    lines.append("Now: " + ("; ".join(stretch(s, e, tz) for s, e in after) if after else "not on call then") + ".")
+    lines.append(f"Why: {why}.")
+    return subject, lines
+
+
+def digest(title: str, blocks: Sequence[Sequence[str]]) -> tuple[str, list[str]]:
+    """Subject and lines of the weekly digest: ``blocks`` of lines, one per schedule."""
+    subject = f"{PREFIX} On call {title}"
+    lines = [f"On call {title}."]
+    for block in blocks:
+        lines.append("")
+        lines.extend(block)
     return subject, lines
 
 

@@ -1,28 +1,44 @@
 """Working out which messages are due in a window of time. Pure: no clock, no I/O.
 
-Three kinds of message come from the shifts:
+From the shifts:
 
 * ``reminder`` — at each lead time before a shift starts (``remind_before``), to the person
   directly and to the schedule's team channels. When several leads fall due in one window (a run
   after a pause), only the nearest is sent; a reminder for a shift already under way is dropped.
-* ``handoff`` — when a shift starts, to the team channels: "Alice → Bob".
-* ``not-ready`` — while a shift is less than ``ready_before`` away and the person's saved
-  ``oncall ready`` result has failing items, once per shift, to the person and the team.
+  A shift that appeared since the last run (an override or swap made within the lead) gets its
+  reminder at once: "your shift starts in 3m".
+* ``handoff`` — when a shift starts, to the team channels ("Alice → Bob") and to the incoming
+  person directly ("you are on call now").
+* ``not-ready`` — while a shift is less than ``ready_before`` away and the person's readiness
+  result has failing items, once, to the person and the team. It belongs to the start of their
+  time on call: a shift that resumes it (after an override, a cover or a gap shorter than their
+  stretch before it, as when an override splits their week) gets none of its own.
+
+From what changed since the last run (``changes``): ``change`` — to the person directly, once per
+change of their upcoming shifts, saying what it was, what it is and why. From the calendar: the
+weekly ``digest`` to the team channels (``digest``). And the user group and topic updates that
+keep Slack in step (``sync``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from oncall.model import Org, Person, Schedule, Shift, describe_reasons
+from oncall.model import Org, Person, Reason, Schedule, Shift, describe_reasons
+from oncall.notify import digest as weekly
 from oncall.notify import messages as text
+from oncall.notify.changes import Change, Seen, Watched, compare
 from oncall.notify.messages import Message, Readiness, ShiftView
-from oncall.notify.settings import Channel, EmailChannel, NotifySettings
+from oncall.notify.settings import Channel, EmailChannel, NotifySettings, SlackApiChannel
+from oncall.notify.sync import updates
 from oncall.times import zone
 
 ReadinessLookup = Callable[[Person, str | None], Readiness | None]
+# A reason that names the person a change notice goes to, in their words.
+YOURS = {"cover": "covering your time off", "holiday": "covering your public holiday",
+         "avoid": "covering you while you are on call in another schedule"}
 
 
 @dataclass(frozen=True)
@@ -53,55 +69,84 @@ def plan(
     end: int,
     horizon: int,
     readiness: ReadinessLookup,
+    *,
+    watched: Watched | None = None,
+    seen: Watched | None = None,
+    last_set: Mapping[str, str] | None = None,
 ) -> Plan:
-    """Messages due in ``(start, end]`` for ``shifts`` (generated up to ``horizon``)."""
+    """Messages due in ``(start, end]`` for ``shifts`` (generated up to ``horizon``).
+
+    ``watched`` is what the last run saw of each person's upcoming shifts and ``seen`` what this
+    one sees (``changes.watch``): with both, changes are told and new shifts reminded at once.
+    ``last_set`` is what the user groups and topics were last set to (None: do not update them).
+    """
     out: list[Message] = []
     notes: list[str] = []
     by_schedule: dict[str, list[Shift]] = {}
     for shift in shifts:
         by_schedule.setdefault(shift.schedule, []).append(shift)
+    for own in by_schedule.values():
+        own.sort(key=lambda s: s.start)
     for sid, own in sorted(by_schedule.items()):
         schedule = org.schedules.get(sid)
-        if schedule is None:
-            continue
-        own.sort(key=lambda s: s.start)
-        leads = settings.leads(sid)
-        for shift in own:
-            person = org.people.get(shift.person)
-            if person is None:
-                continue
-            lead = _nearest_lead(shift.start, leads, start, end)
-            in_handoff = start < shift.start <= end
-            in_readiness = shift.start - settings.readiness_horizon <= end < shift.start
-            if lead is None and not in_handoff and not in_readiness:
-                continue
-            view = ShiftView(
-                shift=shift,
-                schedule=schedule,
-                person=person,
-                previous=org.people.get(shift.before) if shift.before else None,
-                readiness=readiness(person, schedule.checklist),
-                playbook=settings.route(sid).playbook or _schedule_playbook(schedule),
-                why=describe_reasons(shift.reasons, lambda pid: _display(org, pid)),
-                open_end=shift.whole_end is None and shift.end >= horizon,
-            )
-            if lead is not None:
-                for r in _recipients(settings, schedule, person, notes, direct_too=True):
-                    subject, lines = text.reminder(view, lead, r.tz, r.direct)
-                    out.append(_message(f"reminder-{lead}s", view, r, subject, lines,
-                                        due=shift.start - lead, keep=shift.start, now=end))
-            if in_handoff:
-                for r in _recipients(settings, schedule, person, notes, direct_too=False):
-                    subject, lines = text.handoff(view, r.tz)
-                    out.append(_message("handoff", view, r, subject, lines, due=shift.start,
-                                        keep=shift.start, now=end))
-            if in_readiness and view.readiness is not None and not view.readiness.ready:
-                for r in _recipients(settings, schedule, person, notes, direct_too=True):
-                    subject, lines = text.not_ready(view, end, r.tz)
-                    out.append(_message("not-ready", view, r, subject, lines, due=end,
-                                        keep=shift.start, now=end))
+        if schedule is not None:
+            out.extend(_shift_messages(org, settings, schedule, own, by_schedule, start, end, horizon, readiness,
+                                       watched, notes))
+    if watched is not None and seen is not None:
+        for change in compare(watched, seen):
+            out.extend(_change_messages(org, settings, change, by_schedule, watched, end, notes))
+    if settings.digest is not None:
+        out.extend(_digests(org, settings, shifts, start, end, readiness, notes))
     out.sort(key=lambda m: (m.due, m.key))
+    if last_set is not None:
+        out = updates(org, settings, shifts, end, last_set, notes) + out
     return Plan(start, end, out, sorted(set(notes)))
+
+
+def _shift_messages(org: Org, settings: NotifySettings, schedule: Schedule, own: list[Shift],
+                    by_schedule: Mapping[str, list[Shift]], start: int, end: int, horizon: int,
+                    readiness: ReadinessLookup, watched: Watched | None, notes: list[str]) -> list[Message]:
+    out: list[Message] = []
+    sid = schedule.id
+    leads = settings.leads(sid)
+    for i, shift in enumerate(own):
+        person = org.people.get(shift.person)
+        if person is None:
+            continue
+        lead = _nearest_lead(shift.start, leads, start, end)
+        left = None
+        if lead is None and _appeared(shift, watched, end):
+            lead, left = _lead_passed(shift.start, leads, end), shift.start - end
+        in_handoff = start < shift.start <= end
+        in_readiness = shift.start - settings.readiness_horizon <= end < shift.start
+        if lead is None and not in_handoff and not in_readiness:
+            continue
+        view = ShiftView(
+            shift=shift,
+            schedule=schedule,
+            person=person,
+            previous=org.people.get(shift.before) if shift.before else None,
+            readiness=readiness(person, schedule.checklist),
+            playbook=settings.route(sid).playbook or _schedule_playbook(schedule),
+            why=describe_reasons(shift.reasons, lambda pid: _display(org, pid)),
+            open_end=shift.whole_end is None and shift.end >= horizon,
+            secondary=_secondary(org, settings, sid, shift.start, by_schedule),
+        )
+        if lead is not None:
+            for r in _recipients(settings, schedule, person, notes, team=True, direct=True):
+                subject, lines = text.reminder(view, left if left is not None else lead, r.tz, r.direct)
+                due = end if left is not None else shift.start - lead
+                out.append(_message(f"reminder-{lead}s", view, r, subject, lines, due=due, keep=shift.start, now=end))
+        if in_handoff:
+            for r in _recipients(settings, schedule, person, notes, team=True, direct=True):
+                subject, lines = text.handoff(view, r.tz, r.direct)
+                out.append(_message("handoff", view, r, subject, lines, due=shift.start, keep=shift.start, now=end))
+        if (in_readiness and view.readiness is not None and not view.readiness.ready
+                and not _resumes(own, i)):
+            for r in _recipients(settings, schedule, person, notes, team=True, direct=True):
+                subject, lines = text.not_ready(view, end, r.tz)
+                out.append(_message("not-ready", view, r, subject, lines, due=end, keep=shift.start, now=end))
+    return out
 
 
 def _nearest_lead(shift_start: int, leads: Sequence[int], start: int, end: int) -> int | None:
@@ -110,6 +155,54 @@ def _nearest_lead(shift_start: int, leads: Sequence[int], start: int, end: int) 
         return None
     due = [lead for lead in leads if start < shift_start - lead <= end]
     return min(due) if due else None
+
+
+def _lead_passed(shift_start: int, leads: Sequence[int], now: int) -> int | None:
+    """The nearest lead whose moment has passed for a shift that has not begun (None: none has)."""
+    if shift_start <= now:
+        return None
+    passed = [lead for lead in leads if shift_start - lead <= now]
+    return min(passed) if passed else None
+
+
+def _appeared(shift: Shift, watched: Watched | None, now: int) -> bool:
+    """The shift starts where the last run saw none of this person's shifts start, within what it
+    watched: it was made (or moved) since."""
+    if watched is None or shift.start <= now or shift.start >= watched.until:
+        return False
+    starts = {s.start for s in watched.shifts.get((shift.person, shift.schedule), ())}
+    return shift.start not in starts
+
+
+def _resumes(own: Sequence[Shift], i: int) -> bool:
+    """Shift ``i`` resumes its person's time on call: between their previous shift and it lie only
+    overrides, covers and gaps, shorter in all than that previous shift."""
+    shift = own[i]
+    for previous in reversed(own[:i]):
+        if previous.person == shift.person:
+            if previous.whole_start is None or previous.whole_end is None:
+                return False
+            return shift.start - previous.whole_end < previous.whole_end - previous.whole_start
+        if any(r.kind == "layer" for r in previous.reasons):
+            return False  # someone else's own turn: a fresh start
+    return False
+
+
+def _secondary(org: Org, settings: NotifySettings, sid: str, at: int, by_schedule: Mapping[str, list[Shift]]) -> str:
+    """Who is on call at ``at`` in the schedule's secondaries: ``secondary:`` in its route, else the
+    schedules that avoid it."""
+    partners = settings.route(sid).secondary
+    if partners is None:
+        partners = tuple(other.id for other in org.schedules.values() if sid in other.avoid)
+    out = []
+    for other in partners:
+        schedule = org.schedules.get(other)
+        if schedule is None:
+            continue
+        holder = next((s for s in by_schedule.get(other, ()) if s.start <= at < s.end), None)
+        who = _display(org, holder.person) if holder is not None else "nobody on call"
+        out.append(f"{who} ({schedule.display})")
+    return ", ".join(out)
 
 
 def _display(org: Org, person_id: str) -> str:
@@ -121,35 +214,152 @@ def _schedule_playbook(schedule: Schedule) -> str | None:
     return schedule.playbook
 
 
+# --- change notices ----------------------------------------------------------------------------
+
+
+def _change_messages(org: Org, settings: NotifySettings, change: Change, by_schedule: Mapping[str, list[Shift]],
+                     watched: Watched, now: int, notes: list[str]) -> list[Message]:
+    person = org.people.get(change.person)
+    schedule = org.schedules.get(change.schedule)
+    if person is None or schedule is None:
+        return []  # they left people.yaml, or the schedule went: nobody to tell
+    why = _why_changed(org, change, by_schedule.get(change.schedule, ()), watched)
+    before = [(s.start, s.end) for s in change.before]
+    after = [(s.start, s.end) for s in change.after]
+    if not settings.direct:
+        notes.append("notify.direct names no channel, so change notices reach nobody; add e.g. direct: [mail]")
+    out = []
+    for r in _recipients(settings, schedule, person, notes, team=False, direct=True):
+        subject, lines = text.change(change.kind, person, schedule, before, after, why, r.tz)
+        key = "|".join(["change", schedule.id, person.id, change.signature, f"{r.channel.name}:{r.address}"])
+        out.append(Message(key, "change", r.channel.name, r.to, subject, tuple(lines), due=now, keep_until=now,
+                           schedule=schedule.id, person=person.id, created=now, mention=r.mention))
+    return out
+
+
+def _why_changed(org: Org, change: Change, own: Sequence[Shift], watched: Watched) -> str:
+    """Why, as far as the engine says: the reasons of the person's new shifts and of whoever took
+    over their old time, or an override that is gone; else that the rotation changed."""
+    def words(reason: Reason) -> str:
+        if reason.person == change.person and reason.kind in YOURS:
+            return YOURS[reason.kind]
+        return reason.describe(lambda pid: _display(org, pid))
+
+    found: list[str] = []
+    for start, end in change.gained():
+        mine = [words(r) for s in _overlapping(own, start, end) if s.person == change.person
+                for r in s.reasons if r.kind != "layer"]
+        if not mine:  # an override someone else had there was removed
+            mine = [f"the override for {_display(org, pid)} was removed"
+                    for (pid, sid), seen in sorted(watched.shifts.items()) if sid == change.schedule
+                    and pid != change.person and any(_overridden(s, start, end) for s in seen)]
+        found += mine
+    for start, end in change.lost():
+        covered = _overlapping(own, start, end)
+        others = [f"{_display(org, s.person)} is on call then ({'; '.join(extra)})" for s in covered
+                  if (extra := [words(r) for r in s.reasons if r.kind != "layer"])]
+        if not others and any(_overridden(s, start, end) for s in change.before):
+            holders = ", ".join(dict.fromkeys(_display(org, s.person) for s in covered)) or "nobody"
+            others = [f"the override was removed ({holders} is on call then)"]
+        if not others and not covered:
+            others = ["nobody is on call then (a gap)"]
+        found += others
+    if not found:
+        found.append("the rotation changed")
+    return "; ".join(dict.fromkeys(found))
+
+
+def _overridden(seen: Seen, start: int, end: int | None) -> bool:
+    """``seen`` was an override's shift and overlaps ``[start, end)``."""
+    overlaps = (end is None or seen.start < end) and (seen.end is None or seen.end > start)
+    return overlaps and "override" in seen.why.split(", ")
+
+
+def _overlapping(own: Sequence[Shift], start: int, end: int | None) -> list[Shift]:
+    return [s for s in own if s.end > start and (end is None or s.start < end)]
+
+
+# --- the weekly digest -------------------------------------------------------------------------
+
+
+def _digests(org: Org, settings: NotifySettings, shifts: Sequence[Shift], start: int, end: int,
+             readiness: ReadinessLookup, notes: list[str]) -> list[Message]:
+    digest = settings.digest
+    assert digest is not None
+    due = weekly.due_at(digest, start, end)
+    if due is None:
+        return []
+    week = weekly.days(digest, due)
+    tz = zone(digest.timezone)
+    week_shifts = [s for s in shifts if s.end > week[0][0] and s.start < week[-1][1]]
+    by_recipient: dict[tuple[str, str], tuple[_Recipient, list[str]]] = {}
+    for sid, schedule in org.schedules.items():
+        for r in _team(settings, schedule, None, notes):
+            by_recipient.setdefault((r.channel.name, r.address), (r, []))[1].append(sid)
+    title = weekly.title(digest, due)
+    out = []
+    for (channel, address), (r, sids) in sorted(by_recipient.items()):
+        blocks = [weekly.block(org, sid, week_shifts, week, tz, readiness) for sid in sids]
+        subject, lines = text.digest(title, blocks)
+        out.append(Message(f"digest|{week[0][0]}|{channel}:{address}", "digest", channel, r.to, subject,
+                           tuple(lines), due=due, keep_until=due + 7 * 86400, created=end))
+    return out
+
+
+# --- recipients --------------------------------------------------------------------------------
+
+
 def _recipients(settings: NotifySettings, schedule: Schedule, person: Person, notes: list[str],
-                *, direct_too: bool) -> list[_Recipient]:
+                *, team: bool, direct: bool) -> list[_Recipient]:
+    out = _team(settings, schedule, person, notes) if team else []
+    if direct:
+        out.extend(_direct(settings, person, {r.channel.name for r in out}, notes))
+    return out
+
+
+def _team(settings: NotifySettings, schedule: Schedule, person: Person | None, notes: list[str]) -> list[_Recipient]:
+    """The schedule's team channels; posts mention ``person`` where Slack can."""
     out: list[_Recipient] = []
-    mention = person.slack or None
+    mention = person.slack if person is not None and person.slack else None
     for name in settings.route(schedule.id).channels:
         channel = settings.channels[name]
         tz = zone(channel.timezone) if channel.timezone else schedule.tz
-        to = channel.to if isinstance(channel, EmailChannel) else ()
-        if isinstance(channel, EmailChannel) and not to:
-            notes.append(f"channel {name!r} has no `to:` addresses; team messages for {schedule.id} skip it")
-            continue
-        out.append(_Recipient(channel, to, tz, False, None if to else mention, "team"))
-    if not direct_too:
-        return out
-    team = {r.channel.name for r in out}
+        if isinstance(channel, EmailChannel):
+            if not channel.to:
+                notes.append(f"channel {name!r} has no `to:` addresses; team messages for {schedule.id} skip it")
+                continue
+            out.append(_Recipient(channel, channel.to, tz, False, None, "team"))
+        elif isinstance(channel, SlackApiChannel):
+            topic = settings.route(schedule.id).slack_topic
+            ids = channel.to or ((topic.channel,) if topic is not None else ())
+            if not ids:
+                notes.append(f"channel {name!r} has no `to:` channel id and {schedule.id} no slack_topic channel; "
+                             f"team messages for {schedule.id} skip it")
+            out.extend(_Recipient(channel, (cid,), tz, False, mention, cid) for cid in ids)
+        else:
+            out.append(_Recipient(channel, (), tz, False, mention, "team"))
+    return out
+
+
+def _direct(settings: NotifySettings, person: Person, team: set[str], notes: list[str]) -> list[_Recipient]:
+    """The person through each direct channel: their email, a direct message to their Slack id, or
+    a webhook post that mentions them (unless a team post through it already does)."""
+    out: list[_Recipient] = []
     for name in settings.direct:
         channel = settings.channels[name]
-        if channel.kind == "email":
+        if isinstance(channel, EmailChannel):
             if not person.email:
                 notes.append(f"{person.id} has no email in people.yaml; direct messages through {name!r} skip them")
                 continue
             out.append(_Recipient(channel, (person.email,), person.tz, True, None, person.email))
-        else:
-            if not mention:
-                notes.append(f"{person.id} has no slack id in people.yaml; direct messages through {name!r} skip them")
-                continue
-            if name in team:  # the team post already mentions them
-                continue
-            out.append(_Recipient(channel, (), person.tz, True, mention, f"@{mention}"))
+            continue
+        if not person.slack:
+            notes.append(f"{person.id} has no slack id in people.yaml; direct messages through {name!r} skip them")
+            continue
+        if isinstance(channel, SlackApiChannel):
+            out.append(_Recipient(channel, (person.slack,), person.tz, True, None, f"@{person.slack}"))
+        elif name not in team:  # the team post already mentions them
+            out.append(_Recipient(channel, (), person.tz, True, person.slack, f"@{person.slack}"))
     return out
 
 

@@ -7,6 +7,10 @@ in place right after (``state.SentLog.prepare``), so state that cannot be writte
 before a send. A message that fails stays unrecorded and the window is closed just before it, so
 the next run tries it again; one message or channel failing never stops the others.
 
+The run also compares each person's upcoming shifts with what the last run saw (change notices:
+a person whose notice failed keeps the old record, so the next run tells them), and sets Slack's
+user groups and topics where they differ from what it last set (``SentLog.prepare_setting``).
+
 Every run has a deadline: it starts no send after ``RUN_LIMIT - SEND_LIMIT`` seconds, a send takes
 at most ``SEND_LIMIT``, and at ``RUN_LIMIT`` (plus a moment) the run is stopped whatever it is doing,
 so its lock never outlives it. Messages it did not get to are due again in the next run.
@@ -25,15 +29,18 @@ from oncall.deadline import Deadline
 from oncall.errors import OncallError, StateError, UsageError
 from oncall.model import Org, Shift
 from oncall.notify import messages as text
+from oncall.notify.changes import watch
 from oncall.notify.deliver import SEND_LIMIT, DeliveryFailed, Sender
 from oncall.notify.messages import Message
 from oncall.notify.plan import ReadinessLookup, plan
-from oncall.notify.settings import EmailChannel, NotifySettings, settings_or_raise
+from oncall.notify.settings import EmailChannel, NotifySettings, SlackApiChannel, settings_or_raise
 from oncall.notify.state import SentLog, locked, state_file
+from oncall.notify.sync import setting_name
 from oncall.times import zone
 
 GenerateShifts = Callable[[Org, int, int], Sequence[Shift]]
 LOOKAHEAD = 35 * 86400  # shifts are generated this far past the longest lead, to know their ends
+LOOKBEHIND = 8 * 86400  # and this far before the window, to know whose time on call a shift resumes
 RUN_LIMIT = 300.0  # seconds: the longest a run (or a drill) lasts
 STOP_GRACE = 5.0  # seconds past RUN_LIMIT before a run that is stuck in a call is stopped
 
@@ -141,13 +148,16 @@ def _run(org: Org, now: int, settings: NotifySettings, log: SentLog, sender: Sen
     start = now - settings.lookback if log.last_run is None else max(log.last_run, now - settings.catch_up)
     start = min(start, now)
     longest = max([settings.readiness_horizon, *(max(settings.leads(s), default=0) for s in org.schedules)])
-    horizon = now + longest + LOOKAHEAD
-    # From an hour before the window: a shift already running at its start is then clipped
-    # before it, not mistaken for a handoff inside it.
-    due = plan(org, settings, shifts(org, start - 3600, horizon), start, now, horizon, readiness)
+    horizon = max(now + longest + LOOKAHEAD, now + settings.changes_within + 8 * 86400)
+    # From before the window: a shift already running at its start is then clipped before it,
+    # not mistaken for a handoff inside it.
+    generated = shifts(org, start - max(3600, LOOKBEHIND), horizon)
+    seen = watch(generated, now, settings.changes_within)
+    due = plan(org, settings, generated, start, now, horizon, readiness, watched=log.watched, seen=seen,
+               last_set=log.slack)
     report = RunReport(start, now, first_run, notes=notes + due.notes, state_path=log.path)
     for message in due.messages:
-        if log.was_sent(message.key):
+        if not message.is_update and log.was_sent(message.key):
             report.already_sent += 1
             continue
         if dry_run:
@@ -159,7 +169,10 @@ def _run(org: Org, now: int, settings: NotifySettings, log: SentLog, sender: Sen
             continue
         sent_before = sum(1 for o in report.outcomes if o.status == "sent")
         try:
-            record = log.prepare(message.key, now, message.keep_until)
+            if message.is_update:
+                record = log.prepare_setting(setting_name(message), message.value or "")
+            else:
+                record = log.prepare(message.key, now, message.keep_until)
         except StateError as exc:
             raise StateError(f"{exc.message}. Nothing more was sent ({sent_before} sent and recorded before); "
                              "the next run that can write its state sends the rest") from None
@@ -177,7 +190,13 @@ def _run(org: Org, now: int, settings: NotifySettings, log: SentLog, sender: Sen
     if not dry_run:
         # Close the window just before the earliest failure so the next run derives it again.
         close = min([now, *(o.message.due - 1 for o in report.failed)])
-        log.finish(close, now)
+        # Whoever was not told of a change (or of a shift made at short notice) keeps the old
+        # record, so the next run finds the change again.
+        untold = {(o.message.person, o.message.schedule) for o in report.failed
+                  if o.message.kind in ("change", "reminder") and o.message.person and o.message.schedule}
+        if log.watched is not None:
+            seen = seen.keeping(log.watched, untold)
+        log.finish(close, now, seen)
     return report
 
 
@@ -217,6 +236,10 @@ def _drill(settings: NotifySettings, names: list[str], now: int, sender: Sender,
         to: tuple[str, ...] = ()
         if isinstance(ch, EmailChannel):
             to = ch.to or (ch.sender,)
+        elif isinstance(ch, SlackApiChannel):
+            topics = [r.slack_topic.channel for sid in sorted(settings.schedules)
+                      if (r := settings.route(sid)).slack_topic is not None and settings.slack_api(sid) == ch]
+            to = (ch.to or tuple(topics))[:1]
         subject, lines = text.drill(name, now, tz)
         message = Message(f"test|{name}|{now}", "test", name, to, subject, tuple(lines), now, now, created=now)
         if dry_run:

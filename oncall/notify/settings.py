@@ -15,18 +15,22 @@ from oncall.model import (
     DEFAULT_LOOKBACK,
     DEFAULT_REMIND_BEFORE,
     Channel,
+    Digest,
     EmailChannel,
     NotifySettings,
     Org,
     ScheduleRoute,
+    SlackApiChannel,
     SlackChannel,
+    SlackTopic,
 )
 
 SETTINGS_FILE = FILE_NAME
 
 __all__ = [
     "DEFAULT_CATCH_UP", "DEFAULT_LOOKBACK", "DEFAULT_PORTS", "DEFAULT_REMIND_BEFORE", "SECURITY_MODES",
-    "SETTINGS_FILE", "Channel", "EmailChannel", "NotifySettings", "ScheduleRoute", "SlackChannel", "is_loopback",
+    "SETTINGS_FILE", "Channel", "Digest", "EmailChannel", "NotifySettings", "ScheduleRoute", "SlackApiChannel",
+    "SlackChannel", "SlackTopic", "is_loopback",
     "load_settings", "settings_or_raise",
 ]
 

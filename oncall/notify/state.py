@@ -1,14 +1,17 @@
 """What ``oncall notify run`` has sent, kept under the state directory.
 
-One JSON file per config root: the end of the last completed window (``last_run``) and the
-idempotency key of every message sent. Recording a message is split around its send: before
-sending, the state *with* the message's key is written to disk under a temporary name and fsync'd
-(``prepare``); once the channel accepted it, a rename puts that file in place (``commit``), which
-needs no free space. So a full or read-only disk stops the run before a send, never after one, and
-no message goes out twice because its record could not be written. A run that is killed keeps
-every key it committed and does not move ``last_run``, so the next run looks at the same window
-again, skips what went out and sends what did not; a kill *during* a send (the whole request,
-until the server answers) can repeat that one message.
+One JSON file per config root: the end of the last completed window (``last_run``), the
+idempotency key of every message sent, and what each Slack user group and topic was last set to
+(``slack``). Beside it, ``<name>.watched.json`` keeps each person's upcoming shifts as the last run
+saw them (for change notices), written once at the end of a run: it is the large part, and
+recording each message rewrites only the small one. Recording a message (or a setting) is split around its send: before sending, the state
+*with* the message's key is written to disk under a temporary name and fsync'd (``prepare``);
+once the channel accepted it, a rename puts that file in place (``commit``), which needs no free
+space. So a full or read-only disk stops the run before a send, never after one, and no message
+goes out twice because its record could not be written. A run that is killed keeps every key it
+committed and moves neither ``last_run`` nor ``watched``, so the next run looks at the same window
+and the same changes again, skips what went out and sends what did not; a kill *during* a send
+(the whole request, until the server answers) can repeat that one message.
 
 A lock file stops two runs (an overlapping cron) from sending the same message twice. It holds
 the pid of the run and the latest moment that run can end (every run has a deadline), so a later
@@ -21,13 +24,14 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from oncall.errors import StateError
 from oncall.fsutil import PreparedWrite, prepare_write
+from oncall.notify.changes import Watched
 from oncall.xdg import private_state_dir, state_dir, state_error
 
 VERSION = 1
@@ -51,19 +55,19 @@ def state_file(state_dir: Path, root: Path) -> Path:
 
 @dataclass
 class PendingRecord:
-    """A message's key, written to disk but not yet in place: ``commit`` once the message went out."""
+    """A message's key (or a setting), written to disk but not yet in place: ``commit`` once the
+    message went out."""
 
     log: SentLog
-    key: str
-    entry: dict[str, int]
     write: PreparedWrite
+    apply: Callable[[], None]  # the same change to the log in memory
 
     def commit(self) -> None:
         try:
             self.write.commit()
         except OSError as exc:
             raise state_error("record a sent message in", self.log.path, exc) from None
-        self.log.sent[self.key] = self.entry
+        self.apply()
 
     def discard(self) -> None:
         self.write.discard()
@@ -74,6 +78,8 @@ class SentLog:
     path: Path
     last_run: int | None = None
     sent: dict[str, dict[str, int]] = field(default_factory=dict)
+    slack: dict[str, str] = field(default_factory=dict)  # "usergroup:S0…" / "topic:C0…" -> what was set
+    watched: Watched | None = None
 
     @classmethod
     def load(cls, path: Path) -> SentLog:
@@ -90,12 +96,13 @@ class SentLog:
             sent = {str(k): {"at": int(v["at"]), "keep_until": int(v["keep_until"])} for k, v in data["sent"].items()}
             if last_run is not None:
                 last_run = int(last_run)
+            slack = {str(k): str(v) for k, v in data.get("slack", {}).items()}
         except (ValueError, KeyError, TypeError, AttributeError):
             raise StateError(
                 f"the notify state {path} is damaged; move it away to start afresh "
                 "(a fresh start looks back only `notify.lookback`)"
             ) from None
-        return cls(path, last_run, sent)
+        return cls(path, last_run, sent, slack, _load_watched(watched_file(path)))
 
     def was_sent(self, key: str) -> bool:
         return key in self.sent
@@ -103,19 +110,37 @@ class SentLog:
     def prepare(self, key: str, at: int, keep_until: int) -> PendingRecord:
         """Write the log with ``key`` recorded, ready to put in place; ``StateError`` if it cannot be."""
         entry = {"at": at, "keep_until": keep_until}
+        return self._prepare(self._text({**self.sent, key: entry}, self.slack),
+                             lambda: self.sent.__setitem__(key, entry))
+
+    def prepare_setting(self, name: str, value: str) -> PendingRecord:
+        """Write the log with Slack setting ``name`` recorded as ``value``, ready to put in place."""
+        return self._prepare(self._text(self.sent, {**self.slack, name: value}),
+                             lambda: self.slack.__setitem__(name, value))
+
+    def _prepare(self, text: str, apply: Callable[[], None]) -> PendingRecord:
         try:
             private_state_dir(self.path.parent)
-            write = prepare_write(self.path, self._text({**self.sent, key: entry}), mode=0o600)
+            write = prepare_write(self.path, text, mode=0o600)
         except OSError as exc:
             raise state_error("write the notify state", self.path, exc) from None
-        return PendingRecord(self, key, entry, write)
+        return PendingRecord(self, write, apply)
 
     def mark_sent(self, key: str, at: int, keep_until: int) -> None:
         """Record one message as sent, on disk before returning."""
         self.prepare(key, at, keep_until).commit()
 
-    def finish(self, last_run: int, now: int) -> None:
-        """Close the window at ``last_run`` and forget keys no window can reach again."""
+    def finish(self, last_run: int, now: int, watched: Watched | None = None) -> None:
+        """Keep ``watched`` as what this run saw, close the window at ``last_run``, and forget keys
+        no window can reach again. (Killed between the two writes, the next run compares with
+        what this one saw, and finds in the log every notice this one sent.)"""
+        if watched is not None:
+            path = watched_file(self.path)
+            try:
+                prepare_write(path, json.dumps(watched.to_json(), indent=1) + "\n", mode=0o600).commit()
+            except OSError as exc:
+                raise state_error("write the notify state", path, exc) from None
+            self.watched = watched
         self.last_run = last_run if self.last_run is None else max(self.last_run, last_run)
         self.sent = {k: v for k, v in self.sent.items() if v["keep_until"] + FORGET_AFTER >= now}
         self.save()
@@ -123,13 +148,33 @@ class SentLog:
     def save(self) -> None:
         try:
             private_state_dir(self.path.parent)
-            prepare_write(self.path, self._text(self.sent), mode=0o600).commit()
+            prepare_write(self.path, self._text(self.sent, self.slack), mode=0o600).commit()
         except OSError as exc:
             raise state_error("write the notify state", self.path, exc) from None
 
-    def _text(self, sent: dict[str, dict[str, int]]) -> str:
-        data: dict[str, Any] = {"version": VERSION, "last_run": self.last_run, "sent": dict(sorted(sent.items()))}
+    def _text(self, sent: dict[str, dict[str, int]], slack: dict[str, str]) -> str:
+        data: dict[str, Any] = {"version": VERSION, "last_run": self.last_run, "sent": dict(sorted(sent.items())),
+                                "slack": dict(sorted(slack.items()))}
         return json.dumps(data, indent=1) + "\n"
+
+
+def watched_file(path: Path) -> Path:
+    """Where the upcoming shifts the last run saw are kept, beside the state file ``path``."""
+    return path.with_name(f"{path.stem}.watched.json")
+
+
+def _load_watched(path: Path) -> Watched | None:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None  # a first run, or a state from before change notices: this run records
+    except OSError as exc:
+        raise state_error("read the notify state", path, exc) from None
+    try:
+        return Watched.from_json(json.loads(raw))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise StateError(f"the notify state {path} is damaged; move it away (the next run then records each "
+                         "person's shifts afresh, without change notices)") from None
 
 
 @contextlib.contextmanager
@@ -165,7 +210,8 @@ def locked(path: Path, until: float | None = None) -> Iterator[None]:
 def _drop_unsent_records(path: Path) -> None:
     """Remove records a killed run prepared and never put in place (their messages did not go out,
     or went out in the moment of the kill; either way the next run decides again)."""
-    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+    leftovers = [*path.parent.glob(f".{path.name}.*.tmp"), *path.parent.glob(f".{watched_file(path).name}.*.tmp")]
+    for leftover in leftovers:
         try:
             leftover.unlink()
         except OSError:

@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -84,6 +85,21 @@ class Cli:
         self.outputs += [result.stdout, result.stderr]
         return result
 
+    def killed_while(self, holding: threading.Event) -> None:
+        """Run ``notify run`` and kill it (SIGKILL) once a server sets ``holding``: it holds a request
+        of the run unanswered, as a request in flight when a machine dies."""
+        process = subprocess.Popen(self.argv("notify", "run"), env=self.env, cwd=self.tmp, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        try:
+            assert holding.wait(30), "the run never reached the request held"
+            process.send_signal(signal.SIGKILL)
+            process.wait(30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+            stdout, stderr = process.communicate()
+            self.outputs += [stdout, stderr]
+
     def store_secrets(self, webhook: WebhookServer) -> None:
         for name, value in (("slack-ops", webhook.url), ("smtp-pass", SMTP_PASSWORD)):
             result = self("secret", "set", name, stdin=value + "\n")
@@ -91,10 +107,13 @@ class Cli:
 
     def assert_no_secrets(self, webhook: WebhookServer) -> None:
         """No secret in anything printed, nor in any state file written."""
+        self.assert_no_secrets_of(webhook.url, "SECRETxWEBHOOKxTOKEN", SMTP_PASSWORD)
+
+    def assert_no_secrets_of(self, *secrets: str) -> None:
         texts = list(self.outputs)
         texts += [p.read_text(errors="replace") for p in (self.tmp / "state").rglob("*") if p.is_file()]
         for text in texts:
-            for secret in (webhook.url, "SECRETxWEBHOOKxTOKEN", SMTP_PASSWORD):
+            for secret in secrets:
                 assert secret not in text
 
 
@@ -134,7 +153,8 @@ def test_notify_run_sends_once_and_dry_run_sends_nothing(
     assert dry.returncode == 0, dry.stderr
     assert "--- handoff via ops-slack (slack)\n*[oncall] Payments primary: Alice Park is on call* <@U0ALICE>" in dry.stdout
     assert "To: bob@example.com\nSubject: [oncall] Payments primary: your on-call shift starts in 24h" in dry.stdout
-    assert "would send 5, failed 0, already sent 0" in dry.stderr
+    assert "To: alice@example.com\nSubject: [oncall] Payments primary: you are on call now" in dry.stdout
+    assert "would send 6, failed 0, already sent 0" in dry.stderr
     assert webhook.received == [] and smtp_starttls.mails == []
 
     first = cli("notify", "run", "--format", "json")
@@ -142,6 +162,7 @@ def test_notify_run_sends_once_and_dry_run_sends_nothing(
     report = json.loads(first.stdout)
     assert report["first_run"] is True
     assert [(m["kind"], m["channel"], m["to"], m["status"]) for m in report["messages"]] == [
+        ("handoff", "mail", ["alice@example.com"], "sent"),  # the incoming person hears it directly
         ("handoff", "mail", ["payments@example.com"], "sent"),
         ("handoff", "ops-slack", [], "sent"),
         ("reminder", "mail", ["bob@example.com"], "sent"),
@@ -149,14 +170,14 @@ def test_notify_run_sends_once_and_dry_run_sends_nothing(
         ("reminder", "ops-slack", [], "sent"),
     ]
     assert sorted(to for m in smtp_starttls.mails for to in m["to"]) == [
-        "bob@example.com", "payments@example.com", "payments@example.com",
+        "alice@example.com", "bob@example.com", "payments@example.com", "payments@example.com",
     ]
     assert len(webhook.delivered) == 2
 
     second = cli("notify", "run")
     assert second.returncode == 0 and second.stdout == ""
     assert "sent 0, failed 0" in second.stderr
-    assert len(smtp_starttls.mails) == 3 and len(webhook.delivered) == 2
+    assert len(smtp_starttls.mails) == 4 and len(webhook.delivered) == 2
     cli.assert_no_secrets(webhook)
 
 
@@ -164,29 +185,19 @@ def test_a_killed_run_delivers_every_message_exactly_once(
     cli: Cli, webhook: WebhookServer, smtp_starttls: Mailbox
 ) -> None:
     webhook.hold_after = 1  # the second Slack post (the last message) hangs: the process dies then
-    process = subprocess.Popen(cli.argv("notify", "run"), env=cli.env, cwd=cli.tmp, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    try:
-        assert webhook.holding.wait(60), "the run never reached its last message"
-        process.send_signal(signal.SIGKILL)
-        process.wait(30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        stdout, stderr = process.communicate()
-        cli.outputs += [stdout, stderr]
+    cli.killed_while(webhook.holding)
     webhook.hold_after = None
     webhook.release.set()
-    assert len(smtp_starttls.mails) == 3 and len(webhook.delivered) == 1
+    assert len(smtp_starttls.mails) == 4 and len(webhook.delivered) == 1
 
     again = cli("notify", "run", "--format", "json")
     assert again.returncode == 0, again.stderr
     report = json.loads(again.stdout)
-    assert report["already_sent"] == 4
+    assert report["already_sent"] == 5
     assert [(m["kind"], m["channel"]) for m in report["messages"]] == [("reminder", "ops-slack")]
-    assert len(smtp_starttls.mails) == 3 and len(webhook.delivered) == 2
+    assert len(smtp_starttls.mails) == 4 and len(webhook.delivered) == 2
     assert len({json.dumps(b) for b in webhook.delivered}) == 2
-    assert len({m["data"] for m in smtp_starttls.mails}) == 3
+    assert len({m["data"] for m in smtp_starttls.mails}) == 4
     cli.assert_no_secrets(webhook)
 
 
@@ -198,7 +209,7 @@ def test_failed_delivery_exits_1_without_stopping_the_rest(
     assert result.returncode == 1
     assert "error: ops-slack: [oncall] Payments primary: Alice Park is on call: Slack answered 404" in result.stderr
     assert "failed 2" in result.stderr
-    assert len(smtp_starttls.mails) == 3  # email still went out
+    assert len(smtp_starttls.mails) == 4  # email still went out
     retry = cli("notify", "run", "--format", "json")
     assert retry.returncode == 0, retry.stderr
     assert [m["channel"] for m in json.loads(retry.stdout)["messages"]] == ["ops-slack", "ops-slack"]

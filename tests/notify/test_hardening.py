@@ -23,6 +23,7 @@ from oncall.notify.state import locked, state_file
 from tests import peers
 from tests.disks import fill, tmpfs
 from tests.notify.servers import Mailbox, WebhookServer, write_root
+from tests.notify.slackweb import SlackApi
 from tests.notify.test_cli import Cli, daily_schedule, oncall_yaml
 from tests.notify.test_delivery import message
 from tests.notify.test_run import T0, Sleeps, no_readiness, notify_yaml, prime, sender_for
@@ -147,8 +148,8 @@ def test_a_broken_webhook_url_fails_alone(
     result = cli("notify", "run", "--format", "json")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     outcomes = [(m["channel"], m["status"], m["error"]) for m in json.loads(result.stdout)["messages"]]
-    assert [o[1] for o in outcomes if o[0] == "mail"] == ["sent"] * 3
-    assert len(smtp_starttls.mails) == 3
+    assert [o[1] for o in outcomes if o[0] == "mail"] == ["sent"] * 4
+    assert len(smtp_starttls.mails) == 4
     slack = [o[2] for o in outcomes if o[0] == "ops-slack"]
     assert slack[0].startswith("secret 'slack-ops' does not hold a valid https:// webhook URL")
     assert slack[1].startswith("not tried: channel ops-slack failed earlier in this run")
@@ -183,12 +184,18 @@ def test_a_full_state_disk_sends_nothing_and_says_so(
 
 
 def pad_to_a_page(path: Path) -> None:
-    """Grow the state file with keys of other (long past) messages to just under 4096 bytes, so
-    that recording one more message needs a second page of disk."""
+    """Grow the state file with the key of another (long past) message to 40 bytes short of a whole
+    number of 4096-byte pages, so that recording one more message needs another page of disk."""
     data = json.loads(path.read_text())
-    data["sent"]["padding"] = {"at": 0, "keep_until": 4_000_000_000}
-    while len(json.dumps(data, indent=1)) + 1 < 4096 - 40:
-        data["sent"]["padding" + "x" * len(data["sent"])] = {"at": 0, "keep_until": 4_000_000_000}
+
+    def size() -> int:
+        return len(json.dumps(data, indent=1)) + 1
+
+    data["sent"]["p"] = {"at": 0, "keep_until": 4_000_000_000}
+    target = (size() // 4096 + 1) * 4096 - 40
+    key = "p" * (1 + target - size())
+    data["sent"][key] = data["sent"].pop("p")
+    assert size() == target
     path.write_text(json.dumps(data, indent=1) + "\n")
 
 
@@ -243,3 +250,29 @@ def test_state_folder_and_lock_are_private(
         assert folder.stat().st_mode & 0o777 == 0o700, folder
     for file in state.iterdir():
         assert file.stat().st_mode & 0o777 == 0o600, file
+
+
+def test_the_bot_token_echoed_in_every_form_appears_nowhere(
+    tmp_path: Path, slack_api: SlackApi, smtp_plain: Mailbox
+) -> None:
+    from tests.notify.scenario import PEOPLE, settings_yaml
+    from tests.notify.slackweb import TOKEN as BOT
+
+    root = write_root(tmp_path / "root", settings_yaml(slack_api, smtp_plain, route=(
+        "      slack_usergroup: S0ONCALL\n      slack_topic: {channel: C0TOPIC}\n")), schedule=daily_schedule())
+    (root / "schedules" / "people.yaml").write_text(PEOPLE)
+    cli = Cli(tmp_path, root)
+    assert cli("secret", "set", "slack-bot", stdin=BOT + "\n").returncode == 0
+    encoded = base64.b64encode(f"Bearer {BOT}".encode()).decode()
+    slack_api.script = [  # what a misbehaving proxy or server might say
+        (200, {}, {"ok": False, "error": f"invalid_auth: Bearer {BOT}"}),
+        (403, {}, {"message": f"refused {quote(BOT, safe='')}"}),
+        (200, {}, {"ok": False, "error": "missing_scope", "needed": f"chat:write {encoded}"}),
+    ]
+    results = [cli("notify", "test", "--channel", "bot"), cli("notify", "test", "--channel", "bot", "--format", "json"),
+               cli("notify", "run", "--dry-run"), cli("notify", "run", "--format", "json"), cli("notify", "run")]
+    assert [r.returncode for r in results] == [1, 1, 0, 1, 0]
+    assert len(slack_api.calls) > 3 and all(c.authorization == f"Bearer {BOT}" for c in slack_api.calls)
+    texts = cli.outputs + [p.read_text() for p in (tmp_path / "state").rglob("*") if p.is_file()]
+    for text in texts:
+        assert leaked(text, BOT) == [] and "SECRETxBOT" not in text, text

@@ -12,6 +12,7 @@ from oncall.model import Org, Person
 from oncall.notify import ChannelSender, Message, Readiness, run
 from oncall.notify.messages import FailingItem
 from oncall.notify.settings import load_settings
+from oncall.notify.state import state_file, watched_file
 from oncall.times import to_epoch
 from tests.notify.servers import Mailbox, WebhookServer, write_root
 
@@ -86,11 +87,12 @@ def test_reminder_and_handoff_reach_every_recipient_once(
         ("reminder", "mail", ("bob@example.com",)),  # 1 h before: the 24 h lead fell before this window
         ("reminder", "mail", ("payments@example.com",)),
         ("reminder", "ops-slack", ()),
+        ("handoff", "mail", ("bob@example.com",)),  # the incoming person, directly
         ("handoff", "mail", ("payments@example.com",)),
         ("handoff", "ops-slack", ()),
     ]
     assert all(o.status == "sent" for o in report.outcomes)
-    assert len(webhook.delivered) == 2 and len(smtp_plain.mails) == 3
+    assert len(webhook.delivered) == 2 and len(smtp_plain.mails) == 4
 
     # The person's own reminder is in their timezone (Berlin); the team's in the schedule's.
     direct, team = smtp_plain.messages()[0], smtp_plain.messages()[1]
@@ -103,9 +105,16 @@ def test_reminder_and_handoff_reach_every_recipient_once(
     assert webhook.texts()[1].startswith("*[oncall] Payments primary: handoff Alice Park → Bob Okafor*")
     assert "Checklist primary: not checked yet; run `oncall ready`" in webhook.texts()[1]
 
+    handoff = smtp_plain.messages()[2]
+    assert handoff["To"] == "bob@example.com"
+    assert handoff["Subject"] == "[oncall] Payments primary: you are on call now"
+    assert handoff.get_content().splitlines()[:2] == [
+        "Bob Okafor, you are on call for Payments primary now (taking over from Alice Park).",
+        "Until Mon 16 Mar 2026 14:00 CET."]
+
     again = run(org, T1 + 60, state, sender_for(org, webhook), readiness=no_readiness)
     assert again.outcomes == [] and again.already_sent == 0  # the window moved on
-    assert len(webhook.delivered) == 2 and len(smtp_plain.mails) == 3
+    assert len(webhook.delivered) == 2 and len(smtp_plain.mails) == 4
 
 
 def test_a_run_killed_midway_resends_nothing_and_loses_nothing(
@@ -161,7 +170,7 @@ def test_first_run_looks_back_only_the_lookback_window(
 ) -> None:
     report = run(org, T1, tmp_path / "state", sender_for(org, webhook), readiness=no_readiness)
     assert report.first_run and report.start == T1 - 3600
-    assert [o.message.kind for o in report.outcomes] == ["handoff", "handoff"]  # the 12:00Z reminder is history
+    assert [o.message.kind for o in report.outcomes] == ["handoff"] * 3  # the 12:00Z reminder is history
 
 
 def test_dry_run_sends_and_records_nothing(
@@ -169,7 +178,7 @@ def test_dry_run_sends_and_records_nothing(
 ) -> None:
     state = tmp_path / "state"
     report = run(org, T1, state, sender_for(org, webhook), dry_run=True, readiness=no_readiness)
-    assert [o.status for o in report.outcomes] == ["dry-run", "dry-run"]
+    assert [o.status for o in report.outcomes] == ["dry-run"] * 3
     assert webhook.received == [] and smtp_plain.mails == []
     assert not state.exists()
 
@@ -226,11 +235,15 @@ def test_state_file_is_json_with_keys_and_no_secrets(
     state = tmp_path / "state"
     prime(org, state, webhook)
     run(org, T1, state, sender_for(org, webhook), readiness=no_readiness)
-    [path] = sorted(state.glob("*.json"))
+    path = state_file(state, org.root)
     data = json.loads(path.read_text())
     assert data["last_run"] == T1
     assert f"handoff|payments|{HANDOFF}|bob|ops-slack:team" in data["sent"]
     assert "SECRETxWEBHOOK" not in path.read_text()
+    watched = json.loads(watched_file(path).read_text())  # each person's next 14 days, as this run saw them
+    week = 7 * 86400
+    assert watched["at"] == T1 and watched["people"]["bob"]["payments"] == [
+        f"{HANDOFF} {HANDOFF + week} layer:weekly", f"{HANDOFF + 2 * week} {HANDOFF + 3 * week} layer:weekly"]
     assert not list(state.glob(".*.tmp"))
 
 
