@@ -2,6 +2,9 @@
 
 All figures come from the engine's shifts clipped to the window and are measured in elapsed
 seconds (UTC arithmetic), so a shift across a DST change counts the hour it really gained or lost.
+Local days are read through the zone's clock (``oncall.times.zone_clock``) in integer seconds:
+a year of a large org is over a million local days of shifts, and a ``datetime`` for each was
+most of the report's time (docs/performance.md).
 Night and weekend are read on the person's own wall clock:
 
 * night: 22:00 to 07:00 (``NIGHT_FROM``/``NIGHT_TO``);
@@ -14,17 +17,19 @@ The categories overlap: a Saturday night counts as night and as weekend.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import tzinfo
+from functools import lru_cache
 
 from oncall.errors import ConfigError
 from oncall.holidays import HolidayCalendar
-from oncall.model import Org, Person, Shift
-from oncall.times import epoch_to_wall, wall_to_epoch
+from oncall.model import Org, Person, Schedule, Shift
+from oncall.times import DAY, zone_clock
 
-NIGHT_FROM = time(22, 0)
-NIGHT_TO = time(7, 0)
+NIGHT_FROM = 22 * 3600  # seconds after local midnight: 22:00
+NIGHT_TO = 7 * 3600  # 07:00
+_THURSDAY = 3  # 1970-01-01, local day 0, was a Thursday (Monday is 0)
 
 Span = tuple[int, int]
 
@@ -83,25 +88,27 @@ def hours_report(org: Org, start: int, end: int, schedules: Iterable[str] | None
 
     chosen = select_schedules(org, schedules)
     shifts = generate(org, start, end, schedules=[s.id for s in chosen]).shifts
-    members = {s.id: {p for layer in s.layers for p in layer.people} for s in chosen}
+    # One pass over the shifts for both groupings (a year of a large org is millions of shifts).
+    seconds: dict[str, dict[str, int]] = {s.id: dict.fromkeys(_members(s), 0) for s in chosen}
+    by_person: dict[str, list[Shift]] = {p: [] for per in seconds.values() for p in per}
     for shift in shifts:
-        members[shift.schedule].add(shift.person)
-    by_person: dict[str, list[Shift]] = {p: [] for ids in members.values() for p in ids}
-    for shift in shifts:
-        by_person[shift.person].append(shift)
+        per = seconds[shift.schedule]
+        per[shift.person] = per.get(shift.person, 0) + shift.end - shift.start
+        by_person.setdefault(shift.person, []).append(shift)
     people = tuple(person_hours(org.people.get(pid) or Person(pid, pid), by_person[pid], start, end, org.holidays)
                    for pid in sorted(by_person))
     spreads = []
     for schedule in chosen:
-        seconds = {p: 0 for p in members[schedule.id]}
-        for shift in shifts:
-            if shift.schedule == schedule.id:
-                seconds[shift.person] += shift.end - shift.start
-        ranked = sorted(seconds, key=lambda p: (seconds[p], p))
-        spreads.append(Spread(schedule.id, tuple(sorted(seconds.items())),
-                              most=max(ranked, key=lambda p: seconds[p]) if ranked else None,
+        per = seconds[schedule.id]
+        ranked = sorted(per, key=lambda p: (per[p], p))
+        spreads.append(Spread(schedule.id, tuple(sorted(per.items())),
+                              most=max(ranked, key=lambda p: per[p]) if ranked else None,
                               least=ranked[0] if ranked else None))
     return HoursReport(start, end, people, tuple(spreads))
+
+
+def _members(schedule: Schedule) -> list[str]:
+    return [p for layer in schedule.layers for p in layer.people]
 
 
 def person_hours(person: Person, shifts: list[Shift], start: int, end: int,
@@ -113,42 +120,40 @@ def person_hours(person: Person, shifts: list[Shift], start: int, end: int,
     total = night = weekend = holiday = 0
     for shift in shifts:
         total += shift.end - shift.start
-        night += overlap(shift.start, shift.end, night_spans(shift.start, shift.end, tz))
-        weekend += overlap(shift.start, shift.end, weekend_spans(shift.start, shift.end, tz))
+        at_night, at_weekend = night_and_weekend(shift.start, shift.end, tz)
+        night += at_night
+        weekend += at_weekend
         holiday += overlap(shift.start, shift.end, holidays)
     return PersonHours(person.id, total, night, weekend, holiday if country else None, len(shifts), country)
 
 
-def night_spans(start: int, end: int, tz: tzinfo) -> Iterator[Span]:
-    """The night hours (22:00–07:00 local) of every local day touching ``[start, end)``."""
-    for day in _days(start, end, tz):
-        yield _at(day, time(0), tz), _at(day, NIGHT_TO, tz)
-        yield _at(day, NIGHT_FROM, tz), _at(day + timedelta(days=1), time(0), tz)
+def night_and_weekend(start: int, end: int, tz: tzinfo) -> tuple[int, int]:
+    """Seconds of ``[start, end)`` at night (22:00-07:00) and at weekends (Saturday and Sunday)
+    on the wall clock of ``tz``, taken local day by local day."""
+    clock = zone_clock(tz)
+    night = weekend = 0
+    for day in range(clock.to_wall(start) // DAY, clock.to_wall(end - 1) // DAY + 1):
+        midnight, morning, evening, next_midnight, weekend_day = _local_day(tz, day)
+        night += max(0, min(end, morning) - max(start, midnight)) + max(0, min(end, next_midnight) - max(start, evening))
+        if weekend_day:
+            weekend += max(0, min(end, next_midnight) - max(start, midnight))
+    return night, weekend
 
 
-def weekend_spans(start: int, end: int, tz: tzinfo) -> Iterator[Span]:
-    """Whole local Saturdays and Sundays touching ``[start, end)``."""
-    for day in _days(start, end, tz):
-        if day.weekday() >= 5:
-            yield _at(day, time(0), tz), _at(day + timedelta(days=1), time(0), tz)
+@lru_cache(maxsize=1 << 14)
+def _local_day(tz: tzinfo, day: int) -> tuple[int, int, int, int, bool]:
+    """Local day ``day`` (days since 1970-01-01 on the wall clock) in ``tz``: the instants of its
+    midnight, 07:00, 22:00 and the next midnight, and whether it is a Saturday or a Sunday.
+    Cached: everyone in a zone shares these, and a year of a large org asks for each day often."""
+    clock = zone_clock(tz)
+    midnight = day * DAY
+    return (clock.to_instant(midnight), clock.to_instant(midnight + NIGHT_TO), clock.to_instant(midnight + NIGHT_FROM),
+            clock.to_instant(midnight + DAY), (day + _THURSDAY) % 7 >= 5)
 
 
 def overlap(start: int, end: int, spans: Iterable[Span]) -> int:
     """Seconds of ``[start, end)`` inside the disjoint ``spans``."""
     return sum(max(0, min(end, hi) - max(start, lo)) for lo, hi in spans)
-
-
-def _days(start: int, end: int, tz: tzinfo) -> Iterator[datetime]:
-    # Local midnights from the day holding ``start`` to the day holding the last instant.
-    day = epoch_to_wall(start, tz).replace(hour=0, minute=0, second=0, microsecond=0)
-    last = epoch_to_wall(end - 1, tz)
-    while day <= last:
-        yield day
-        day += timedelta(days=1)
-
-
-def _at(day: datetime, clock: time, tz: tzinfo) -> int:
-    return wall_to_epoch(datetime.combine(day.date(), clock), tz)
 
 
 def _holidays(calendar: HolidayCalendar | None, person: Person, country: str, start: int, end: int) -> list[Span]:
