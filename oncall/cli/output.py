@@ -121,9 +121,11 @@ def line(text: str | Text = "", style: str | None = None, indent: int = 0) -> No
 
 
 def print_json(data: Any, path: Path | None = None) -> None:
-    """JSON data, stable and UTF-8, to stdout (or to ``path``): the text of ``json.dumps(data,
-    indent=2)``, written as it is made. A list in ``data`` may be given as an iterator, so a year of
-    shifts is never held in memory as one list of objects and one string."""
+    """JSON data, stable and UTF-8, to stdout (or to ``path``), laid out as ``json.dumps(data,
+    indent=2)`` does, except that a list given as an iterator is streamed: written as it is made,
+    one item per line, so a year of shifts is never held in memory as one list of objects and one
+    string. (Each such line comes from the json module's C encoder; the indenting encoder is pure
+    Python and was most of a large ``generate --format json``'s time: docs/performance.md.)"""
     emit(_json_pieces(data, "\n"), path, end="\n")
 
 
@@ -136,7 +138,14 @@ def _json_pieces(data: Any, newline: str) -> Iterator[str]:
             yield ("{" if index == 0 else ",") + inner + json.dumps(key, ensure_ascii=False) + ": "
             yield from _json_pieces(value, inner)
         yield newline + "}"
-    elif isinstance(data, list | tuple | Iterator):
+    elif isinstance(data, Iterator):
+        encode = json.JSONEncoder(ensure_ascii=False).encode  # no indent: the C encoder
+        empty = True
+        for item in data:
+            yield ("[" if empty else ",") + inner + encode(item)
+            empty = False
+        yield "[]" if empty else newline + "]"
+    elif isinstance(data, list | tuple):
         empty = True
         for item in data:
             yield ("[" if empty else ",") + inner + json.dumps(item, indent=2, ensure_ascii=False).replace("\n", inner)

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
 
 from oncall.model import Gap, Org, Reason, Schedule, Shift, describe_reasons, reason_codes
 from oncall.redact import terminal_safe
-from oncall.times import DAY, iso
+from oncall.times import DAY, iso, zone
 
 
 def safe(text: str) -> str:
@@ -123,7 +124,15 @@ def json_time(seconds: int | None, sched: Schedule | None = None) -> str | None:
     """A time for JSON, with its offset: in the schedule's zone when it belongs to one, else UTC."""
     if seconds is None:
         return None
-    return iso(seconds, sched.tz if sched is not None else UTC)
+    return _iso_in(seconds, sched.timezone) if sched is not None else iso(seconds, UTC)
+
+
+@lru_cache(maxsize=1 << 16)
+def _iso_in(seconds: int, timezone: str) -> str:
+    # Cached: a shift's end is the next shift's start, and schedules in one zone hand over at
+    # the same instants, so a year of the 300-schedule benchmark org (470,000 times) formats
+    # only 12,000 distinct ones. 65,536 entries are a few MB.
+    return iso(seconds, zone(timezone))
 
 
 def shift_json(org: Org, shift: Shift) -> dict[str, object]:

@@ -151,4 +151,7 @@ def test_json_is_written_as_made_and_reads_as_one_document() -> None:
     rows = [{"a": 1, "b": [1, {"c": "é"}]}, {}, {"d": None}]
     doc = {"shifts": iter(rows), "gaps": iter([]), "n": 3, "empty": {}, "list": [[], [1]]}
     text = "".join(_json_pieces(doc, "\n"))
-    assert text == std.dumps({**doc, "shifts": rows, "gaps": []}, indent=2, ensure_ascii=False)
+    assert std.loads(text) == {**doc, "shifts": rows, "gaps": []}
+    # An iterator is streamed one item per line; everything else is laid out as indent=2 does.
+    streamed = "[\n    " + ",\n    ".join(std.dumps(row, ensure_ascii=False) for row in rows) + "\n  ]"
+    assert text == std.dumps({**doc, "shifts": "S", "gaps": []}, indent=2, ensure_ascii=False).replace('"S"', streamed)

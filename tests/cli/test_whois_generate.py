@@ -174,7 +174,14 @@ def test_example_org_runs_out_of_the_box():
 
 
 @pytest.mark.parametrize("window", [("2026-03-09T00:00:00Z", "2026-03-12T00:00:00Z"), ("2020-01-01", "2020-01-02")])
-def test_generate_json_text_is_exactly_json_dumps_indent_2(root, window):
+def test_generate_json_is_one_document_with_one_row_per_line(root, window):
     result = run(root, "schedule", "generate", "--from", window[0], "--to", window[1], "--format", "json")
     data = json.loads(result.stdout)
-    assert result.stdout == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    rows = [json.dumps(row, ensure_ascii=False) for row in data["shifts"]]
+    gaps = [json.dumps(gap, ensure_ascii=False) for gap in data["gaps"]]
+
+    def listed(items: list[str]) -> str:
+        return "[\n" + ",\n".join(f"    {item}" for item in items) + "\n  ]" if items else "[]"
+
+    assert result.stdout == f'{{\n  "shifts": {listed(rows)},\n  "gaps": {listed(gaps)}\n}}\n'
+    assert list(data) == ["shifts", "gaps"]
