@@ -119,8 +119,9 @@ LAYER = {
                              "windows are not counted, so nobody is skipped.", choices=ADVANCE),
     "only": Key("list:window", "Cover only these daily windows (the layer's wall clock)."),
     "skip_holidays": Key("holidays", "A country code (e.g. US, DE): its public holidays count as time off for "
-                                     "everybody in the layer, so the turn passes to the next person; `people`: "
-                                     "each person's own holidays (their country:), in their timezone."),
+                                     "everybody in the layer, so the layer covers nothing then and the layers "
+                                     "below show through; `people`: each person's own holidays (their "
+                                     "country:), in their timezone, passing their turn to the next person."),
 }
 
 WINDOW = {

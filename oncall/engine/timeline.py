@@ -334,7 +334,9 @@ class _Off:
         self.time_off: dict[str, _Absences] = {}
         self.holiday: dict[str, _Absences] = {}
         self.busy: dict[str, _Absences] = {}
-        # skip_holidays: CC excuses whoever's turn it is on that country's holidays (not the cover)
+        # skip_holidays: CC makes everybody in the layer off on that country's holidays (rule 4 then
+        # finds nobody to cover, so the layer covers nothing there); with ``people`` each person is
+        # off on their own holidays only.
         self.country = _NOBODY
         people_holidays = layer.skip_holidays == HOLIDAYS_OF_PEOPLE
         if layer.skip_holidays and not people_holidays:
@@ -356,8 +358,9 @@ class _Off:
         self.anyone = _Absences([span for a in every for span in zip(a.starts, a.ends, strict=True)])
 
     def person_off(self, person_id: str, t: int) -> bool:
-        """Whether ``person_id`` is off at ``t`` for themselves (a country's holiday aside)."""
-        return any(kind.get(person_id, _NOBODY).off_at(t) for kind in (self.time_off, self.holiday, self.busy))
+        """Whether ``person_id`` is off at ``t``: their own reasons, or a country's holiday (everybody's)."""
+        return self.country.off_at(t) or any(
+            kind.get(person_id, _NOBODY).off_at(t) for kind in (self.time_off, self.holiday, self.busy))
 
     def why(self, owner: str, t: int) -> str | None:
         """Why the turn's owner is off at ``t`` (None: they are not)."""

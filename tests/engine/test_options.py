@@ -181,15 +181,17 @@ def test_per_person_holidays_skip_a_cover_on_their_own_holiday_too():
     assert reasons(o, sched, utc("2026-12-25T00:00Z"), utc("2026-12-26T00:00Z")) == [("carol", "holiday:alice")]
 
 
-def test_a_country_holiday_excuses_the_turns_owner_in_the_layers_zone():
+def test_a_country_holiday_is_everybodys_time_off_in_the_layers_zone():
     people = (person("alice", country="US"), person("bob", country="US"))
-    # The layer is read in London: the GB holiday is midnight to midnight there (23:00Z in summer).
+    # The layer is read in London: the GB holiday is midnight to midnight there (23:00Z in summer),
+    # and everybody in the layer is off then, so the layer leaves a gap (rules 11 and 4).
     sched = schedule("UTC", layer("alice,bob", "2026-08-31T00:00", "1w", skip_holidays="GB", timezone="Europe/London"))
     o = org(sched, people=people, holidays=HOLIDAYS)
-    got = schedule_timeline(o, sched, utc("2026-08-30T00:00Z"), utc("2026-09-01T00:00Z")).shifts
-    assert [(s.person, s.start, s.end, reason_codes(s.reasons)) for s in got] == [
-        ("bob", utc("2026-08-30T23:00Z"), utc("2026-08-31T23:00Z"), "holiday:alice"),
+    tl = schedule_timeline(o, sched, utc("2026-08-30T00:00Z"), utc("2026-09-01T00:00Z"))
+    assert [(s.person, s.start, s.end, reason_codes(s.reasons)) for s in tl.shifts] == [
         ("alice", utc("2026-08-31T23:00Z"), utc("2026-09-01T00:00Z"), "layer:layer-1")]
+    # Before the layer's start (23:00Z) and then the holiday: one gap.
+    assert [(g.start, g.end) for g in tl.gaps] == [(utc("2026-08-30T00:00Z"), utc("2026-08-31T23:00Z"))]
 
 
 def test_whois_tells_the_holiday_cover_apart_from_time_off():

@@ -294,23 +294,35 @@ def test_generate_sorts_by_schedule_then_start_and_filters_person():
     assert mine.gaps == []
 
 
-# Extension: skip_holidays hands a public holiday to the next person in the rotation.
-def test_skip_holidays_hands_thanksgiving_to_the_next_person():
+# Rule 11: a country's public holiday is time off for everybody in the layer, so by rule 4 the
+# layer covers nothing that day and the layer below (or a gap) shows through.
+def test_skip_holidays_of_a_country_leaves_the_day_to_the_layer_below():
     tz = "America/New_York"
-    sched = schedule(tz, layer("alice,bob,carol", "2026-11-02T00:00", "1w", skip_holidays="US"))
+    base = layer("dave", "2026-11-02T00:00", "1w", name="weekly")
+    top = layer("alice,bob,carol", "2026-11-02T00:00", "1w", name="business", skip_holidays="US")
+    sched = schedule(tz, base, top)
     everyone = org(sched, holidays=FixedHolidays({"US": ["2026-11-26"]}))
-    # Week of 2026-11-23 is turn 3 -> alice; Thanksgiving (Thu 26 Nov) goes to bob, the next in order.
+    # Week of 2026-11-23 is turn 3 -> alice; on Thanksgiving (Thu 26 Nov) nobody in her layer is on
+    # call, not even the next in order: the weekly layer below holds the day.
     tl = schedule_timeline(everyone, sched, local("2026-11-25T00:00", tz), local("2026-11-28T00:00", tz))
     assert [(s.person, s.start, s.end) for s in tl.shifts] == [
         ("alice", local("2026-11-25T00:00", tz), local("2026-11-26T00:00", tz)),
-        ("bob", local("2026-11-26T00:00", tz), local("2026-11-27T00:00", tz)),
+        ("dave", local("2026-11-26T00:00", tz), local("2026-11-27T00:00", tz)),
         ("alice", local("2026-11-27T00:00", tz), local("2026-11-28T00:00", tz)),
     ]
-    # Holiday cover is its own reason, not time off.
-    assert tl.shifts[1].reasons == (Reason("holiday", "layer-1", "alice"),)
-    assert reason_codes(tl.shifts[1].reasons) == "holiday:alice"
+    assert tl.shifts[1].reasons == (Reason("layer", "weekly"),)
+    # Alone, the layer leaves a gap on the holiday.
+    alone = schedule(tz, top)
+    gaps = schedule_timeline(org(alone, holidays=FixedHolidays({"US": ["2026-11-26"]})), alone,
+                             local("2026-11-25T00:00", tz), local("2026-11-28T00:00", tz)).gaps
+    assert [(g.start, g.end) for g in gaps] == [(local("2026-11-26T00:00", tz), local("2026-11-27T00:00", tz))]
+
+
+def test_holiday_cover_is_its_own_reason():
+    # With `skip_holidays: people` the person with the holiday is covered by the next in order.
     assert Reason("holiday", "layer-1", "alice").describe(str.title) == "covering Alice (public holiday)"
     assert Reason("cover", "layer-1", "alice").describe(str.title) == "covering Alice's time off"
+    assert reason_codes((Reason("holiday", "layer-1", "alice"),)) == "holiday:alice"
 
 
 def test_the_holiday_calendar_caches_dates_so_later_runs_need_not_import_the_package(tmp_path):
