@@ -15,7 +15,7 @@ from tests.cli.cli_runner import run_oncall
 
 PEOPLE = """\
 people:
-  alice: {name: Alice Park, timezone: America/New_York}
+  alice: {name: Alice Park, timezone: America/New_York, country: US}
   bob: {name: Bob Okafor, timezone: America/New_York, time_off: [{from: 2026-12-01, to: 2026-12-01}]}
   carol: {name: Carol Nguyen, timezone: America/New_York}
 """
@@ -27,7 +27,7 @@ layers:
     people: [alice, bob, carol]
     start: 2026-11-23T09:00
     every: 1w
-    skip_holidays: US
+    skip_holidays: people
 """
 
 
@@ -43,8 +43,8 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_holiday_cover_and_time_off_cover_are_different_reasons(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # Thanksgiving (Thu 26 Nov) falls in alice's week: bob covers it; bob's day off (Tue 1 Dec) in his
-    # own week goes to carol.
+    # Thanksgiving (Thu 26 Nov), alice's own holiday, falls in her week: bob covers it; bob's day off
+    # (Tue 1 Dec) in his own week goes to carol.
     window = ["--from", "2026-11-25", "--to", "2026-12-02"]
     table = run_oncall(["--root", str(root), "schedule", "generate", *window], capsys).out
     assert "covering Alice Park (public holiday)" in table
