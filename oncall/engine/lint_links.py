@@ -1,8 +1,9 @@
 """``double-booked``: one person on call in two linked schedules at the same time.
 
-Two schedules are linked when one avoids the other (``avoid:``), or when a layer of one has the
-same people as a layer of the other in another order or with another ``offset:`` (a primary and
-its secondary: the same person in both at once is paged twice, with nobody behind them). The
+Two schedules are linked when one avoids the other (``avoid:``), when oncall.yaml names one as
+the other's secondary (``notify.schedules.<id>.secondary``), or when a layer of one has the same
+people as a layer of the other in another order or with another ``offset:`` (a primary and its
+secondary: the same person in both at once is paged twice, with nobody behind them). The
 schedules' final shifts (time off, holidays, avoid and overrides applied) over the next 90 days
 are compared; each warning lists the first few double bookings and how many there are, at the
 line to change: the override that makes it (an override wins over ``avoid:``, so it can double
@@ -73,6 +74,16 @@ def links(org: Org, file_of: dict[str, str]) -> list[Link]:
             found.setdefault(_pair(sid, other), Link(
                 other, sid, f"{sid!r} avoids {other!r}", Location(file_of[sid], line),
                 f"give the override to someone who is not on call in {other!r} then: an override wins over avoid:"))
+    for sid in sorted(org.settings.notify.schedules):
+        route = org.settings.notify.schedules[sid]
+        for other in route.secondary or ():
+            if sid not in org.schedules or other not in org.schedules:
+                continue
+            partner = org.schedules[other]
+            found.setdefault(_pair(sid, other), Link(
+                sid, other, f"notify.schedules.{sid}.secondary names {other!r}",
+                Location(file_of[other], partner.lines.get("layers", 0)),
+                f"write `avoid: [{sid}]` in {other!r}, so that its turns pass over whoever is on call in {sid!r}"))
     layers: dict[frozenset[str], list[tuple[Schedule, Layer]]] = {}
     for sid in sorted(org.schedules):
         for layer in org.schedules[sid].layers:

@@ -92,3 +92,23 @@ def test_avoid_without_overrides_never_double_books() -> None:
     secondary = schedule("UTC", weekly(offset=1), sid="secondary", avoid=("primary",))
     away = person("b", off=(("2026-02-03", "2026-02-03"),))
     assert booked(primary, secondary, people=(away,)) == []  # the engine passes over c while c covers b
+
+
+def test_a_secondary_named_in_oncall_yaml_is_linked() -> None:
+    from oncall.model import NotifySettings, ScheduleRoute, Settings
+
+    primary = schedule("UTC", weekly(), sid="primary")
+    backup = schedule("UTC", weekly("c,d,e"), sid="backup")  # other people: linked only by oncall.yaml
+    both = org(primary, backup)
+    named = Settings(notify=NotifySettings(schedules={"primary": ScheduleRoute(secondary=("backup",))}))
+    # Week of 2 Feb is turn 4: b is primary, d the backup; an override puts b on the backup on the 3rd.
+    clash = override("b", "2026-02-03T00:00", "2026-02-04T00:00", "UTC")
+    linked = replace(both, schedules={"primary": primary, "backup": replace(backup, overrides=(clash,))},
+                     settings=named)
+    found = [p for p in lint_org(linked, utc(NOW)) if p.code == "double-booked"]
+    assert len(found) == 1
+    assert "b is on call in both 'primary' and 'backup' at once" in found[0].message
+    assert "notify.schedules.primary.secondary names 'backup'" in found[0].message
+    # Without the route, the two are not linked.
+    unlinked = replace(linked, settings=Settings())
+    assert [p for p in lint_org(unlinked, utc(NOW)) if p.code == "double-booked"] == []
