@@ -52,7 +52,7 @@ def _code_state() -> list[tuple[str, int, int]]:
     """Size and mtime of the modules whose code decides what a loaded org looks like."""
     package = Path(__file__).resolve().parents[1]
     paths = [*sorted((package / "config").glob("*.py")), package / "model.py", package / "times.py",
-             package / "errors.py", package / "holidays.py"]
+             package / "errors.py", package / "holidays.py", package / "ids.py"]
     state = []
     for path in paths:
         try:

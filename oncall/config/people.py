@@ -8,8 +8,9 @@ from typing import Any
 
 from oncall.config import codes
 from oncall.config import format as fmt
-from oncall.config.reader import ID, FileReader, read_file, slug, unknown_person
+from oncall.config.reader import ID, FileReader, read_file, unknown_person
 from oncall.errors import Location, Problem
+from oncall.ids import slug
 from oncall.model import Interval, Person
 from oncall.times import zone
 

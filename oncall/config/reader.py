@@ -289,11 +289,6 @@ def suggest(key: str, known: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
-def slug(text: str) -> str:
-    """``text`` as an id: lower case, [a-z0-9._-] only."""
-    return re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-") or "id"
-
-
 def describe(value: Any) -> str:
     """A value as a message shows what was written instead of what was expected."""
     if value is None:

@@ -12,8 +12,9 @@ from oncall.config import codes, playbooks
 from oncall.config import format as fmt
 from oncall.config.marked import MarkedMap, MarkedSeq, line_of
 from oncall.config.people import People
-from oncall.config.reader import ID, FileReader, describe, listing, read_file, slug, suggest
+from oncall.config.reader import ID, FileReader, describe, listing, read_file, suggest
 from oncall.errors import Location, Problem
+from oncall.ids import slug
 from oncall.model import Layer, Override, Schedule, Window
 from oncall.times import ParsedTime, TimeValueError, parse_time_of_day, zone
 

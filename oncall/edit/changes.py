@@ -68,7 +68,7 @@ class EditResult:
 def add_override(org: Org, schedule_id: str, person_id: str, start: TimeArg, end: TimeArg,
                  replaces: str | None = None, reason: str | None = None, *, write: bool = True) -> EditResult:
     """Append an override to ``schedules/<id>.yaml``; its times are in the schedule's zone."""
-    schedule = _schedule(org, schedule_id)
+    schedule = find_schedule(org, schedule_id)
     _person(org, person_id, "person")
     if replaces is not None:
         _person(org, replaces, "replaces")
@@ -78,7 +78,7 @@ def add_override(org: Org, schedule_id: str, person_id: str, start: TimeArg, end
         item.append(("replaces", replaces))
     if reason:
         item.append(("reason", reason))
-    return _apply(org, _schedule_path(org, schedule), ("overrides",), [item], lo, hi, (schedule.id,), write)
+    return _apply(org, schedule_file(org, schedule), ("overrides",), [item], lo, hi, (schedule.id,), write)
 
 
 def add_time_off(org: Org, person_id: str, start: TimeArg, end: TimeArg, reason: str | None = None,
@@ -98,7 +98,7 @@ def plan_swap(org: Org, schedule_id: str, first: str, second: str, start: int, e
     Returned as override items sorted by start, with ``replaces`` recorded."""
     from oncall.engine import generate
 
-    schedule = _schedule(org, schedule_id)
+    schedule = find_schedule(org, schedule_id)
     for argument, person_id in (("first", first), ("second", second)):
         _person(org, person_id, argument)
     if first == second:
@@ -123,10 +123,10 @@ def plan_swap(org: Org, schedule_id: str, first: str, second: str, start: int, e
 def swap(org: Org, schedule_id: str, first: str, second: str, start: TimeArg, end: TimeArg,
          reason: str | None = None, *, write: bool = True) -> EditResult:
     """Write the overrides of ``plan_swap`` into the schedule's file."""
-    schedule = _schedule(org, schedule_id)
+    schedule = find_schedule(org, schedule_id)
     lo, hi = _window(start, end, schedule.tz)
     items = plan_swap(org, schedule_id, first, second, lo, hi, reason)
-    return _apply(org, _schedule_path(org, schedule), ("overrides",), items, lo, hi, (schedule.id,), write)
+    return _apply(org, schedule_file(org, schedule), ("overrides",), items, lo, hi, (schedule.id,), write)
 
 
 def wall_text(instant: int, tz: tzinfo) -> str:
@@ -194,7 +194,9 @@ def _window(start: TimeArg, end: TimeArg, tz: tzinfo) -> tuple[int, int]:
     return lo, hi
 
 
-def _schedule(org: Org, schedule_id: str) -> Schedule:
+def find_schedule(org: Org, schedule_id: str) -> Schedule:
+    """The schedule ``schedule_id``; ``NotFound`` (of ``--schedule``, listing the known ones) when
+    there is none."""
     if schedule_id not in org.schedules:
         known = ", ".join(sorted(org.schedules)) or "none"
         raise NotFound(f"no schedule {schedule_id!r}; known schedules: {known}", argument="schedule")
@@ -208,5 +210,6 @@ def _person(org: Org, person_id: str, argument: str) -> Person:
     return org.people[person_id]
 
 
-def _schedule_path(org: Org, schedule: Schedule) -> Path:
+def schedule_file(org: Org, schedule: Schedule) -> Path:
+    """The file ``schedule`` was read from: the one an edit of it rewrites."""
     return schedule.path if schedule.path is not None else org.root / "schedules" / f"{schedule.id}.yaml"

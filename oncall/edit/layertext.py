@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from oncall.edit.yamltext import _content_end, _entry, _first_line, _line_after, scalar
+from oncall.edit.yamltext import compose, content_end, find_key, line_after, scalar
 from oncall.errors import ConfigError, Location
 
 if TYPE_CHECKING:
@@ -49,16 +49,11 @@ class LayerText:
     """One schedule file's text and the nodes of its layers (``layers:`` must be a list)."""
 
     def __init__(self, text: str, file: str) -> None:
-        from ruamel.yaml import YAML
-        from ruamel.yaml.error import YAMLError
         from ruamel.yaml.nodes import MappingNode, SequenceNode
 
         self.text, self.file = text, file
-        try:
-            root = YAML(typ="rt").compose(text)
-        except YAMLError as exc:
-            raise ConfigError(f"cannot parse the file to edit it: {_first_line(exc)}", Location(file)) from None
-        found = _entry(root, "layers") if isinstance(root, MappingNode) else None
+        root = compose(text, file)
+        found = find_key(root, "layers") if isinstance(root, MappingNode) else None
         if found is None or not isinstance(found[1], SequenceNode):
             raise ConfigError("layers: must be a list to change a rotation", Location(file))
         self.layers: SequenceNode = found[1]
@@ -71,13 +66,13 @@ class LayerText:
     # --- reading
 
     def has_key(self, index: int, key: str) -> bool:
-        return _entry(self.items[index], key) is not None
+        return find_key(self.items[index], key) is not None
 
     def check_written_out(self, index: int) -> None:
         """Refuse a layer whose text uses YAML anchors or aliases: copying or editing it as text
         could change other layers, or define an anchor twice."""
         item = self.items[index]
-        lo, hi = item.start_mark.index, _content_end(item)
+        lo, hi = item.start_mark.index, content_end(item)
         for node in _walk(item):
             if getattr(node, "anchor", None) or not lo <= node.start_mark.index < max(hi, lo + 1):
                 raise ConfigError("this layer uses a YAML anchor or alias; write its values out in full to change "
@@ -89,14 +84,14 @@ class LayerText:
         """Set ``key`` of layer ``index`` to ``value``, YAML text on one line (replaced where it
         is, else added as the mapping's last key). A trailing comment on the key's line stays."""
         item = self.items[index]
-        found = _entry(item, key)
+        found = find_key(item, key)
         if found is not None:
             _, node = found
-            return Splice(node.start_mark.index, _content_end(node), value)
+            return Splice(node.start_mark.index, content_end(node), value)
         if item.flow_style:
             close = self._closing(item)
             return Splice(close, close, f", {key}: {value}")
-        at = _line_after(self.text, _content_end(item))
+        at = line_after(self.text, content_end(item))
         return Splice(at, at, f"{' ' * item.start_mark.column}{key}: {value}\n")
 
     def name_first(self, index: int, name: str) -> Splice:
@@ -122,7 +117,7 @@ class LayerText:
             if people.flow_style:
                 out.append(Splice(before.end_mark.index, before.end_mark.index, f", {scalar(person)}"))
             else:
-                at = _line_after(text, _content_end(before))
+                at = line_after(text, content_end(before))
                 out.append(Splice(at, at, f"{' ' * people.start_mark.column}- {scalar(person)}\n"))
         if remove is not None:
             gone = [getattr(e, "value", None) == remove for e in entries]
@@ -130,7 +125,7 @@ class LayerText:
                 if not people.flow_style:
                     for entry in entries[first:last + 1]:
                         line = text.rfind("\n", 0, entry.start_mark.index) + 1
-                        out.append(Splice(line, _line_after(text, _content_end(entry)), ""))
+                        out.append(Splice(line, line_after(text, content_end(entry)), ""))
                 elif first > 0:  # ", bob" after the entry before the run
                     out.append(Splice(entries[first - 1].end_mark.index, entries[last].end_mark.index, ""))
                 elif last + 1 < len(entries):  # "alice, " up to the entry after the run
@@ -177,7 +172,7 @@ class LayerText:
         if self.layers.flow_style:
             at = item.end_mark.index
             return Splice(at, at, f", {layer}")
-        at = _line_after(self.text, _content_end(item))
+        at = line_after(self.text, content_end(item))
         return Splice(at, at, layer)
 
     # --- helpers
@@ -185,7 +180,7 @@ class LayerText:
     def _people(self, index: int) -> SequenceNode:
         from ruamel.yaml.nodes import ScalarNode, SequenceNode
 
-        found = _entry(self.items[index], "people")
+        found = find_key(self.items[index], "people")
         if found is None or not isinstance(found[1], SequenceNode) or not found[1].value:
             raise ConfigError("people: must be a list to change it", self._at(self.items[index]))
         if not all(isinstance(e, ScalarNode) for e in found[1].value):
@@ -200,7 +195,7 @@ class LayerText:
         text = self.text
         block = isinstance(node, MappingNode | SequenceNode) and not node.flow_style
         start = text.rfind("\n", 0, node.start_mark.index) + 1 if block else node.start_mark.index
-        end = _line_after(text, _content_end(node)) if block else _content_end(node)
+        end = line_after(text, content_end(node)) if block else content_end(node)
         inner = [Splice(s.start - start, s.end - start, s.text) for s in splices if start <= s.start <= end]
         return apply(text[start:end], inner), block
 

@@ -28,13 +28,13 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from oncall.edit.changes import EditResult, _schedule, _schedule_path, rewrite
+from oncall.edit.changes import EditResult, find_schedule, rewrite, schedule_file
 from oncall.edit.layertext import LayerText, apply
-from oncall.edit.yamltext import _refuse_what_the_loader_refuses, scalar
+from oncall.edit.yamltext import refuse_unreadable, scalar
 from oncall.engine.timeline import layer_zone
 from oncall.engine.turns import CoveredPeriods, LayerClock
 from oncall.errors import ConfigError, Location, NotFound, OncallError, UsageError
-from oncall.imports.ids import unique
+from oncall.ids import unique
 from oncall.model import Layer, Org, Schedule
 from oncall.times import DAY, ParsedTime, wall_datetime
 
@@ -68,7 +68,7 @@ def plan_add(org: Org, schedule_id: str, person: str, *, layer: str | None = Non
              at: ParsedTime | None = None, now: int) -> RosterChange:
     """Add ``person`` to a layer's rotation after ``after`` (default: at the end of the list)
     from the handoff ``at`` (default: the layer's first handoff after ``now``)."""
-    schedule = _schedule(org, schedule_id)
+    schedule = find_schedule(org, schedule_id)
     if person not in org.people:
         raise NotFound(f"no person {person!r} in people.yaml; add them there first (known: "
                        f"{', '.join(sorted(org.people))})", argument="person")
@@ -99,7 +99,7 @@ def plan_remove(org: Org, schedule_id: str, person: str, *, layer: str | None = 
     """Remove every entry of ``person`` from a layer's rotation from the handoff ``at`` (default:
     the layer's first handoff after ``now``). If ``person`` was due then, the next person in the
     old order who stays takes the turn."""
-    schedule = _schedule(org, schedule_id)
+    schedule = find_schedule(org, schedule_id)
     if person not in org.people:
         raise NotFound(f"no person {person!r} in people.yaml; known: {', '.join(sorted(org.people))}",
                        argument="person")
@@ -126,8 +126,8 @@ def plan_remove(org: Org, schedule_id: str, person: str, *, layer: str | None = 
 def change_rotation(org: Org, change: RosterChange, *, write: bool = True) -> EditResult:
     """Write ``change`` into the schedule's file (checked with the whole config, and checked to
     leave who is on call before T as it was) and return the edit with the changes it makes."""
-    schedule = _schedule(org, change.schedule)
-    path = _schedule_path(org, schedule)
+    schedule = find_schedule(org, change.schedule)
+    path = schedule_file(org, schedule)
 
     def unchanged_before(after: Org) -> None:
         from oncall.edit.diff import diff
@@ -147,7 +147,7 @@ def rotation_text(text: str, change: RosterChange, file: str = "") -> str:
     not read back as exactly the intended data."""
     import yaml
 
-    _refuse_what_the_loader_refuses(text, file)
+    refuse_unreadable(text, file)
     doc = LayerText(text, file)
     i = change.index
     if i >= len(doc.items):

@@ -5,6 +5,18 @@ inserted as text at that spot, in the style of its siblings. A full ruamel dump 
 comments too, but it re-indents sequences to one global setting and re-wraps long lines, so
 unrelated lines could change. After the insertion the text is parsed again and must equal the
 old data with exactly the new item appended; anything else is refused.
+
+The pieces other text edits build on (a layer's splices in ``oncall.edit.layertext``, imported
+people in ``oncall.imports.writer``) are public here, so that every edit finds its way through a
+file the same way:
+
+* ``refuse_unreadable(text, file)`` — refuse text the config reader refuses, before anything
+  else walks it;
+* ``compose(text, file)`` — the document's nodes, each knowing where it starts and ends;
+* ``find_key(mapping, key)`` — the key and value nodes of one key of a mapping;
+* ``content_end(node)`` and ``line_after(text, index)`` — where a node's own text ends, and where
+  a line inserted after it starts;
+* ``scalar(value)`` — a string written as a YAML scalar that reads back as that string.
 """
 
 from __future__ import annotations
@@ -55,22 +67,17 @@ def append_items(text: str, path: Sequence[str], items: Sequence[Item], file: st
     Every other line stays byte-for-byte. Raises ``ConfigError`` when the document does not have
     the expected shape or the result would not read back as intended.
     """
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
     from ruamel.yaml.nodes import MappingNode
 
     if not items:
         return text
-    _refuse_what_the_loader_refuses(text, file)
-    try:
-        root = YAML(typ="rt").compose(text)
-    except YAMLError as exc:
-        raise ConfigError(f"cannot parse the file to edit it: {_first_line(exc)}", Location(file)) from None
+    refuse_unreadable(text, file)
+    root = compose(text, file)
     if not isinstance(root, MappingNode):
         raise ConfigError("the file must be a mapping of keys to edit it", Location(file))
     parent = root
     for key in path[:-1]:
-        found = _entry(parent, key)
+        found = find_key(parent, key)
         if found is None or not isinstance(found[1], MappingNode):
             where = found[0].start_mark.line + 1 if found else 0
             raise ConfigError(f"expected a mapping at {'.'.join(path[:-1])}", Location(file, where))
@@ -83,8 +90,9 @@ def append_items(text: str, path: Sequence[str], items: Sequence[Item], file: st
     return result
 
 
-def _refuse_what_the_loader_refuses(text: str, file: str) -> None:
-    """Read ``text`` with the config reader first: ruamel and the checks below walk every alias
+def refuse_unreadable(text: str, file: str) -> None:
+    """Raise ``ConfigError`` (at the line) when the config reader refuses ``text``. Call it before
+    ``compose`` and before reading the text back: ruamel and those checks walk every alias
     expansion, so an alias bomb the reader refuses in an instant would take them minutes."""
     from oncall.config.marked import parse_text
 
@@ -95,17 +103,59 @@ def _refuse_what_the_loader_refuses(text: str, file: str) -> None:
         raise ConfigError(f"cannot parse the file to edit it: {errors[0].message}", errors[0].location)
 
 
+def compose(text: str, file: str, doing: str = "edit it") -> Node | None:
+    """``text``'s node tree from ruamel.yaml's round-trip composer (None for an empty document):
+    every node knows where it starts and ends in the text. A text that does not parse is a
+    ``ConfigError`` saying it cannot be parsed to do ``doing``."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        node: Node | None = YAML(typ="rt").compose(text)
+    except YAMLError as exc:
+        raise ConfigError(f"cannot parse the file to {doing}: {_first_line(exc)}", Location(file)) from None
+    return node
+
+
+def find_key(mapping: MappingNode, key: str) -> tuple[Node, Node] | None:
+    """The key and value nodes of ``key`` in ``mapping``; None when it has no such key."""
+    for knode, vnode in mapping.value:
+        if getattr(knode, "value", None) == key:
+            return knode, vnode
+    return None
+
+
+def content_end(node: Node) -> int:
+    """Index just after the last character of ``node``'s own text. A block collection's end mark
+    sits at the next token, past any trailing comments and blank lines, so look inside."""
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    if isinstance(node, MappingNode) and not node.flow_style:
+        return max((max(content_end(k), content_end(v)) for k, v in node.value), default=node.start_mark.index)
+    if isinstance(node, SequenceNode) and not node.flow_style:
+        return max((content_end(v) for v in node.value), default=node.start_mark.index)
+    return int(node.end_mark.index)
+
+
+def line_after(text: str, index: int) -> int:
+    """The start of the line after the one holding the character before ``index``."""
+    if index > 0 and text[index - 1] == "\n":  # block scalars end at the next line's start
+        return index
+    newline = text.find("\n", index)
+    return len(text) if newline < 0 else newline + 1
+
+
 def _plan(text: str, root: MappingNode, parent: MappingNode, key: str, items: Sequence[Item],
           file: str) -> _Insertion:
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-    found = _entry(parent, key)
+    found = find_key(parent, key)
     if parent.flow_style:
         return _into_flow_mapping(parent, found, key, items, file)
     indent = parent.value[0][0].start_mark.column if parent.value else 0
     offset = _sequence_offset(root)
     if found is None:
-        at = _line_after(text, _content_end(parent))
+        at = line_after(text, content_end(parent))
         body = _block_items(items, indent + offset, indent + offset + 2)
         return _Insertion(at, at, f"{' ' * indent}{key}:\n{body}")
     knode, value = found
@@ -116,7 +166,7 @@ def _plan(text: str, root: MappingNode, parent: MappingNode, key: str, items: Se
         last = value.value[-1]
         dash = value.start_mark.column
         key_col = last.start_mark.column if isinstance(last, MappingNode) and not last.flow_style else dash + 2
-        at = _line_after(text, _content_end(value))
+        at = line_after(text, content_end(value))
         if isinstance(last, MappingNode) and last.flow_style:
             body = "".join(f"{' ' * dash}- {_flow_item(i)}\n" for i in items)
         else:
@@ -152,33 +202,6 @@ def _into_flow_mapping(parent: MappingNode, found: tuple[Node, Node] | None, key
         close = value.end_mark.index - 1
         return _Insertion(close, close, (", " if value.value else "") + flow)
     raise ConfigError(f"{key} must be a [list] to add to it", Location(file, knode.start_mark.line + 1))
-
-
-def _entry(mapping: MappingNode, key: str) -> tuple[Node, Node] | None:
-    for knode, vnode in mapping.value:
-        if getattr(knode, "value", None) == key:
-            return knode, vnode
-    return None
-
-
-def _content_end(node: Node) -> int:
-    """Index just after the last character of ``node``'s own text. A block collection's end mark
-    sits at the next token, past any trailing comments and blank lines, so look inside."""
-    from ruamel.yaml.nodes import MappingNode, SequenceNode
-
-    if isinstance(node, MappingNode) and not node.flow_style:
-        return max((max(_content_end(k), _content_end(v)) for k, v in node.value), default=node.start_mark.index)
-    if isinstance(node, SequenceNode) and not node.flow_style:
-        return max((_content_end(v) for v in node.value), default=node.start_mark.index)
-    return int(node.end_mark.index)
-
-
-def _line_after(text: str, index: int) -> int:
-    """The start of the line after the one holding the character before ``index``."""
-    if index > 0 and text[index - 1] == "\n":  # block scalars end at the next line's start
-        return index
-    newline = text.find("\n", index)
-    return len(text) if newline < 0 else newline + 1
 
 
 def _sequence_offset(root: MappingNode) -> int:

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from oncall.errors import ConfigErrors, Location, Problem, UsageError
+from oncall.ids import slug, unique
 from oncall.imports.check import CheckResult, compare
-from oncall.imports.ids import slug, unique
 from oncall.imports.layers import LayerSpec, rotation_layers
 from oncall.imports.model import Export, Inexact, Origin, SourcePerson, SourceSchedule
 from oncall.imports.writer import OverrideSpec, PersonEntry, add_people, new_people_file, schedule_text

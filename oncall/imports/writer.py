@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from oncall.edit.yamltext import _content_end, _line_after, scalar
+from oncall.edit.yamltext import compose, content_end, find_key, line_after, scalar
 from oncall.errors import ConfigError, Location
 from oncall.imports.layers import LayerSpec
 from oncall.model import WEEKDAYS, Window
@@ -136,25 +136,19 @@ def new_people_file(entries: Sequence[PersonEntry], header: Sequence[str]) -> st
 
 def add_people(text: str, entries: Sequence[PersonEntry], file: str) -> str:
     """``text`` (a people.yaml) with ``entries`` added at the end of its ``people:`` mapping."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
     from ruamel.yaml.nodes import MappingNode, ScalarNode
 
     if not entries:
         return text
-    try:
-        root = YAML(typ="rt").compose(text)
-    except YAMLError as exc:
-        raise ConfigError(f"cannot parse the file to add people to it: {str(exc).strip().splitlines()[0]}",
-                          Location(file)) from None
+    root = compose(text, file, "add people to it")
     if root is None:
         result = text + ("" if not text or text.endswith("\n") else "\n") + new_people_file(entries, [])
         return _checked(text, result, entries, file)
     if not isinstance(root, MappingNode) or root.flow_style:
         raise ConfigError("the file must be a block mapping with `people:` to add people to it", Location(file))
-    found = next(((k, v) for k, v in root.value if getattr(k, "value", None) == "people"), None)
+    found = find_key(root, "people")
     if found is None:
-        at = _line_after(text, _content_end(root))
+        at = line_after(text, content_end(root))
         prefix = "" if at == 0 or text[at - 1] == "\n" else "\n"
         result = text[:at] + prefix + "people:\n" + people_block(entries, 2) + text[at:]
     else:
@@ -165,7 +159,7 @@ def add_people(text: str, entries: Sequence[PersonEntry], file: str) -> str:
             step = 2
             if isinstance(first_value, MappingNode) and not first_value.flow_style and first_value.value:
                 step = max(1, first_value.value[0][0].start_mark.column - indent)
-            at = _line_after(text, _content_end(value))
+            at = line_after(text, content_end(value))
             block = people_block(entries, indent, step)
             if at == len(text) and text and not text.endswith("\n"):
                 block = "\n" + block

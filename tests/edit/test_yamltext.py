@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from oncall.edit.yamltext import append_items, scalar
+from oncall.edit.yamltext import (
+    append_items,
+    compose,
+    content_end,
+    find_key,
+    line_after,
+    refuse_unreadable,
+    scalar,
+)
 from oncall.errors import ConfigError
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -103,3 +111,33 @@ def test_a_missing_parent_is_refused_with_its_path() -> None:
 def test_unparsable_file_is_refused() -> None:
     with pytest.raises(ConfigError, match="cannot parse"):
         append_items("a: [1,\n", ["overrides"], [OVERRIDE], file="s.yaml")
+
+
+def test_the_pieces_other_edits_build_on_find_a_value_and_the_line_after_it() -> None:
+    from ruamel.yaml.nodes import MappingNode
+
+    text = "people:\n  alice:\n    name: Alice   # the lead\n\n# end of the people\nteam: ops\n"
+    root = compose(text, "people.yaml")
+    assert isinstance(root, MappingNode)
+    assert find_key(root, "nobody") is None
+    found = find_key(root, "people")
+    assert found is not None
+    key, people = found
+    assert text[key.start_mark.index:key.end_mark.index] == "people"
+    # The mapping's own text ends after "Alice", not at the next key past the comments.
+    end = content_end(people)
+    assert text[:end].endswith("name: Alice")
+    assert text[line_after(text, end):].startswith("\n# end of the people")
+    assert compose("", "empty.yaml") is None
+
+
+def test_text_the_reader_refuses_is_refused_before_it_is_walked() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(9))
+    with pytest.raises(ConfigError) as caught:
+        refuse_unreadable(bomb, "s.yaml")
+    assert str(caught.value.location).startswith("s.yaml:")
+    refuse_unreadable("overrides: []\n", "s.yaml")
+    with pytest.raises(ConfigError, match="cannot parse the file to add people to it"):
+        compose("people: [1,\n", "people.yaml", "add people to it")

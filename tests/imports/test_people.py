@@ -8,7 +8,6 @@ import pytest
 import yaml
 
 from oncall.errors import ConfigError
-from oncall.imports.ids import slug, unique
 from oncall.imports.model import Export, Origin, Rotation, SourcePerson, SourceSchedule
 from oncall.imports.writer import PersonEntry, add_people
 from oncall.times import Duration
@@ -42,13 +41,6 @@ def _export(*people: SourcePerson) -> Export:
 
 def _person(key: str, name: str, email: str | None = None) -> SourcePerson:
     return SourcePerson(key, name, Origin("PagerDuty", "user", key, name), email=email)
-
-
-def test_slugs_fold_accents_and_punctuation() -> None:
-    assert slug("José Núñez") == "jose-nunez"
-    assert slug("  O'Brien, Pat (SRE) ") == "o-brien-pat-sre"
-    assert slug("李", "person") == "person"
-    assert unique("alex", {"alex", "alex-2"}) == "alex-3"
 
 
 def test_new_people_are_added_after_the_last_entry_keeping_every_comment(root: Path, do_import: ImportFn) -> None:

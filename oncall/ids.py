@@ -1,5 +1,7 @@
-"""Ids from names: lower-case ``[a-z0-9._-]``, accents folded (``José Núñez`` → ``jose-nunez``),
-clashes resolved with a number (``alex-kim-2``)."""
+"""Ids from names, as people.yaml and schedule files spell them: lower-case ``[a-z0-9._-]``,
+accents folded (``José Núñez`` → ``jose-nunez``), clashes resolved with a number
+(``alex-kim-2``). The importers make person, schedule and layer ids with these, the edits name
+the layers they add, and the loader suggests an id for one written wrong."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ _NOT_ID = re.compile(r"[^a-z0-9._-]+")
 
 
 def slug(text: str, fallback: str = "id") -> str:
-    """``text`` as an id: ASCII, lower-case, runs of other characters as one ``-``."""
+    """``text`` as an id: ASCII, lower-case, runs of other characters as one ``-``; ``fallback``
+    when nothing is left."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     cleaned = _NOT_ID.sub("-", ascii_text.lower()).strip("-._")
     return cleaned or fallback
