@@ -19,7 +19,7 @@ UPDATES = ("usergroup", "topic")
 
 @dataclass(frozen=True)
 class FailingItem:
-    """One checklist item that did not pass in the person's last ``oncall ready``."""
+    """One checklist item that did not pass in the person's latest ``oncall ready --check-access``."""
 
     id: str
     title: str
@@ -30,7 +30,7 @@ class FailingItem:
 
 @dataclass(frozen=True)
 class Readiness:
-    """A person's last saved readiness result for a checklist."""
+    """A person's latest readiness result for their schedule's checklist (``oncall.notify.readiness``)."""
 
     checklist: str
     total: int
@@ -226,7 +226,7 @@ def not_ready(view: ShiftView, now: int, tz: tzinfo) -> tuple[str, list[str]]:
         f"{who} is not ready for {sched}: the shift starts in {span(view.start - now)}, at {when(view.start, tz)}.",
     ]
     lines.extend(failing_lines(view.readiness))
-    line = checklist_line(view.readiness, view.schedule.checklist or view.readiness.checklist, tz)
+    line = checklist_line(view.readiness, view.readiness.checklist, tz)
     if line:
         lines.append(line)
     lines.append("Fix the failing items, then run `oncall ready` again.")

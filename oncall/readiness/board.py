@@ -14,11 +14,12 @@ A shift's status, from the latest shared result of its person for its schedule's
 
 The checks are made in that order, so the first reason that applies is the one shown.
 
-``team_board`` is the whole board as commands show it (``oncall ready status``, the site's
-Readiness page): it picks the shifts, fetches the results the team shares (``readiness:`` in
-oncall.yaml; without it, the results saved on this machine) and assesses each shift.
-``team_results`` is that fetch on its own; ``person_view`` turns it into what the team's results
-say about one person, item by item (``oncall ready --person OTHER``, read-only).
+``team_results`` is the one way results are fetched: the results the team shares (``readiness:``
+in oncall.yaml), else those saved on this machine. ``team_board`` is the whole board as commands
+show it (``oncall ready status``, the site's Readiness page): it picks the shifts, fetches their
+results and assesses each shift. ``person_view`` turns fetched results into what they say about
+one person, item by item (``oncall ready --person OTHER``, read-only); ``notify run`` turns them
+into the readiness its messages show (``oncall.notify.readiness``).
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ NO_CHECKLIST = "no-checklist"
 STATUSES = (READY, NOT_READY, STALE, UNCHECKED, NO_CHECKLIST)
 PASSING = (READY, NO_CHECKLIST)  # statuses that do not fail the board
 
+NOT_SHARED = ("oncall.yaml does not share readiness results (readiness: {share: git}), so this shows only the "
+              "results saved on this machine")
 DEFAULT_MAX_AGE = 7 * 86400
 DEFAULT_WITHIN = 7 * DAY  # the board's look-ahead unless asked for another (`ready status --within`)
 
@@ -204,27 +207,38 @@ def shares_results(org: Org) -> bool:
     return team_store(org) is not None
 
 
-def team_results(org: Org, pairs: Iterable[Pair]) -> TeamResults:
-    """The latest result of each (person, checklist) in ``pairs``: fetched from where the team
-    shares them, else (with a warning saying so) the results saved on this machine."""
+def team_results(org: Org, pairs: Iterable[Pair], *, lenient: bool = False) -> TeamResults:
+    """The latest result of each (person, checklist) in ``pairs``: fetched now from where the team
+    shares them (a failed fetch is a warning, and the results fetched before are read), else the
+    results saved on this machine (``shared`` False).
+
+    A mistake in oncall.yaml's ``readiness:`` section is a ``ConfigErrors``; with ``lenient`` it
+    is a warning instead and the results saved on this machine are read (``notify run`` goes on
+    with its other messages)."""
     wanted_pairs = set(pairs)
-    store = team_store(org)
+    try:
+        store = team_store(org)
+    except ConfigErrors as exc:
+        if not lenient:
+            raise
+        return TeamResults(_saved_here(org, wanted_pairs), False, "this machine", tuple(
+            f"{p} (read instead: the readiness results saved on this machine)" for p in exc.problems))
     if store is None:
-        return TeamResults(_saved_here(org, wanted_pairs), False, "this machine", (
-            "oncall.yaml does not share readiness results (readiness: {share: git}), so this shows "
-            "only the results saved on this machine",))
+        return TeamResults(_saved_here(org, wanted_pairs), False, "this machine")
     warning = store.fetch()
     return TeamResults(store.read(wanted_pairs), True, _origin(org), (warning,) if warning else ())
 
 
 def team_board(org: Org, now: int, within: int = DEFAULT_WITHIN, schedules: Iterable[str] | None = None) -> TeamBoard:
     """The team's board at ``now``: every shift under way or starting within ``within`` seconds
-    (of ``schedules``, default all), each with its person's readiness from ``team_results``."""
+    (of ``schedules``, default all), each with its person's readiness from ``team_results``; a
+    board read from this machine alone warns that it is."""
     shifts = shifts_on_board(org, now, within, schedules)  # first: an unknown schedule stops before any fetch
     pairs = wanted(org, shifts)
     found = team_results(org, pairs)
     blobs = {cid: checklist_blob(org.checklists[cid]) for _, cid in pairs}
-    return TeamBoard(board(org, shifts, found.results, blobs, now), found.shared, found.origin, found.warnings)
+    warnings = found.warnings if found.shared else (*found.warnings, NOT_SHARED)
+    return TeamBoard(board(org, shifts, found.results, blobs, now), found.shared, found.origin, warnings)
 
 
 def _origin(org: Org) -> str:
@@ -240,12 +254,15 @@ def _saved_here(org: Org, pairs: set[Pair]) -> dict[Pair, SharedResult]:
     from oncall.readiness.results import load_attestations, load_results
     from oncall.readiness.share import build
 
+    by_person: dict[str, list[Checklist]] = {}
+    for pid, cid in sorted(pairs):
+        if cid in org.checklists:
+            by_person.setdefault(pid, []).append(org.checklists[cid])
     out: dict[Pair, SharedResult] = {}
-    for pid in sorted({p for p, _ in pairs}):
+    for pid, checklists in by_person.items():
         saved = load_results(pid)
         if saved is None:
             continue
-        checklists = [org.checklists[c] for p, c in sorted(pairs) if p == pid and c in org.checklists]
         for result in build(saved, checklists, load_attestations(pid), blobs={}, tool_version="", host=""):
             out[(pid, result.checklist)] = result
     return out

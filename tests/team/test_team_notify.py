@@ -1,4 +1,5 @@
-"""The notifier reads the results the team shares (real git: a bare remote and clones)."""
+"""The notifier reads readiness the one way every command does (real git: a bare remote and
+clones): the results the team shares, else those saved on this machine."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from oncall.config.loader import load_org
-from oncall.notify.readiness import shared_results
+from oncall.notify.readiness import lookup_for
 from oncall.readiness.share import GitStore, SharedItem, SharedResult
 from tests.team.conftest import CHECKLIST, Team, rotation_from_now, sh, write_org
 
@@ -26,9 +27,7 @@ def test_lookup_over_shared_results(team: Team) -> None:
 
     server = team.clone("ci")
     org = load_org(server)
-    found = shared_results(org)
-    assert found is not None
-    lookup, warnings = found
+    lookup, warnings = lookup_for(org)
     assert warnings == []
     readiness = lookup(org.people["alice"], "primary")
     assert readiness is not None and not readiness.ready and readiness.checked_at == T0
@@ -39,16 +38,32 @@ def test_lookup_over_shared_results(team: Team) -> None:
     assert lookup(org.people["alice"], None) is None
 
 
-def test_not_shared_means_no_lookup(tmp_path: Path) -> None:
-    write_org(tmp_path, CHECKLIST, settings="")
-    assert shared_results(load_org(tmp_path)) is None
+def test_not_shared_means_the_results_saved_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from oncall.readiness.results import CheckResult, SavedRun, save_results
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    write_org(tmp_path / "root", CHECKLIST, settings="")
+    org = load_org(tmp_path / "root")
+    save_results(SavedRun("bob", T0 - 5, T0, (
+        CheckResult("primary", "python", "Python ran once", "command", "fail", "exited 127", at=T0),
+        CheckResult("primary", "playbook", "Read the playbook", "confirm", "pass", "confirmed", at=T0),
+    ), ("primary",)))
+    lookup, warnings = lookup_for(org)
+    assert warnings == []  # a notifier on one machine is a normal set-up, not worth a warning every run
+    readiness = lookup(org.people["bob"], "primary")
+    assert readiness is not None and readiness.checked_at == T0 and readiness.total == 2
+    (item,) = readiness.failing
+    assert (item.id, item.title, item.detail) == ("python", "Python runs", "exited 127")
+    assert lookup(org.people["alice"], "primary") is None
+    # A schedule that names no checklist has no readiness, whatever else bob checked (as on the board).
+    assert lookup(org.people["bob"], None) is None
 
 
 def test_unreachable_remote_is_a_warning(team: Team) -> None:
     server = team.clone("ci")
     (server / "oncall.yaml").write_text("readiness:\n  share: git\n  remote: gone\n")
-    found = shared_results(load_org(server))
-    assert found is not None and "cannot fetch shared readiness results from gone" in found[1][0]
+    _, warnings = lookup_for(load_org(server))
+    assert "cannot fetch shared readiness results from gone" in warnings[0]
 
 
 class TestNotifyRunReadsSharedResults:
@@ -99,13 +114,18 @@ class TestNotifyRunReadsSharedResults:
         assert [m for m in json.loads(done.stdout)["messages"] if m["kind"] == "not-ready"] == []
 
 
-def test_a_wrong_readiness_section_falls_back_to_this_machine(tmp_path: Path) -> None:
-    from oncall.notify.readiness import last_result, lookup_for
+def test_a_wrong_readiness_section_falls_back_to_this_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    from oncall.readiness.results import CheckResult, SavedRun, save_results
 
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     write_org(tmp_path, CHECKLIST, settings="readiness:\n  share: git\n  remote: --upload-pack=evil\n")
     org = load_org(tmp_path)
     assert org.settings.readiness.share is None  # never used to run git
+    save_results(SavedRun("carol", T0 - 5, T0, (
+        CheckResult("primary", "python", "Python runs", "command", "pass", "exited 0", at=T0),), ("primary",)))
     lookup, warnings = lookup_for(org)
-    assert lookup is last_result
     assert warnings == ["oncall.yaml:3: remote: '--upload-pack=evil' in readiness is not a git remote; write a "
-                        "remote name or URL (not-ready alerts read the results saved on this machine)"]
+                        "remote name or URL (read instead: the readiness results saved on this machine)"]
+    readiness = lookup(org.people["carol"], "primary")
+    assert readiness is not None and readiness.ready and readiness.checked_at == T0
