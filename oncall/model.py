@@ -391,6 +391,12 @@ class Reason(NamedTuple):
             return f"{self.kind}:{self.person}"
         return self.kind
 
+    @property
+    def unusual(self) -> bool:
+        """Whether this reason tells a reader something: every kind but a layer's own turn (that
+        someone is on call in their turn goes without saying)."""
+        return self.kind != "layer"
+
     def describe(self, name: Callable[[str], str] = str) -> str:
         """The wording people read (tables, calendar events, messages); ``name`` turns a person id
         into a display name."""

@@ -101,7 +101,7 @@ def reasons(org: Org, found: Iterable[Reason], *, layers: bool = True) -> str:
     """Why someone holds a shift, in the core's words (``layer weekly; covering Alice Park's time
     off``, ``covering Alice Park (public holiday)``), without the layer turns when ``layers`` is
     false."""
-    shown = [r for r in found if layers or r.kind != "layer"]
+    shown = [r for r in found if layers or r.unusual]
     return safe(describe_reasons(shown, lambda person_id: display_name(org, person_id) or person_id))
 
 

@@ -149,7 +149,7 @@ class ShiftView:
     previous: Person | None  # who is on call just before (None: nobody)
     readiness: Readiness | None
     playbook: str | None
-    why: str = ""  # the shift's reasons in words
+    why: str = ""  # why the person is on call, in words, when it is not just their turn ("" when it is)
     open_end: bool = False  # the end lies past what was generated: say "until at least"
     secondary: str = ""  # who is on call in the secondary schedules as the shift starts, in words
 

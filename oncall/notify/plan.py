@@ -128,7 +128,7 @@ def _shift_messages(org: Org, settings: NotifySettings, schedule: Schedule, own:
             previous=org.people.get(shift.before) if shift.before else None,
             readiness=readiness(person, schedule.checklist),
             playbook=settings.route(sid).playbook or _schedule_playbook(schedule),
-            why=describe_reasons(shift.reasons, lambda pid: _display(org, pid)),
+            why=describe_reasons((r for r in shift.reasons if r.unusual), lambda pid: _display(org, pid)),
             open_end=shift.whole_end is None and shift.end >= horizon,
             secondary=_secondary(org, settings, sid, shift.start, by_schedule),
         )
@@ -248,7 +248,7 @@ def _why_changed(org: Org, change: Change, own: Sequence[Shift], watched: Watche
     found: list[str] = []
     for start, end in change.gained():
         mine = [words(r) for s in _overlapping(own, start, end) if s.person == change.person
-                for r in s.reasons if r.kind != "layer"]
+                for r in s.reasons if r.unusual]
         if not mine:  # an override someone else had there was removed
             mine = [f"the override for {_display(org, pid)} was removed"
                     for (pid, sid), seen in sorted(watched.shifts.items()) if sid == change.schedule
@@ -257,7 +257,7 @@ def _why_changed(org: Org, change: Change, own: Sequence[Shift], watched: Watche
     for start, end in change.lost():
         covered = _overlapping(own, start, end)
         others = [f"{_display(org, s.person)} is on call then ({'; '.join(extra)})" for s in covered
-                  if (extra := [words(r) for r in s.reasons if r.kind != "layer"])]
+                  if (extra := [words(r) for r in s.reasons if r.unusual])]
         if not others and any(_overridden(s, start, end) for s in change.before):
             holders = ", ".join(dict.fromkeys(_display(org, s.person) for s in covered)) or "nobody"
             others = [f"the override was removed ({holders} is on call then)"]

@@ -94,3 +94,17 @@ def test_the_incoming_person_gets_a_slack_dm_at_the_handoff(team: Team, slack_ap
                          "Bob Okafor, you are on call for Payments primary now (taking over from Alice Park).")
     [post] = [p["text"] for p in slack_api.posts if p["channel"] == "C0TEAM" and "handoff" in p["text"]]
     assert post.startswith("*[oncall] Payments primary: handoff Alice Park → Bob Okafor* <@U0BOB>")
+
+
+def test_why_is_said_only_when_it_is_not_just_the_persons_turn(team: Team) -> None:
+    plain = [o.message for o in team.run(HANDOFF + 60).outcomes if o.message.kind == "handoff"]
+    assert len(plain) == 4  # bob's own turn: the team's Slack and mail, his DM and mail
+    assert [line for m in plain for line in m.lines if line.startswith("Why")] == []
+    people = team.root / "schedules" / "people.yaml"
+    people.write_text(people.read_text().replace(
+        "    slack: U0BOB\n", "    slack: U0BOB\n    time_off:\n      - {from: 2026-03-10, to: 2026-03-11}\n"))
+    # Midnight in Berlin, where bob's days off begin: alice covers them.
+    cover = [o.message for o in team.run(HANDOFF + 10 * H + 60).outcomes if o.message.kind == "handoff"]
+    assert len(cover) == 4
+    assert all([line for line in m.lines if line.startswith("Why")] == ["Why: covering Bob Okafor's time off."]
+               for m in cover)
