@@ -4,15 +4,19 @@
 from __future__ import annotations
 
 import os
+import platform
 import re
+import shutil
 import sys
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
+from rich.text import Text
 
+from oncall import __version__
 from oncall.cli import output, render
 from oncall.cli.context import current_person, identity, local_zone, now, session
 from oncall.cli.options import (
@@ -27,17 +31,34 @@ from oncall.cli.options import (
     person_option,
     within_option,
 )
+from oncall.engine import generate
 from oncall.errors import EXIT_NO, UsageError
+from oncall.identity import Identity, IdentityError
 from oncall.model import Checklist, Org, Person
-
-if TYPE_CHECKING:
-    from oncall.identity import Identity
-    from oncall.readiness.board import Entry, SharedSource
-    from oncall.readiness.checks import Context
-    from oncall.readiness.report import Report, ShiftNote
-    from oncall.readiness.results import CheckResult, SavedRun
-    from oncall.readiness.runner import Planned
-    from oncall.readiness.share import Store
+from oncall.readiness import checks, runner, selection, timer
+from oncall.readiness.board import (
+    Entry,
+    SharedSource,
+    person_view,
+    shares_results,
+    team_board,
+    team_results,
+    team_store,
+)
+from oncall.readiness.checks import ago
+from oncall.readiness.report import Report, ShiftNote, to_json, to_junit
+from oncall.readiness.results import (
+    CheckResult,
+    SavedRun,
+    load_attestations,
+    load_results,
+    record_attestation,
+    save_results,
+)
+from oncall.readiness.runner import Planned
+from oncall.readiness.share import Store, build, checklist_blob
+from oncall.readiness.timer import due_before_shift
+from oncall.xdg import config_dir
 
 MARKS = {"pass": ("✓", "green"), "fail": ("✗", "red"), "warn": ("!", "yellow"), "skip": ("-", "dim"),
          "error": ("?", "magenta")}
@@ -80,11 +101,6 @@ def ready(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from oncall.readiness import checks, runner, selection
-    from oncall.readiness.board import shares_results, team_store
-    from oncall.readiness.report import Report
-    from oncall.readiness.results import SavedRun, load_attestations, load_results, save_results
-    from oncall.readiness.share import checklist_blob
 
     org = session().org()
     at = now()
@@ -155,8 +171,6 @@ def ready(
 
 def _shared_view(org: Org, person_id: str, selected: list[Checklist]) -> tuple[list[CheckResult], list[SharedSource]]:
     """What the team's shared results say about someone else (read-only), fetched now."""
-    from oncall.readiness.board import person_view, team_results
-
     found = team_results(org, {(person_id, c.id) for c in selected})
     for warning in found.warnings:
         output.warning(warning)
@@ -167,8 +181,6 @@ def _shared_view(org: Org, person_id: str, selected: list[Checklist]) -> tuple[l
 
 def _is_me(org: Org, person: Person) -> bool:
     """Whether ``person`` is who this machine acts as (False when that cannot be told)."""
-    from oncall.identity import IdentityError
-
     try:
         return identity(org).person.id == person.id
     except IdentityError:
@@ -177,10 +189,6 @@ def _is_me(org: Org, person: Person) -> bool:
 
 def _before_shift(org: Org, at: int) -> tuple[Identity | None, int, str]:
     """Who you are, when your next shift with a checklist starts within ``ready_before``; else (None, ...)."""
-    from oncall.engine import generate
-    from oncall.readiness.checks import ago
-    from oncall.readiness.timer import due_before_shift
-
     me = identity(org)
     ahead = org.settings.notify.readiness_horizon
     shifts = [s for s in generate(org, at, at + ahead + 1, person=me.person.id).shifts
@@ -191,12 +199,6 @@ def _before_shift(org: Org, at: int) -> tuple[Identity | None, int, str]:
 
 def _share(org: Org, person: Person, saved: SavedRun, selected: list[Checklist], blobs: dict[str, str | None],
            store: Store) -> None:
-    import platform
-
-    from oncall import __version__
-    from oncall.readiness.results import load_attestations
-    from oncall.readiness.share import build
-
     results = build(saved, selected, load_attestations(person.id), blobs=blobs, tool_version=__version__,
                     host=platform.node())
     if not results:
@@ -209,8 +211,6 @@ def _share(org: Org, person: Person, saved: SavedRun, selected: list[Checklist],
 
 
 def _say_shifts(org: Org, shifts: list[ShiftNote], at: int, tz: tzinfo, person_id: str, within: str) -> None:
-    from oncall.readiness.checks import ago
-
     for note in shifts:
         starts = "now (on call)" if note.start <= at else f"{render.when(note.start, tz)}, in {ago(note.start - at)}"
         target = f"checklist {note.checklist}" if note.checklist else "no checklist"
@@ -220,10 +220,7 @@ def _say_shifts(org: Org, shifts: list[ShiftNote], at: int, tz: tzinfo, person_i
 
 
 def _confirm(org: Org, person_id: str, selected: list[Checklist], name: str, at: int, tz: tzinfo) -> None:
-    from oncall.readiness.results import record_attestation
-    from oncall.readiness.selection import confirm_item
-
-    checklist, item = confirm_item(org, name, selected)
+    checklist, item = selection.confirm_item(org, name, selected)
     statement = str(item.check.get("confirm") or item.title)
     record_attestation(person_id, checklist.id, item.id, statement, at)
     valid = f", valid for {item.valid_for}" if item.valid_for else ""
@@ -231,9 +228,7 @@ def _confirm(org: Org, person_id: str, selected: list[Checklist], name: str, at:
                 f"at {render.when(at, tz)}{valid}")
 
 
-def _run_live(planned: list[Planned], ctx: Context, workers: int | None) -> list[CheckResult]:
-    from oncall.readiness import runner
-
+def _run_live(planned: list[Planned], ctx: checks.Context, workers: int | None) -> list[CheckResult]:
     total = len(planned)
     if sys.stderr.isatty() and not os.environ.get("ONCALL_PLAIN_PROGRESS"):
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
@@ -263,8 +258,6 @@ def _run_live(planned: list[Planned], ctx: Context, workers: int | None) -> list
 
 def _emit(report: Report, fmt: ReadyFormat, org: Org, tz: tzinfo, sources: list[SharedSource] | None) -> None:
     """Print the report; ``sources`` (someone else's view) says where each checklist's result came from."""
-    from oncall.readiness.report import to_json, to_junit
-
     if fmt is ReadyFormat.json:
         document = to_json(report, UTC)
         for entry, note in zip(document["shifts"], report.shifts, strict=True):  # a shift's times: its schedule's zone
@@ -283,8 +276,6 @@ def _emit(report: Report, fmt: ReadyFormat, org: Org, tz: tzinfo, sources: list[
 
 def _source_line(source: SharedSource, person: str, at: int, tz: tzinfo) -> str:
     """Where someone's result of one checklist came from, for the line under its heading."""
-    from oncall.readiness.checks import ago
-
     if source.checked_at is None:
         return f"  no shared result: {person} runs `oncall ready --check-access` on their own machine"
     host = f" from {source.host}" if source.host else ""
@@ -295,10 +286,6 @@ def _source_line(source: SharedSource, person: str, at: int, tz: tzinfo) -> str:
 
 
 def _table(report: Report, org: Org, tz: tzinfo, sources: list[SharedSource] | None = None) -> None:
-    from rich.text import Text
-
-    from oncall.readiness.checks import ago
-
     def say(text: Text | None = None, indent: int = 6) -> None:
         output.line(text or "", indent=indent)
 
@@ -372,8 +359,6 @@ def status(
 
     Exit 0 when every shift is ready (shifts without a checklist do not count), 1 otherwise.
     """
-    from oncall.readiness.board import team_board
-
     org = session().org()
     at = now()
     ahead = horizon(within)
@@ -401,8 +386,6 @@ STATUS_COLOURS = {"ready": "green", "not-ready": "bold red", "stale": "yellow", 
 
 def _board_table(org: Org, entries: list[Entry], at: int, ahead: int, within: str) -> None:
     """One block per shift (a heading line, then when, then the status and why), which reads at any width."""
-    from rich.text import Text
-
     tz = local_zone()
     if not entries:
         output.line(f"No shifts under way or starting within {within}.")
@@ -447,8 +430,6 @@ def install_timer(
 ) -> None:
     """Run `oncall ready --before-shift` every hour from a timer: writes a systemd user timer, a
     launchd agent or a crontab line (whichever fits this machine) and prints what it wrote."""
-    from oncall.readiness import timer
-
     org = session().org()
     me = identity(org)
     env = {name: os.environ[name] for name in TIMER_ENV if os.environ.get(name)}
@@ -460,8 +441,6 @@ def install_timer(
     if chosen == "cron":
         made = timer.cron(argv, env, minute)
     elif chosen == "systemd":
-        from oncall.xdg import config_dir
-
         made = timer.systemd(argv, env, minute, config_dir().parent / "systemd" / "user")
     else:
         made = timer.launchd(argv, env, minute, Path.home())
@@ -492,8 +471,6 @@ def _program() -> list[str]:
 
 
 def _fitting_kind() -> str:
-    import shutil
-
     if sys.platform == "darwin":
         return "launchd"
     if Path("/run/systemd/system").is_dir() and shutil.which("systemctl"):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -12,12 +14,11 @@ from oncall.cli.app import command_group
 from oncall.cli.context import now, session
 from oncall.cli.options import TableOrJson, TableOrJsonOption, from_option, to_option, window
 from oncall.errors import UsageError
+from oncall.model import Org
+from oncall.readiness.board import DEFAULT_WITHIN, PASSING, shares_results, team_board
+from oncall.site import Board, SiteReport, build_site, default_window
+from oncall.site.readiness import ReadinessRow, entries_from_json
 from oncall.times import DAY
-
-if TYPE_CHECKING:
-    from oncall.model import Org
-    from oncall.site import Board, SiteReport
-    from oncall.site.readiness import ReadinessRow
 
 app = command_group("Build a static web site of the team's on-call.")
 
@@ -50,8 +51,6 @@ def build(
     --readiness FILE shows a board given instead. Files whose bytes would not change are left
     untouched.
     """
-    from oncall.site import build_site, default_window
-
     if base_url is not None and not base_url.startswith(("https://", "http://")):
         raise UsageError(f"--base-url: {base_url!r} is not a web address; write it like https://oncall.example.com/")
     at = now()
@@ -85,9 +84,6 @@ def build(
 def _board(source: str | None, org: Org, at: int) -> Board | None:
     """The Readiness page's board: read from FILE when given, else the team's board assembled now
     from the results the team shares; None when oncall.yaml shares none."""
-    from oncall.readiness.board import DEFAULT_WITHIN, shares_results, team_board
-    from oncall.site import Board
-
     if source is not None:
         return Board(_readiness(source, org), origin="standard input" if source == "-" else Path(source).name)
     if not shares_results(org):
@@ -104,19 +100,12 @@ def _board(source: str | None, org: Org, at: int) -> Board | None:
 
 def _tally(board: Board) -> dict[str, object]:
     """The board in the build's summary: where it came from, its shifts, and how many fail it."""
-    from oncall.readiness.board import PASSING
-
     return {"source": "file" if board.within is None else "shared", "shifts": len(board.entries),
             "not_ready": sum(1 for e in board.entries if e.status not in PASSING)}
 
 
 def _readiness(source: str, org: Org) -> list[ReadinessRow]:
     """The board read from FILE (or stdin), every schedule and person in it known to the org."""
-    import json
-    import sys
-
-    from oncall.site.readiness import entries_from_json
-
     hint = "give the output of `oncall ready status --format json`"
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
