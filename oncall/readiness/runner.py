@@ -199,7 +199,10 @@ def run(
 
     order = {p.key: i for i, p in enumerate(planned)}
     run_all([task(p) for p in planned], pool_size(len(planned), workers), name="check")
-    return [slots[p.key].get() for p in planned]
+    # A check that finished before another one fetched a secret could not mask that value (a
+    # program printing a token an http check sends): every message is masked again with every
+    # value handed out in the run.
+    return [replace(r, message=mask(r.message, ctx.used_secrets)) for r in (slots[p.key].get() for p in planned)]
 
 
 def _guarded(item: ChecklistItem, ctx: Context) -> Outcome:
