@@ -300,6 +300,34 @@ def iso(seconds: int, tz: tzinfo = UTC) -> str:
     return datetime.fromtimestamp(seconds, tz).isoformat(timespec="seconds")
 
 
+def wall_text(wall: datetime) -> str:
+    """A wall-clock reading as the files write it (docs/formats.md): ``2026-01-05T09:00``, with
+    the seconds only when there are some (``2026-01-05T09:00:30``). ``parse_time`` reads it back."""
+    return wall.strftime("%Y-%m-%dT%H:%M:%S" if wall.second else "%Y-%m-%dT%H:%M")
+
+
+def offset_text(offset: timedelta) -> str:
+    """A UTC offset as the files write it after a reading: ``Z`` for UTC, else ``+05:30``,
+    ``-04:00`` (to the minute, which is all ``parse_time`` reads)."""
+    seconds = int(offset.total_seconds())
+    if seconds == 0:
+        return "Z"
+    sign, minutes = ("-" if seconds < 0 else "+"), abs(seconds) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def instant_text(instant: int, tz: tzinfo) -> str:
+    """An instant as the files write it in ``tz``: its wall-clock reading, with the UTC offset
+    only where the reading alone would name another instant (the second pass through an hour
+    repeated when clocks go back), so that ``parse_time`` reads it back as ``instant``."""
+    clock = zone_clock(tz)
+    wall = clock.to_wall(instant)
+    text = wall_text(wall_datetime(wall))
+    if clock.to_instant(wall) == instant:
+        return text
+    return text + offset_text(timedelta(seconds=wall - instant))
+
+
 def length_text(seconds: int) -> str:
     """A length people read at a glance, to the minute: ``45m``, ``16h``, ``1d 9h 29m``."""
     minutes = max(0, seconds) // 60
@@ -328,6 +356,17 @@ class ParsedTime:
         if self.is_date:
             return wall_to_epoch(self.wall + timedelta(days=1), tz)
         return self.instant(tz)
+
+    @property
+    def text(self) -> str:
+        """As the files write it: the date, or the reading with the offset if one was written
+        (``2026-01-05``, ``2026-01-05T09:00``, ``2026-01-05T14:00Z``, ``2026-01-05T09:00-05:00``)."""
+        if self.is_date:
+            return f"{self.wall:%Y-%m-%d}"
+        if self.aware is None:
+            return wall_text(self.wall)
+        offset = self.aware.utcoffset()
+        return wall_text(self.aware.replace(tzinfo=None)) + offset_text(offset or timedelta(0))
 
     def wall_in(self, tz: tzinfo) -> datetime:
         """The wall-clock reading in ``tz`` (converting an explicit offset)."""

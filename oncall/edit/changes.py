@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from pathlib import Path
 
 from oncall.edit.diff import ShiftDiff, diff
@@ -19,7 +19,7 @@ from oncall.edit.yamltext import Item, append_items
 from oncall.errors import EXIT_NO, NotFound, OncallError, UsageError
 from oncall.fsutil import LockTimeout, exclusive, write_atomic
 from oncall.model import Org, Person, Schedule
-from oncall.times import ParsedTime, epoch_to_wall, wall_to_epoch
+from oncall.times import ParsedTime, instant_text
 
 EDIT_WAIT = 10.0  # seconds an edit waits for another one on the same file
 
@@ -36,15 +36,7 @@ class TimeArg:
     @property
     def text(self) -> str:
         """The value written to YAML: the same reading, in the canonical form of docs/formats.md."""
-        p = self.parsed
-        if p.is_date:
-            return p.wall.strftime("%Y-%m-%d")
-        wall = p.aware.replace(tzinfo=None) if p.aware is not None else p.wall
-        text = wall.strftime("%Y-%m-%dT%H:%M:%S" if wall.second else "%Y-%m-%dT%H:%M")
-        if p.aware is not None:
-            offset = p.aware.strftime("%z")
-            text += "Z" if offset == "+0000" else f"{offset[:3]}:{offset[3:]}"
-        return text
+        return self.parsed.text
 
 
 @dataclass(frozen=True)
@@ -114,7 +106,7 @@ def plan_swap(org: Org, schedule_id: str, first: str, second: str, start: int, e
     items: list[Item] = []
     for shift in shifts:
         taker = first if shift.person == second else second
-        item = [("person", taker), ("from", wall_text(shift.start, tz)), ("to", wall_text(shift.end, tz)),
+        item = [("person", taker), ("from", instant_text(shift.start, tz)), ("to", instant_text(shift.end, tz)),
                 ("replaces", shift.person)]
         items.append(item + ([("reason", reason)] if reason else []))
     return items
@@ -127,17 +119,6 @@ def swap(org: Org, schedule_id: str, first: str, second: str, start: TimeArg, en
     lo, hi = _window(start, end, schedule.tz)
     items = plan_swap(org, schedule_id, first, second, lo, hi, reason)
     return _apply(org, schedule_file(org, schedule), ("overrides",), items, lo, hi, (schedule.id,), write)
-
-
-def wall_text(instant: int, tz: tzinfo) -> str:
-    """An instant as the local reading the files use; with an offset only where the reading
-    alone would name another instant (the second pass through a fall-back hour)."""
-    wall = epoch_to_wall(instant, tz)
-    if wall_to_epoch(wall, tz) == instant:
-        return wall.strftime("%Y-%m-%dT%H:%M:%S" if wall.second else "%Y-%m-%dT%H:%M")
-    aware = datetime.fromtimestamp(instant, tz)
-    offset = aware.strftime("%z")
-    return aware.strftime("%Y-%m-%dT%H:%M:%S" if wall.second else "%Y-%m-%dT%H:%M") + f"{offset[:3]}:{offset[3:]}"
 
 
 class EditConflict(OncallError):

@@ -36,7 +36,7 @@ from oncall.engine.turns import CoveredPeriods, LayerClock
 from oncall.errors import ConfigError, Location, NotFound, OncallError, UsageError
 from oncall.ids import unique
 from oncall.model import Layer, Org, Schedule
-from oncall.times import DAY, ParsedTime, wall_datetime
+from oncall.times import DAY, ParsedTime, wall_datetime, wall_text
 
 _LOOK_BACK = 56 * DAY  # how far before T an edit is checked to change nothing (at least)
 _SHOWN = 366 * DAY  # the longest window of changed shifts shown after T
@@ -214,7 +214,7 @@ def _plan(org: Org, schedule: Schedule, index: int, at: ParsedTime | None, now: 
     offset = position(due)
     return RosterChange(
         schedule=schedule.id, layer=layer.name, index=index, at=instant,
-        at_text=_wall_text(_handoff_wall(layer, clock, k, tz)), person=person, added_at=added_at,
+        at_text=wall_text(_handoff_wall(layer, clock, k, tz)), person=person, added_at=added_at,
         before=layer.people, after=new,
         due=new[offset], offset=offset, continued_as=_continued_name(schedule, index, instant, tz) if k else None,
         until=_cycle_end(layer, clock, tz, k, max(len(new), len(layer.people))),
@@ -267,10 +267,11 @@ def _next_handoff(clock: LayerClock, now: int) -> int | None:
 def _handoff(layer: Layer, clock: LayerClock, tz: tzinfo, at: ParsedTime | None, now: int) -> int:
     """The period ``k`` that starts at the handoff T (``at``, or the first handoff after ``now``)."""
     last = clock.last
+    ends = f"ends at {wall_text(layer.end)}" if layer.end is not None else "ends"
     if at is None:
         k = _next_handoff(clock, now)
         if k is None:
-            raise UsageError(f"layer {layer.name!r} ends at {_wall_text(layer.end)} with no handoff after now to "
+            raise UsageError(f"layer {layer.name!r} {ends} with no handoff after now to "
                              "change from; name a layer still running with --layer", argument="layer")
     elif at.is_date:
         midnight = at.instant(tz)
@@ -283,13 +284,13 @@ def _handoff(layer: Layer, clock: LayerClock, tz: tzinfo, at: ParsedTime | None,
         instant = at.instant(tz)
         k = clock.turn_at(instant)
         if clock.turn_start(k) != instant or k < 0:
-            raise _not_a_handoff(layer, clock, max(k + 1, 0), tz, f"{_wall_text(at.wall_in(tz))} is not a handoff of")
+            raise _not_a_handoff(layer, clock, max(k + 1, 0), tz, f"{wall_text(at.wall_in(tz))} is not a handoff of")
     if last is not None and clock.turn_start(k) >= last:
-        raise UsageError(f"layer {layer.name!r} ends at {_wall_text(layer.end)}; give an --at before it",
+        raise UsageError(f"layer {layer.name!r} {ends}; give an --at before it",
                          argument="at")
     if not layer.every.is_calendar and clock.clock.to_instant(clock.clock.to_wall(clock.turn_start(k))) \
             != clock.turn_start(k):
-        raise UsageError(f"the handoff at {_wall_text(_handoff_wall(layer, clock, k, tz))} is the second pass through "
+        raise UsageError(f"the handoff at {wall_text(_handoff_wall(layer, clock, k, tz))} is the second pass through "
                          f"a repeated hour in {tz}, which a layer's start cannot name; give the handoff before or "
                          "after it with --at", argument="at")
     return k
@@ -297,10 +298,10 @@ def _handoff(layer: Layer, clock: LayerClock, tz: tzinfo, at: ParsedTime | None,
 
 def _not_a_handoff(layer: Layer, clock: LayerClock, k: int, tz: tzinfo, what: str) -> UsageError:
     """``what`` layer ...; naming the handoffs either side of period ``k``'s start."""
-    near = [_wall_text(_handoff_wall(layer, clock, j, tz)) for j in (k - 1, k) if j >= 0 and
+    near = [wall_text(_handoff_wall(layer, clock, j, tz)) for j in (k - 1, k) if j >= 0 and
             (clock.last is None or clock.turn_start(j) < clock.last)]
     hint = f"the nearest: {' and '.join(near)}" if near else "it has none"
-    return UsageError(f"{what} layer {layer.name!r} (every {layer.every} from {_wall_text(layer.start)}, "
+    return UsageError(f"{what} layer {layer.name!r} (every {layer.every} from {wall_text(layer.start)}, "
                       f"{tz}); {hint}; give one of them", argument="at")
 
 
@@ -310,12 +311,6 @@ def _handoff_wall(layer: Layer, clock: LayerClock, k: int, tz: tzinfo) -> dateti
     if layer.every.is_calendar:
         return wall_datetime(clock.start_wall + k * clock.step)
     return wall_datetime(clock.clock.to_wall(clock.turn_start(k)))
-
-
-def _wall_text(wall: datetime | None) -> str:
-    if wall is None:
-        return ""
-    return wall.strftime("%Y-%m-%dT%H:%M:%S" if wall.second else "%Y-%m-%dT%H:%M")
 
 
 def _continued_name(schedule: Schedule, index: int, at: int, tz: tzinfo) -> str:

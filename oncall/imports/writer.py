@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import tzinfo
 
 from oncall.edit.yamltext import compose, content_end, find_key, line_after, scalar
 from oncall.errors import ConfigError, Location
 from oncall.imports.layers import LayerSpec
 from oncall.model import WEEKDAYS, Window
-from oncall.times import epoch_to_wall, wall_to_epoch, zone
+from oncall.times import epoch_to_wall, instant_text, wall_text, zone
 
 
 @dataclass(frozen=True)
@@ -49,10 +48,10 @@ def schedule_text(*, header: Sequence[str], name: str, timezone: str, layers: Se
         if layer.timezone:
             lines.append(f"    timezone: {layer.timezone}")
         lines.append(f"    people: [{', '.join(scalar(ids[key]) for key in layer.people)}]")
-        lines.append(f"    start: {local_time(layer.start, layer_tz)}")
+        lines.append(f"    start: {wall_text(epoch_to_wall(layer.start, layer_tz))}")
         lines.append(f"    every: {layer.every}")
         if layer.end is not None:
-            lines.append(f"    end: {local_time(layer.end, layer_tz)}")
+            lines.append(f"    end: {wall_text(epoch_to_wall(layer.end, layer_tz))}")
         if layer.offset:
             lines.append(f"    offset: {layer.offset}")
         if layer.advance != "always":
@@ -65,26 +64,9 @@ def schedule_text(*, header: Sequence[str], name: str, timezone: str, layers: Se
         for override in overrides:
             lines += _comment_lines(override.comment, "  ")
             lines.append(f"  - person: {scalar(override.person)}")
-            lines.append(f"    from: {moment_text(override.start, tz)}")
-            lines.append(f"    to: {moment_text(override.end, tz)}")
+            lines.append(f"    from: {instant_text(override.start, tz)}")
+            lines.append(f"    to: {instant_text(override.end, tz)}")
     return "\n".join(lines) + "\n"
-
-
-def local_time(instant: int, tz: tzinfo) -> str:
-    """The wall-clock reading of ``instant`` in ``tz``, ``YYYY-MM-DDTHH:MM[:SS]``."""
-    wall = epoch_to_wall(instant, tz)
-    return wall.strftime("%Y-%m-%dT%H:%M:%S" if wall.second else "%Y-%m-%dT%H:%M")
-
-
-def moment_text(instant: int, tz: tzinfo) -> str:
-    """``local_time``, with the UTC offset added where the local time alone would name another
-    instant (the second pass through an hour repeated when clocks go back)."""
-    text = local_time(instant, tz)
-    if wall_to_epoch(epoch_to_wall(instant, tz), tz) == instant:
-        return text
-    offset = int(tz.utcoffset(epoch_to_wall(instant, tz).replace(fold=1)).total_seconds())  # type: ignore[union-attr]
-    sign, offset = ("-", -offset) if offset < 0 else ("+", offset)
-    return f"{text}{sign}{offset // 3600:02d}:{offset % 3600 // 60:02d}"
 
 
 def window_text(window: Window) -> str:

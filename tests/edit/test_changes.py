@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from oncall.config import load_org
-from oncall.edit.changes import wall_text
 from oncall.engine import generate
-from oncall.times import parse_time, wall_to_epoch
+from oncall.times import parse_time
 
 from .conftest import PRIMARY, Runner, make_root
 
@@ -156,10 +155,3 @@ def test_check_edit_rejects_what_only_the_loader_knows(root: Path) -> None:
     assert str(path) in str(caught.value) or "primary.yaml" in str(caught.value)
     assert "oncall-edit-" not in str(caught.value)
     assert path.read_text() == PRIMARY
-
-
-def test_wall_text_adds_an_offset_only_for_the_second_pass_of_a_fall_back_hour() -> None:
-    first = wall_to_epoch(parse_time("2026-11-01T01:30").wall, NY)
-    assert wall_text(first, NY) == "2026-11-01T01:30"
-    assert wall_text(first + 3600, NY) == "2026-11-01T01:30-05:00"
-    assert parse_time(wall_text(first + 3600, NY)).instant(NY) == first + 3600
