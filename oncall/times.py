@@ -328,6 +328,12 @@ def instant_text(instant: int, tz: tzinfo) -> str:
     return text + offset_text(timedelta(seconds=wall - instant))
 
 
+def local_text(instant: int, tz: tzinfo) -> str:
+    """``2026-11-27 17:00 EST``: an instant as read in ``tz``, to the minute, for messages."""
+    moment = datetime.fromtimestamp(instant, tz)
+    return f"{moment:%Y-%m-%d %H:%M} {moment.tzname()}"
+
+
 def length_text(seconds: int) -> str:
     """A length people read at a glance, to the minute: ``45m``, ``16h``, ``1d 9h 29m``."""
     minutes = max(0, seconds) // 60

@@ -23,7 +23,7 @@ horizon, not with ``every`` or the product of layers.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from pathlib import Path
 
 from oncall.engine.lint_clock import clock_findings
@@ -33,7 +33,7 @@ from oncall.engine.timeline import compose_runs, layer_pieces, layer_zone, sched
 from oncall.engine.turns import LayerClock
 from oncall.errors import Location, Problem
 from oncall.model import Gap, Layer, Org, Schedule
-from oncall.times import DAY, length_text
+from oncall.times import DAY, length_text, local_text
 
 _MAX_GAPS_LISTED = 3
 _MAX_HORIZON = 366 * DAY  # the longest look at one layer
@@ -87,15 +87,11 @@ def _gap_text(gap: Gap, tz: tzinfo) -> str:
         return "nobody on call at all"
     if gap.whole_start is None:
         assert gap.whole_end is not None
-        return f"until {_local(gap.whole_end, tz)}"
+        return f"until {local_text(gap.whole_end, tz)}"
     if gap.whole_end is None:
-        return f"from {_local(gap.whole_start, tz)} on"
-    return f"from {_local(gap.whole_start, tz)} to {_local(gap.whole_end, tz)} ({length_text(gap.whole_end - gap.whole_start)})"
+        return f"from {local_text(gap.whole_start, tz)} on"
+    return f"from {local_text(gap.whole_start, tz)} to {local_text(gap.whole_end, tz)} ({length_text(gap.whole_end - gap.whole_start)})"
 
-
-def _local(seconds: int, tz: tzinfo) -> str:
-    moment = datetime.fromtimestamp(seconds, tz)
-    return f"{moment:%Y-%m-%d %H:%M} {moment.tzname()}"
 
 
 def _horizon(layer: Layer, clock: LayerClock, start: int, days: int) -> tuple[int, int, bool]:

@@ -16,7 +16,7 @@ arithmetic on the layer's turns and windows: nothing walks turn by turn.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import NamedTuple
 
 from oncall.config import codes
@@ -24,7 +24,7 @@ from oncall.engine.timeline import layer_zone
 from oncall.engine.turns import LayerClock
 from oncall.errors import Location, Problem
 from oncall.model import WEEKDAYS, Layer, Schedule, Window
-from oncall.times import DAY, wall_datetime, wall_seconds, zone_clock
+from oncall.times import DAY, local_text, wall_datetime, wall_seconds, zone_clock
 
 YEAR = 366 * DAY  # how far ahead handoffs are looked at
 _DATES_LISTED = 3
@@ -223,11 +223,6 @@ def _local(instant: int, tz: tzinfo) -> str:
     """``03:30 EDT``: the reading of an instant in ``tz``, with the zone's abbreviation."""
     return local_text(instant, tz)[11:]
 
-
-def local_text(instant: int, tz: tzinfo) -> str:
-    """``2026-11-27 17:00 EST``: an instant as read in ``tz``, to the minute."""
-    moment = datetime.fromtimestamp(instant, tz)
-    return f"{moment:%Y-%m-%d %H:%M} {moment.tzname()}"
 
 
 def _zone_name(tz: tzinfo) -> str:

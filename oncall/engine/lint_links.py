@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from oncall.config import codes
-from oncall.engine.lint_clock import local_text
 from oncall.engine.timeline import Run, compose_runs
 from oncall.errors import Location, Problem
 from oncall.model import Layer, Org, Override, Schedule
-from oncall.times import DAY, length_text
+from oncall.times import DAY, length_text, local_text
 
 HORIZON = 90 * DAY
 _LISTED = 3

@@ -15,13 +15,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from oncall.config import codes
-from oncall.engine.lint_clock import local_text
 from oncall.engine.timeline import compose_runs, layer_zone
 from oncall.engine.turns import union, window_instants
 from oncall.errors import Location, Problem
 from oncall.holidays import HOLIDAYS_OF_PEOPLE, holiday_spans
 from oncall.model import Org, Override, Schedule
-from oncall.times import length_text
+from oncall.times import length_text, local_text
 
 _LONGEST = 400 * 86400  # how much of one override is looked at
 _LISTED = 3
