@@ -86,10 +86,14 @@ class Message:
         return self.kind in UPDATES
 
 
-def when(seconds: int, tz: tzinfo) -> str:
-    """``Mon 9 Mar 2026 09:00 EDT``: a local time a person reads at a glance."""
+def when(seconds: int, tz: tzinfo, *, year: bool = True) -> str:
+    """``Mon 9 Mar 2026 09:00 EDT``: a local time a person reads at a glance.
+
+    ``year=False`` leaves the year out (``Mon 9 Mar 09:00 EDT``) for a channel topic: it always
+    names a time within days of now, Slack shows it in the channel's narrow header, and a topic
+    holds at most 250 characters."""
     dt = datetime.fromtimestamp(seconds, tz)
-    return f"{dt:%a} {dt.day} {dt:%b %Y %H:%M} {dt.tzname()}"
+    return f"{dt:%a} {dt.day} {dt:%b}{f' {dt:%Y}' if year else ''} {dt:%H:%M} {dt.tzname()}"
 
 
 def span(seconds: int) -> str:

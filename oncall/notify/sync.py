@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import string
 from collections.abc import Mapping, Sequence
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 
 from oncall.model import Org, Person, Schedule, Shift, SlackTopic
-from oncall.notify.messages import Message
+from oncall.notify.messages import Message, when
 from oncall.notify.settings import NotifySettings
 from oncall.notify.slackapi import TOPIC_LIMIT
 
@@ -134,5 +134,4 @@ def _short(instant: int | None, tz: tzinfo) -> str:
     """``Mon 16 Mar 09:00 EDT``; ``further notice`` when unknown."""
     if instant is None:
         return "further notice"
-    dt = datetime.fromtimestamp(instant, tz)
-    return f"{dt:%a} {dt.day} {dt:%b %H:%M} {dt.tzname()}"
+    return when(instant, tz, year=False)
