@@ -212,11 +212,10 @@ def _oracle(before: Org, index: int, command: list[str], at: int, name: str | No
     return replace(before, schedules={**before.schedules, "s": replace(schedule, layers=tuple(layers))})
 
 
-settings.register_profile("rotation", max_examples=40, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+EXAMPLES = settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
-@settings(settings.get_profile("rotation"))
+@EXAMPLES
 @given(case=cases())
 def test_rotation_changes_nothing_before_t_and_continues_with_whoever_was_due(
         tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str],
@@ -224,7 +223,7 @@ def test_rotation_changes_nothing_before_t_and_continues_with_whoever_was_due(
     _check(case, tmp_path_factory, capsys, monkeypatch)
 
 
-@settings(settings.get_profile("rotation"), max_examples=30)
+@settings(EXAMPLES, max_examples=30)
 @given(case=cases(dst=True))
 def test_rotation_at_handoffs_around_daylight_saving_changes(
         tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str],

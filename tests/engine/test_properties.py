@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oncall.engine import schedule_timeline, who_at
@@ -22,9 +22,8 @@ POOL = ["a", "b", "c", "d", "e"]
 BASE = wall_to_epoch(datetime(2026, 1, 1), zone("UTC"))
 SPAN = 2 * 365 * 86400
 
-settings.register_profile("engine", max_examples=60, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("engine")
+# Each property test's own bound; no deadline and no too-slow check come from tests/conftest.py.
+EXAMPLES = settings(max_examples=60)
 
 walls = st.builds(
     lambda day, minute: datetime(2026, 1, 1) + timedelta(days=day, minutes=minute),
@@ -102,6 +101,7 @@ def pieces(timeline):
     return sorted([(s.start, s.end, s.person) for s in timeline.shifts] + [(g.start, g.end, None) for g in timeline.gaps])
 
 
+@EXAMPLES
 @given(cases())
 def test_shifts_and_gaps_tile_the_window(case):
     sched, people, start, end = case
@@ -112,6 +112,7 @@ def test_shifts_and_gaps_tile_the_window(case):
         assert p1 != p2, "touching pieces with the same person (or two gaps) were not merged"
 
 
+@EXAMPLES
 @given(cases(), st.floats(0, 1, exclude_max=True))
 def test_whois_agrees_with_generate(case, fraction):
     sched, people, start, end = case
@@ -141,6 +142,7 @@ def test_whois_agrees_with_generate(case, fraction):
         assert following == item.after
 
 
+@EXAMPLES
 @given(cases(), st.floats(0, 1))
 def test_whole_bounds_and_neighbours_are_those_of_a_wider_window(case, fraction):
     sched, people, start, end = case
@@ -159,6 +161,7 @@ def test_whole_bounds_and_neighbours_are_those_of_a_wider_window(case, fraction)
             assert item.reasons == outer.reasons  # the whole shift's reasons, whatever the window
 
 
+@EXAMPLES
 @given(cases(), st.floats(0, 1))
 def test_generating_in_two_parts_and_merging_equals_one_part(case, fraction):
     sched, people, start, end = case
@@ -174,6 +177,7 @@ def test_generating_in_two_parts_and_merging_equals_one_part(case, fraction):
     assert joined == whole
 
 
+@EXAMPLES
 @given(st.sampled_from(ZONES), walls, st.builds(Duration, st.integers(1, 3), st.sampled_from(["d", "w"])),
        st.integers(0, 400))
 def test_day_and_week_handoffs_stay_on_the_wall_clock(tz_name, start, every, turn):
@@ -192,6 +196,7 @@ def test_day_and_week_handoffs_stay_on_the_wall_clock(tz_name, start, every, tur
     assert clock.turn_at(instant) == turn
 
 
+@EXAMPLES
 @given(cases(), st.floats(0, 1, exclude_max=True))
 def test_nobody_is_picked_while_on_call_in_an_avoided_schedule_except_by_an_override(case, fraction):
     sched, org, start, end = case
@@ -203,6 +208,7 @@ def test_nobody_is_picked_while_on_call_in_an_avoided_schedule_except_by_an_over
     assert mine.person != theirs.person
 
 
+@EXAMPLES
 @given(st.sampled_from(ZONES), st.sampled_from(ZONES), walls, st.builds(Duration, st.integers(1, 3), st.sampled_from(["d", "w"])),
        st.integers(0, 300))
 def test_handoffs_stay_on_the_layers_own_wall_clock(schedule_zone, layer_zone, start, every, turn):
