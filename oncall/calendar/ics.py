@@ -28,7 +28,7 @@ here, with icalendar's own TEXT escaping and line folding: icalendar's component
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -128,7 +128,30 @@ def render_calendar(
         events.extend(revisions.cancelled({e.uid for e in events}, window))
     events.sort(key=_EVENT_ORDER)
     revisions.stats.events = len(events)
-    return _serialise(events, name, description), revisions.stats
+    return b"".join([_header(name, description), *map(_event_bytes, events), _FOOTER]), revisions.stats
+
+
+def stream_calendar(
+    org: Org,
+    timelines: Iterable[Sequence[Shift]],
+    *,
+    name: str,
+    now: int,
+    description: str | None = None,
+) -> Iterator[bytes]:
+    """The bytes ``export_calendar`` makes (with no previous file), written as they are made.
+
+    ``timelines`` gives the shifts one schedule at a time, in schedule order (as
+    ``oncall.engine.timelines`` makes them), so only one schedule's events are held at once: the
+    memory an export takes does not grow with the length of its window.
+    """
+    yield _header(name, description)
+    fresh = _Fresh(now)
+    for shifts in timelines:
+        writer = _EventWriter(org)  # per schedule: its bodies are never needed again
+        events = sorted((writer.event(shift, fresh) for shift in shifts), key=_EVENT_ORDER)
+        yield b"".join(map(_event_bytes, events))
+    yield _FOOTER
 
 
 def uid_for(schedule_id: str, start: int, person: str) -> str:
@@ -155,7 +178,7 @@ class _EventWriter:
         self.org = org
         self.bodies: dict[tuple[object, ...], tuple[tuple[str, ...], bytes]] = {}
 
-    def event(self, shift: Shift, revisions: _Revisions) -> Event:
+    def event(self, shift: Shift, revisions: _Revisions | _Fresh) -> Event:
         start = shift.whole_start if shift.whole_start is not None else shift.start
         end = shift.whole_end if shift.whole_end is not None else shift.end
         key = (shift.schedule, shift.person, shift.reasons, shift.before, shift.after,
@@ -248,24 +271,31 @@ class _Revisions:
         return out
 
 
+class _Fresh:
+    """Revisions when there is no previous file: every event is new, written at ``now``."""
+
+    def __init__(self, now: int) -> None:
+        self.now, self.rev = now, revision(now)
+
+    def of(self, uid: str, start: int, end: int, body: tuple[str, ...]) -> tuple[int, int]:
+        return self.rev, self.now
+
+
 # --------------------------------------------------------------------------- writing
 
 
-def _serialise(events: list[Event], name: str, description: str | None) -> bytes:
+def _event_bytes(e: Event) -> bytes:
     # Encoded event by event: one non-ASCII name would otherwise widen the whole text in memory.
-    out = [_header(name, description).encode("utf-8")]
-    append = out.append
-    for e in events:
-        status = "CANCELLED" if e.cancelled else "CONFIRMED"
-        append(f"BEGIN:VEVENT\r\n{_fold(f'UID:{e.uid}')}DTSTAMP:{_utc(e.stamp)}\r\nSEQUENCE:{e.sequence}\r\n"
-               f"STATUS:{status}\r\nDTSTART:{_utc(e.start)}\r\nDTEND:{_utc(e.end)}\r\n".encode())
-        append(e.folded or "".join(map(_fold, e.body)).encode("utf-8"))
-        append(b"END:VEVENT\r\n")
-    append(b"END:VCALENDAR\r\n")
-    return b"".join(out)
+    status = "CANCELLED" if e.cancelled else "CONFIRMED"
+    head = (f"BEGIN:VEVENT\r\n{_fold(f'UID:{e.uid}')}DTSTAMP:{_utc(e.stamp)}\r\nSEQUENCE:{e.sequence}\r\n"
+            f"STATUS:{status}\r\nDTSTART:{_utc(e.start)}\r\nDTEND:{_utc(e.end)}\r\n").encode()
+    return head + (e.folded or "".join(map(_fold, e.body)).encode("utf-8")) + b"END:VEVENT\r\n"
 
 
-def _header(name: str, description: str | None) -> str:
+_FOOTER = b"END:VCALENDAR\r\n"
+
+
+def _header(name: str, description: str | None) -> bytes:
     # Written like the events, with icalendar's TEXT escaping (NAME and X-WR-CALNAME are TEXT, so
     # a comma in a name is escaped). No Calendar.new(): it would add a random UID and "now".
     lines = [
@@ -280,7 +310,7 @@ def _header(name: str, description: str | None) -> str:
         f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
         f"X-PUBLISHED-TTL:{REFRESH}",
     ]
-    return "".join(_fold(line) for line in lines if line)
+    return "".join(_fold(line) for line in lines if line).encode("utf-8")
 
 
 def _text_line(prop: str, value: str) -> str:

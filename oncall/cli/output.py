@@ -6,6 +6,7 @@ without colour when the stream is not a terminal or ``NO_COLOR`` is set.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -159,27 +160,33 @@ def write_text(text: str) -> None:
     sys.stdout.write(text)
 
 
-def emit(data: str | bytes | Iterable[str], path: Path | None, *, end: str = "") -> None:
-    """Data to stdout, or, with ``--output PATH``, to that file written atomically."""
+def emit(data: str | bytes | Iterable[str] | Iterable[bytes], path: Path | None, *, end: str = "") -> None:
+    """Data to stdout, or, with ``--output PATH``, to that file written atomically. An iterable
+    is written piece by piece as it is made (text, or bytes such as an ``.ics`` file's)."""
+    pieces: Iterator[str | bytes] = iter([data] if isinstance(data, str | bytes) else data)
+    first = next(pieces, "")
+    binary = isinstance(first, bytes)
+    pieces = itertools.chain([first], pieces)
     if path is None:
-        if isinstance(data, bytes):
+        if binary:
             sys.stdout.flush()
             try:
-                sys.stdout.buffer.write(data)
+                for piece in pieces:
+                    sys.stdout.buffer.write(piece)  # type: ignore[arg-type]  # bytes: the first piece says so
                 sys.stdout.buffer.flush()
             except BrokenPipeError:
                 raise StdoutClosed from None
         else:
-            sys.stdout.writelines([data] if isinstance(data, str) else data)
+            sys.stdout.writelines(pieces)  # type: ignore[arg-type]  # text: the first piece says so
             sys.stdout.write(end)
         return
     from oncall.fsutil import atomic_writer
 
     try:
-        with atomic_writer(path, binary=isinstance(data, bytes)) as handle:
-            handle.writelines([data] if isinstance(data, str | bytes) else data)
+        with atomic_writer(path, binary=binary) as handle:
+            handle.writelines(pieces)
             if end:
-                handle.write(end)
+                handle.write(end.encode() if binary else end)
     except OSError as exc:
         raise UsageError(f"--output {path}: cannot write ({exc.strerror or exc}); "
                          "pass a path in a writable folder") from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Annotated, Any
 
 import typer
@@ -32,6 +32,7 @@ from oncall.config.reader import suggest
 from oncall.config.review import stale_checklists
 from oncall.edit.diff import diff as shift_diff
 from oncall.edit.git import org_at
+from oncall.engine import Timeline
 from oncall.engine.lint import lint_org
 from oncall.errors import EXIT_NO, EXIT_OK, EXIT_USAGE, Problem, UsageError
 from oncall.model import Gap, Org, Shift, reason_codes
@@ -155,38 +156,57 @@ def generate(
     """List the shifts and gaps of the schedules in a window."""
     org = session().org()
     start, end = window(start_text, end_text, days=GENERATE_DAYS, table=format is GenerateFormat.table)
-    timeline = engine.generate(org, start, end, schedule, person)
-    if format is GenerateFormat.json:
-        output.print_json({"shifts": (render.shift_json(org, s) for s in timeline.shifts),
-                           "gaps": (render.gap_json(org, g) for g in timeline.gaps)}, output_path)
-    elif format is GenerateFormat.csv:
-        output.emit(_csv(org, timeline.shifts, timeline.gaps), output_path)
-    elif format is GenerateFormat.ics:
-        from oncall.calendar.ics import export_calendar
-
-        names = [org.schedules[s].display
-                 for s in sorted({sh.schedule for sh in timeline.shifts} | set(schedule or []))]
-        title = (f"On call: {org.people[person].display}" if person
-                 else f"On call: {', '.join(names) or 'all schedules'}")
-        output.emit(export_calendar(org, timeline.shifts, gaps=timeline.gaps, name=title, now=now()), output_path)
-    else:
+    if format is GenerateFormat.table:
         if output_path is not None:
             raise UsageError("--output needs --format json, csv or ics")
+        timeline = engine.generate(org, start, end, schedule, person)
         _generate_table(org, timeline.shifts, timeline.gaps, start, end)
+        return
+    # Written one schedule at a time as the engine makes it: a long window of a large org is
+    # never held in memory (docs/performance.md).
+    timelines = engine.timelines(org, start, end, schedule, person)
+    if format is GenerateFormat.json:
+        gaps: list[Gap] = []
+
+        def shift_rows() -> Iterator[dict[str, object]]:
+            for timeline in timelines:
+                gaps.extend(timeline.gaps)
+                yield from (render.shift_json(org, s) for s in timeline.shifts)
+
+        def gap_rows() -> Iterator[dict[str, object]]:
+            yield from (render.gap_json(org, g) for g in gaps)  # all known once the shifts are written
+
+        output.print_json({"shifts": shift_rows(), "gaps": gap_rows()}, output_path)
+    elif format is GenerateFormat.csv:
+        output.emit(_csv(org, timelines), output_path)
+    else:
+        from oncall.calendar.ics import stream_calendar
+
+        if person:
+            title = f"On call: {org.people[person].display}"
+        elif schedule:
+            title = f"On call: {', '.join(org.schedules[s].display for s in sorted(set(schedule)))}"
+        else:
+            title = "On call: all schedules"
+        output.emit(stream_calendar(org, (t.shifts for t in timelines), name=title, now=now()), output_path)
 
 
-def _csv(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap]) -> str:
+def _csv(org: Org, timelines: Iterable[Timeline]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     # The display names come last, so scripts that read the first five columns by position keep working.
     writer.writerow(["schedule", "person", "start", "end", "reason", "schedule_name", "person_name"])
-    rows = [(s.schedule, s.start, s.person, s.end, reason_codes(s.reasons)) for s in shifts]
-    rows += [(g.schedule, g.start, "", g.end, "gap") for g in gaps]
-    for sched_id, start, person, end, reason in sorted(rows, key=lambda r: (r[0], r[1])):
-        sched = org.schedules[sched_id]
-        writer.writerow([sched_id, person, render.json_time(start, sched), render.json_time(end, sched), reason,
-                         sched.display, render.display_name(org, person or None) or ""])
-    return buffer.getvalue()
+    for timeline in timelines:
+        rows = [(s.schedule, s.start, s.person, s.end, reason_codes(s.reasons)) for s in timeline.shifts]
+        rows += [(g.schedule, g.start, "", g.end, "gap") for g in timeline.gaps]
+        for sched_id, start, person, end, reason in sorted(rows, key=lambda r: (r[0], r[1])):
+            sched = org.schedules[sched_id]
+            writer.writerow([sched_id, person, render.json_time(start, sched), render.json_time(end, sched), reason,
+                             sched.display, render.display_name(org, person or None) or ""])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _generate_table(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap], start: int, end: int) -> None:

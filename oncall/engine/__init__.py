@@ -7,13 +7,14 @@ around it and who comes next. Both go through ``schedule_timeline``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from oncall.engine.timeline import REACH, Timeline, schedule_timeline
 from oncall.errors import NotFound
 from oncall.model import Gap, OnCall, Org, Schedule, Shift
 
-__all__ = ["OnCall", "Timeline", "generate", "schedule_timeline", "select_schedules", "whois", "who_at"]
+__all__ = ["OnCall", "Timeline", "generate", "schedule_timeline", "select_schedules", "timelines", "whois",
+           "who_at"]
 
 
 def select_schedules(org: Org, ids: Iterable[str] | None = None) -> list[Schedule]:
@@ -37,18 +38,37 @@ def generate(
 
     With ``person``, only that person's shifts are listed and gaps are left out.
     """
-    if person is not None and person not in org.people:
-        raise NotFound(f"no person {person!r} in people.yaml; known: {', '.join(sorted(org.people))}")
     shifts: list[Shift] = []
     gaps: list[Gap] = []
-    for schedule in select_schedules(org, schedules):
-        timeline = schedule_timeline(org, schedule, start, end)
-        if person is None:
-            shifts.extend(timeline.shifts)
-            gaps.extend(timeline.gaps)
-        else:
-            shifts.extend(s for s in timeline.shifts if s.person == person)
+    for timeline in timelines(org, start, end, schedules, person):
+        shifts.extend(timeline.shifts)
+        gaps.extend(timeline.gaps)
     return Timeline(shifts, gaps)
+
+
+def timelines(
+    org: Org,
+    start: int,
+    end: int,
+    schedules: Iterable[str] | None = None,
+    person: str | None = None,
+) -> Iterator[Timeline]:
+    """``generate`` one schedule at a time: each selected schedule's timeline, in schedule id
+    order, as it is made, so a long window of a large org can be written out without being held
+    in memory. An unknown schedule or person raises here, before the first timeline."""
+    if person is not None and person not in org.people:
+        raise NotFound(f"no person {person!r} in people.yaml; known: {', '.join(sorted(org.people))}")
+    selected = select_schedules(org, schedules)
+
+    def each() -> Iterator[Timeline]:
+        for schedule in selected:
+            timeline = schedule_timeline(org, schedule, start, end)
+            if person is None:
+                yield timeline
+            else:
+                yield Timeline([s for s in timeline.shifts if s.person == person], [])
+
+    return each()
 
 
 def who_at(org: Org, schedule: Schedule, at: int) -> OnCall:
