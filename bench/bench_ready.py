@@ -64,7 +64,7 @@ async def _answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
 
 
 async def _serve() -> None:
-    server = await asyncio.start_server(_answer, "127.0.0.1", 0, backlog=1024)
+    server = await asyncio.start_server(_answer, "127.0.0.1", 0, backlog=4096)
     print(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until the parent closes stdin
 
