@@ -28,6 +28,7 @@ here, with icalendar's own TEXT escaping and line folding: icalendar's component
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -61,7 +62,7 @@ class Event(NamedTuple):
     sequence: int = 0
     stamp: int = 0
     cancelled: bool = False
-    folded: bytes = b""  # ``body`` folded and encoded, when known (events share it: see _EventWriter)
+    folded: bytes = b""  # ``body`` folded and encoded, when known (events share it: see EventWriter)
 
     @property
     def lines(self) -> tuple[str, ...]:
@@ -120,15 +121,69 @@ def render_calendar(
     description: str | None = None,
 ) -> tuple[bytes, ExportStats]:
     """Like ``export_calendar``; also says what changed."""
-    old = read_events(previous) if previous else {}
-    revisions = _Revisions(old, now)
-    writer = _EventWriter(org)
-    events = [writer.event(shift, revisions) for shift in shifts]
-    if window is not None and old:
-        events.extend(revisions.cancelled({e.uid for e in events}, window))
-    events.sort(key=_EVENT_ORDER)
-    revisions.stats.events = len(events)
-    return b"".join([_header(name, description), *map(_event_bytes, events), _FOOTER]), revisions.stats
+    return Draft(org, shifts, name=name, window=window, description=description).render(now, previous)
+
+
+class Draft:
+    """A calendar's events before their revisions (DTSTAMP, SEQUENCE) are known, and a
+    fingerprint of everything its bytes follow from besides the previous file and the clock.
+
+    A calendar written from the same fingerprint over its own previous bytes comes out the
+    same bytes: unchanged events keep their revisions, and the cancelled events it holds are
+    the ones the window still asks for. So a feed whose fingerprint has not changed since it
+    was written (``fingerprint_in``) need be neither read nor written again.
+    """
+
+    def __init__(self, org: Org, shifts: Iterable[Shift], *, name: str, window: tuple[int, int] | None = None,
+                 description: str | None = None, writer: EventWriter | None = None) -> None:
+        writer = writer or EventWriter(org)  # one writer for many calendars shares their events' lines
+        self.events = sorted((writer.event(shift, _UNREVISED) for shift in shifts), key=_EVENT_ORDER)
+        self.name, self.window, self.description = name, window, description
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of the header, the window and every event's identity, times and lines."""
+        bodies: dict[bytes, int] = {}  # each distinct body once, by the order it first appears
+        events = [f"{e.uid} {e.start} {e.end} {bodies.setdefault(e.folded, len(bodies))}\n" for e in self.events]
+        digest = hashlib.blake2b(repr((_FINGERPRINT_FORMAT, self.name, self.description, self.window)).encode(),
+                                 digest_size=16)
+        digest.update("".join(events).encode("utf-8"))
+        for body in bodies:
+            digest.update(b"%d\n" % len(body) + body)
+        return digest.hexdigest()
+
+    def render(self, now: int, previous: bytes | None = None, *, fingerprint: str | None = None
+               ) -> tuple[bytes, ExportStats]:
+        """The calendar's bytes at ``now`` over ``previous``, and what changed; with
+        ``fingerprint`` (this draft's), the header records it for the next run."""
+        old = read_events(previous) if previous else {}
+        revisions = _Revisions(old, now)
+        events = []
+        for e in self.events:
+            sequence, stamp = revisions.of(e.uid, e.start, e.end, e.body)
+            events.append(e._replace(sequence=sequence, stamp=stamp))
+        if self.window is not None and old:
+            events.extend(revisions.cancelled({e.uid for e in events}, self.window))
+            events.sort(key=_EVENT_ORDER)
+        revisions.stats.events = len(events)
+        header = _header(self.name, self.description, f"{fingerprint} {len(events)}" if fingerprint else None)
+        return b"".join([header, *map(_event_bytes, events), _FOOTER]), revisions.stats
+
+
+_FINGERPRINT_FORMAT = 1  # raise it when the bytes written for the same events change
+FINGERPRINT = "X-ONCALL-FINGERPRINT"
+
+
+def fingerprint_in(head: bytes) -> tuple[str, int] | None:
+    """The fingerprint and the number of events recorded in a calendar's first bytes (the header
+    comes first and is short), or None when there is none."""
+    at = head.find(f"\r\n{FINGERPRINT}:".encode())
+    if at < 0:
+        return None
+    line = head[at + len(FINGERPRINT) + 3:].partition(b"\r\n")[0].decode("ascii", "replace").split()
+    if len(line) != 2 or not line[1].isdigit():
+        return None
+    return line[0], int(line[1])
 
 
 def stream_calendar(
@@ -148,7 +203,7 @@ def stream_calendar(
     yield _header(name, description)
     fresh = _Fresh(now)
     for shifts in timelines:
-        writer = _EventWriter(org)  # per schedule: its bodies are never needed again
+        writer = EventWriter(org)  # per schedule: its bodies are never needed again
         events = sorted((writer.event(shift, fresh) for shift in shifts), key=_EVENT_ORDER)
         yield b"".join(map(_event_bytes, events))
     yield _FOOTER
@@ -167,7 +222,7 @@ def revision(now: int) -> int:
 # --------------------------------------------------------------------------- events
 
 
-class _EventWriter:
+class EventWriter:
     """Builds the events of one export.
 
     An event's lines after DTSTART and DTEND depend only on its schedule, person, reasons and
@@ -281,6 +336,9 @@ class _Fresh:
         return self.rev, self.now
 
 
+_UNREVISED = _Fresh(REVISION_EPOCH)  # a draft's events: revisions come when it is rendered
+
+
 # --------------------------------------------------------------------------- writing
 
 
@@ -295,7 +353,7 @@ def _event_bytes(e: Event) -> bytes:
 _FOOTER = b"END:VCALENDAR\r\n"
 
 
-def _header(name: str, description: str | None) -> bytes:
+def _header(name: str, description: str | None, fingerprint: str | None = None) -> bytes:
     # Written like the events, with icalendar's TEXT escaping (NAME and X-WR-CALNAME are TEXT, so
     # a comma in a name is escaped). No Calendar.new(): it would add a random UID and "now".
     lines = [
@@ -304,6 +362,7 @@ def _header(name: str, description: str | None) -> bytes:
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
+        f"{FINGERPRINT}:{fingerprint}" if fingerprint else "",  # before NAME, which may be long
         _text_line("NAME", name),
         _text_line("X-WR-CALNAME", name),
         _text_line("X-WR-CALDESC", description) if description else "",
@@ -419,5 +478,10 @@ def _parse_event(lines: list[str]) -> Event | None:
     return Event(uid, schedule, start, end, tuple(rest), sequence, stamp, cancelled)
 
 
+@lru_cache(maxsize=1 << 16)
 def _parse_utc(value: str) -> int:
-    return int(datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).timestamp())
+    # What _utc writes, and nothing else. Not strptime: reading a large folder of feeds parses
+    # hundreds of thousands of times (mostly the same handoffs), and strptime was half of it.
+    if len(value) != 16 or value[8] != "T" or value[15] != "Z" or not (value[:8] + value[9:15]).isdigit():
+        raise ValueError(f"not a UTC time: {value!r}")
+    return int(datetime.fromisoformat(value).timestamp())

@@ -3,7 +3,9 @@
 The folder is meant to be served as it is by any web server. Each run compares every feed with
 the one already in the folder: unchanged events keep their bytes, changed ones get a higher
 SEQUENCE, and events that disappeared inside the window come back once as ``STATUS:CANCELLED``
-so that calendars subscribed to the feed drop them. A run that changes nothing rewrites nothing.
+so that calendars subscribed to the feed drop them. A run that changes nothing rewrites nothing:
+each feed's header records a fingerprint of what it was written from (``ics.Draft``), and a feed
+whose fingerprint is the same is neither read nor written.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from oncall.calendar.ics import ExportStats, render_calendar
+from oncall.calendar.ics import Draft, EventWriter, ExportStats, fingerprint_in
 from oncall.fsutil import write_atomic
 from oncall.model import Org, Shift
 from oncall.times import DAY
@@ -22,6 +24,7 @@ from oncall.times import DAY
 DEFAULT_BACK = 14 * DAY  # two weeks back ...
 DEFAULT_AHEAD = 183 * DAY  # ... to six months ahead
 INDEX = "index.html"
+HEAD_BYTES = 1024  # enough for a feed's header lines up to its fingerprint
 _FEED_NAME = re.compile(r"^(schedule|person)-([a-z0-9._-]+)\.ics$")
 
 
@@ -84,11 +87,14 @@ def publish(
     selected = [s.id for s in select_schedules(org, schedules)]
     shifts = generate(org, start, end, selected).shifts
     window = (start, end)
+    writer = EventWriter(org)  # each shift is in two feeds, its schedule's and its person's
     report = PublishReport(out_dir, start, end)
     out_dir.mkdir(parents=True, exist_ok=True)
 
+    by_schedule: dict[str, list[Shift]] = {}
     by_person: dict[str, list[Shift]] = {}
-    for shift in shifts:
+    for shift in shifts:  # one pass: a large org has millions of shifts and thousands of feeds
+        by_schedule.setdefault(shift.schedule, []).append(shift)
         by_person.setdefault(shift.person, []).append(shift)
     people = set(by_person) | _people_in(org, selected)
     if not schedules:
@@ -96,20 +102,19 @@ def publish(
 
     for schedule_id in selected:
         schedule = org.schedules[schedule_id]
-        mine = [s for s in shifts if s.schedule == schedule_id]
         report.feeds.append(_write_feed(org, out_dir, "schedule", schedule_id, f"On call: {schedule.display}",
-                                        mine, now, window))
+                                        by_schedule.get(schedule_id, []), now, window, writer))
     for person_id in sorted(people):
         name = org.people[person_id].display if person_id in org.people else person_id
         report.feeds.append(_write_feed(org, out_dir, "person", person_id, f"On call: {name}",
-                                        by_person.get(person_id, []), now, window))
+                                        by_person.get(person_id, []), now, window, writer))
     if not schedules:
         produced = {f.file for f in report.feeds}
         for path in sorted(out_dir.glob("*.ics")):
             m = _FEED_NAME.match(path.name)
             if m and path.name not in produced:  # a schedule or person that is gone
                 report.feeds.append(_write_feed(org, out_dir, m.group(1), m.group(2),
-                                                f"On call: {m.group(2)} (removed)", [], now, window))
+                                                f"On call: {m.group(2)} (removed)", [], now, window, writer))
     index = render_index(org, report.feeds, base_url).encode("utf-8")
     report.index_written = _write_if_changed(out_dir / INDEX, index)
     return report
@@ -126,13 +131,28 @@ def _people_in(org: Org, schedule_ids: Iterable[str]) -> set[str]:
 
 
 def _write_feed(org: Org, out_dir: Path, kind: str, ident: str, name: str,
-                shifts: list[Shift], now: int, window: tuple[int, int]) -> FeedResult:
+                shifts: list[Shift], now: int, window: tuple[int, int], writer: EventWriter) -> FeedResult:
     file = feed_file(kind, ident)
     path = out_dir / file
+    draft = Draft(org, shifts, name=name, window=window, writer=writer)
+    fingerprint = draft.fingerprint
+    recorded = fingerprint_in(_head(path))
+    if recorded is not None and recorded[0] == fingerprint:
+        # Written from the same events, window and names: it would come out the same bytes.
+        return FeedResult(file, kind, ident, name, ExportStats(unchanged=recorded[1], events=recorded[1]), False)
     previous = path.read_bytes() if path.exists() else None
-    data, stats = render_calendar(org, shifts, name=name, now=now, previous=previous, window=window)
+    data, stats = draft.render(now, previous, fingerprint=fingerprint)
     written = _write_if_changed(path, data, previous)
     return FeedResult(file, kind, ident, name, stats, written)
+
+
+def _head(path: Path) -> bytes:
+    """The first bytes of ``path`` (its calendar header); empty when it cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(HEAD_BYTES)
+    except OSError:
+        return b""
 
 
 def _write_if_changed(path: Path, data: bytes, previous: bytes | None = None) -> bool:

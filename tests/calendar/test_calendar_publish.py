@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ics_helpers import NOW, WINDOW, epoch
 
-from oncall.calendar.ics import read_events, uid_for
+from oncall.calendar.ics import FINGERPRINT, read_events, uid_for
 from oncall.calendar.publish import default_window, publish
 from oncall.model import Org
 
@@ -87,3 +87,38 @@ def test_schedule_selection_publishes_only_those(org: Org, tmp_path: Path) -> No
     assert [f.file for f in report.feeds if f.kind == "schedule"] == ["schedule-sydney.ics"]
     for feed in report.feeds:
         assert all(e.schedule == "sydney" for e in read_events((tmp_path / feed.file).read_bytes()).values())
+
+
+def test_an_unchanged_feed_is_what_reading_and_rewriting_it_would_give(org: Org, tmp_path: Path) -> None:
+    # A feed whose fingerprint is unchanged is left unread; that must be what the full comparison
+    # gives. Without the fingerprint lines the next run reads every feed and compares it event by
+    # event, over a cancellation too: it writes back exactly the bytes that were there.
+    publish(org, tmp_path, start=WINDOW[0], end=WINDOW[1], now=NOW, base_url=None)
+    london = org.schedules["london"]
+    changed = Org(org.root, org.people, {**org.schedules, "london": replace(london, overrides=())}, org.settings)
+    first = publish(changed, tmp_path, start=WINDOW[0], end=WINDOW[1], now=NOW + 86400, base_url=None)
+    written = {p.name: p.read_bytes() for p in tmp_path.glob("*.ics")}
+    assert all(f"\r\n{FINGERPRINT}:".encode() in data for data in written.values())
+    for name, data in written.items():
+        (tmp_path / name).write_bytes(b"".join(line for line in data.splitlines(keepends=True)
+                                               if not line.startswith(FINGERPRINT.encode())))
+    again = publish(changed, tmp_path, start=WINDOW[0], end=WINDOW[1], now=NOW + 2 * 86400, base_url=None)
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("*.ics")} == written
+    assert all(not f.stats.added and not f.stats.changed and not f.stats.cancelled for f in again.feeds)
+    assert [f.stats.events for f in again.feeds] == [f.stats.events for f in first.feeds]
+    # ... and the run after that reads none of them, and reports the same.
+    skipped = publish(changed, tmp_path, start=WINDOW[0], end=WINDOW[1], now=NOW + 3 * 86400, base_url=None)
+    assert not skipped.written
+    assert [(f.stats.events, f.stats.unchanged) for f in skipped.feeds] == [(f.stats.events, f.stats.events)
+                                                                             for f in first.feeds]
+
+
+def test_a_new_name_is_a_change_though_no_time_moved(org: Org, tmp_path: Path) -> None:
+    publish(org, tmp_path, start=WINDOW[0], end=WINDOW[1], now=NOW, base_url=None)
+    renamed = Org(org.root, {**org.people, "bob": replace(org.people["bob"], name="Robert")}, org.schedules,
+                  org.settings)
+    report = publish(renamed, tmp_path, start=WINDOW[0], end=WINDOW[1], now=NOW + 60, base_url=None)
+    rewritten = {f.file for f in report.written}
+    assert {"person-bob.ics", "schedule-london.ics"} <= rewritten
+    assert "— Robert" in (tmp_path / "schedule-london.ics").read_text(encoding="utf-8")
+    assert report.index_written  # the index names people too
