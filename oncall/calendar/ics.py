@@ -125,7 +125,7 @@ def render_calendar(
 
 
 class Draft:
-    """A calendar's events before their revisions (DTSTAMP, SEQUENCE) are known, and a
+    """A calendar's shifts before their events' revisions (DTSTAMP, SEQUENCE) are known, and a
     fingerprint of everything its bytes follow from besides the previous file and the clock.
 
     A calendar written from the same fingerprint over its own previous bytes comes out the
@@ -136,18 +136,22 @@ class Draft:
 
     def __init__(self, org: Org, shifts: Iterable[Shift], *, name: str, window: tuple[int, int] | None = None,
                  description: str | None = None, writer: EventWriter | None = None) -> None:
-        writer = writer or EventWriter(org)  # one writer for many calendars shares their events' lines
-        self.events = sorted((writer.event(shift, _UNREVISED) for shift in shifts), key=_EVENT_ORDER)
+        self.writer = writer or EventWriter(org)  # one writer for many calendars shares their events' lines
+        self.shifts = list(shifts)
         self.name, self.window, self.description = name, window, description
 
     @property
     def fingerprint(self) -> str:
-        """A digest of the header, the window and every event's identity, times and lines."""
+        """A digest of the header, the window and every event's times and lines (which name its
+        schedule and person, so with its start they give its UID), without making the events."""
         bodies: dict[bytes, int] = {}  # each distinct body once, by the order it first appears
-        events = [f"{e.uid} {e.start} {e.end} {bodies.setdefault(e.folded, len(bodies))}\n" for e in self.events]
+        rows = []
+        for shift in self.shifts:
+            start, end, _, folded = self.writer.outline(shift)
+            rows.append(f"{start} {end} {bodies.setdefault(folded, len(bodies))}\n")
         digest = hashlib.blake2b(repr((_FINGERPRINT_FORMAT, self.name, self.description, self.window)).encode(),
                                  digest_size=16)
-        digest.update("".join(events).encode("utf-8"))
+        digest.update("".join(rows).encode("ascii"))
         for body in bodies:
             digest.update(b"%d\n" % len(body) + body)
         return digest.hexdigest()
@@ -158,19 +162,16 @@ class Draft:
         ``fingerprint`` (this draft's), the header records it for the next run."""
         old = read_events(previous) if previous else {}
         revisions = _Revisions(old, now)
-        events = []
-        for e in self.events:
-            sequence, stamp = revisions.of(e.uid, e.start, e.end, e.body)
-            events.append(e._replace(sequence=sequence, stamp=stamp))
+        events = [self.writer.event(shift, revisions) for shift in self.shifts]
         if self.window is not None and old:
             events.extend(revisions.cancelled({e.uid for e in events}, self.window))
-            events.sort(key=_EVENT_ORDER)
+        events.sort(key=_EVENT_ORDER)
         revisions.stats.events = len(events)
         header = _header(self.name, self.description, f"{fingerprint} {len(events)}" if fingerprint else None)
         return b"".join([header, *map(_event_bytes, events), _FOOTER]), revisions.stats
 
 
-_FINGERPRINT_FORMAT = 1  # raise it when the bytes written for the same events change
+_FINGERPRINT_FORMAT = 2  # raise it when the bytes written for the same events change
 FINGERPRINT = "X-ONCALL-FINGERPRINT"
 
 
@@ -234,6 +235,14 @@ class EventWriter:
         self.bodies: dict[tuple[object, ...], tuple[tuple[str, ...], bytes]] = {}
 
     def event(self, shift: Shift, revisions: _Revisions | _Fresh) -> Event:
+        start, end, body, folded = self.outline(shift)
+        uid = uid_for(shift.schedule, start, shift.person)
+        sequence, stamp = revisions.of(uid, start, end, body)
+        return Event(uid, shift.schedule, start, end, body, sequence, stamp, False, folded)
+
+    def outline(self, shift: Shift) -> tuple[int, int, tuple[str, ...], bytes]:
+        """The event's start and end, and its lines after DTSTART and DTEND (unfolded, and folded
+        and encoded)."""
         start = shift.whole_start if shift.whole_start is not None else shift.start
         end = shift.whole_end if shift.whole_end is not None else shift.end
         key = (shift.schedule, shift.person, shift.reasons, shift.before, shift.after,
@@ -242,10 +251,7 @@ class EventWriter:
         if known is None:
             lines = self._body(shift)
             known = self.bodies[key] = lines, "".join(map(_fold, lines)).encode("utf-8")
-        body, folded = known
-        uid = uid_for(shift.schedule, start, shift.person)
-        sequence, stamp = revisions.of(uid, start, end, body)
-        return Event(uid, shift.schedule, start, end, body, sequence, stamp, False, folded)
+        return start, end, known[0], known[1]
 
     def _body(self, shift: Shift) -> tuple[str, ...]:
         """The lines after DTSTART and DTEND, unfolded."""
@@ -334,9 +340,6 @@ class _Fresh:
 
     def of(self, uid: str, start: int, end: int, body: tuple[str, ...]) -> tuple[int, int]:
         return self.rev, self.now
-
-
-_UNREVISED = _Fresh(REVISION_EPOCH)  # a draft's events: revisions come when it is rendered
 
 
 # --------------------------------------------------------------------------- writing
