@@ -129,7 +129,8 @@ def run(args: Sequence[str] | None = None) -> int:
 
     Each run starts clean: its session (config root, loaded org) lives in the click context of
     that run only. Errors are translated here, once: an ``OncallError`` is one ``error:`` line per
-    problem and its exit code, click's usage errors exit 2, a closed stdout is a normal end.
+    problem and its exit code, a usage error (click's) is one ``error:`` line and exit 2, a closed
+    stdout is a normal end.
     """
     argv = list(sys.argv[1:] if args is None else args)
     current = Session()
@@ -155,10 +156,22 @@ def run(args: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         output.error("interrupted")
         return 130
+    except click.exceptions.NoArgsIsHelpError as exc:  # a bare command group: its help
+        exc.show()
+        return EXIT_USAGE
+    except click.exceptions.UsageError as exc:
+        output.error(_usage_line(exc))
+        return EXIT_USAGE
     except click.exceptions.ClickException as exc:
         exc.show()
         return exc.exit_code if exc.exit_code else EXIT_USAGE
     return code if isinstance(code, int) else EXIT_OK
+
+
+def _usage_line(exc: click.exceptions.UsageError) -> str:
+    """A usage error as one line: click's message and the help that shows the usage."""
+    command = exc.ctx.command_path if exc.ctx is not None else "oncall"
+    return f"{exc.format_message().rstrip('.')}; see `{command} --help`"
 
 
 def _closed_stdout() -> int:
