@@ -145,7 +145,23 @@ def _check(f: FileReader, m: MarkedMap, what: str) -> tuple[str | None, dict[str
             if check[kind] is None:
                 f.error(check, kind, f"{kind}: in {what} has no value; write what to check")
                 return None, {}
+            if not _runnable(f, check, kind, what):
+                return None, {}
             return kind, dict(check)
     f.error(m, "check", f"check: in {what} names no check kind; write one of {kinds}", codes.MISSING_KEY)
     return None, {}
 
+
+
+def _runnable(f: FileReader, check: MarkedMap, kind: str, what: str) -> bool:
+    """The shape a check's value needs whoever runs it: an error at its line when it has not."""
+    value = check[kind]
+    if kind == "command" and (not isinstance(value, list) or not value
+                              or any(isinstance(word, dict | list) or word is None for word in value)):
+        f.error(check, kind, f"command: in {what} must be a list of words, e.g. [kubectl, auth, can-i, get, pods]; "
+                             "it is never run by a shell")
+        return False
+    if kind == "tcp" and "{person." not in str(value) and fmt.host_port(str(value)) is None:
+        f.error(check, kind, f"tcp: {str(value)!r} in {what} is not host:port; write e.g. {fmt.TCP_EXAMPLE}")
+        return False
+    return True

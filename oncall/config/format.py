@@ -10,6 +10,7 @@ text that editors show on hover. ``FILES`` names the file kinds and the section 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from oncall.holidays import HOLIDAYS_OF_PEOPLE as HOLIDAYS_OF_PEOPLE  # skip_holidays: people, one place
@@ -17,6 +18,19 @@ from oncall.holidays import HOLIDAYS_OF_PEOPLE as HOLIDAYS_OF_PEOPLE  # skip_hol
 # Check kinds, in the order used to decide which key names the kind when several appear
 # (`secret:` is also a parameter of `http:`, so it comes last).
 CHECK_KINDS = ("command", "tcp", "http", "dns", "file", "env", "secret")
+TCP_EXAMPLE = '"vpn.example.com:443"'
+_HOST_PORT = (re.compile(r"^\[([^\]]+)\]:([0-9]+)$"), re.compile(r"^([^:\s]+):([0-9]+)$"))
+
+
+def host_port(text: str) -> tuple[str, int] | None:
+    """A ``tcp:`` check's ``host:port`` (``[v6-address]:port``) split, or None when it is not one."""
+    for pattern in _HOST_PORT:
+        m = pattern.match(text.strip())
+        if m and 0 < int(m.group(2)) < 65536:
+            return m.group(1), int(m.group(2))
+    return None
+
+
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ID_PATTERN = r"^[a-z0-9._-]+$"
 CHANNEL_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"

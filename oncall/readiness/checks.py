@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from oncall.config import format as fmt
 from oncall.deadline import Deadline
 from oncall.errors import SecretError
 from oncall.model import ChecklistItem, Person
@@ -388,10 +389,10 @@ def _gist(output: str, ctx: Context) -> str:
 
 def _host_port(value: Any) -> tuple[str, int]:
     text = str(value).strip()
-    m = re.match(r"^\[([^\]]+)\]:([0-9]+)$", text) or re.match(r"^([^:\s]+):([0-9]+)$", text)
-    if not m or not 0 < int(m.group(2)) < 65536:
-        raise CheckParamError(f"tcp: {text!r} is not host:port; write e.g. \"vpn.example.com:443\"")
-    return m.group(1), int(m.group(2))
+    split = fmt.host_port(text)
+    if split is None:
+        raise CheckParamError(f"tcp: {text!r} is not host:port; write e.g. {fmt.TCP_EXAMPLE}")
+    return split
 
 
 def _tcp(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:

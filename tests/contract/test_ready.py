@@ -290,6 +290,9 @@ def test_a_secret_echoed_back_is_masked_everywhere(oncall: Oncall, tmp_path: Pat
 
 @pytest.mark.parametrize(("args", "fragment"), [
     (("--person", "nobody"), "nobody"),
+    (("--format", "xml"), "xml"),
+    (("--workers", "0"), "--workers"),
+    (("--bogus",), "--bogus"),
     (("--checklist", "nope"), "nope"),
     (("--confirm", "nope"), "nope"),
 ])
@@ -299,6 +302,10 @@ def test_usage_errors_exit_2(oncall: Oncall, tmp_path: Path, args: tuple[str, ..
 
 
 @pytest.mark.parametrize(("items", "line"), [
+    ("  - id: x\n    check: {command: echo hi}\n", 7),
+    ("  - id: x\n    check: {command: []}\n", 7),
+    ("  - id: x\n    check: {tcp: no-port}\n", 7),
+    ("  - id: x\n    check: {tcp: \"vpn.example.com:99999\"}\n", 7),
     ("  - id: x\n    check: {frobnicate: 1}\n", 7),
     ("  - id: x\n    check: {env: HOME, timeout: forever}\n", 7),
     ("  - id: x\n    check: {env: HOME}\n  - id: x\n    check: {env: HOME}\n", 8),
@@ -332,3 +339,15 @@ def test_a_secret_fetched_after_a_check_finished_is_masked_in_that_checks_messag
     for path in (oncall.home / "state").rglob("*"):
         if path.is_file():
             assert TOKEN not in path.read_text(errors="replace"), path
+
+
+def test_a_field_the_person_does_not_have_is_an_error_of_that_item(oncall: Oncall, tmp_path: Path) -> None:
+    # bob has no github; alice has one: the checklist is valid, the item cannot run for bob
+    root = org(tmp_path, "  - id: gh\n    check: {env: HOME}\n  - id: who\n    check: {file: \"/tmp/{person.github}\"}\n")
+    assert oncall("--root", str(root), "schedule", "validate").code == 0
+    result = oncall.subprocess("--root", str(root), "ready", "--person", "bob", "--checklist", "c",
+                               "--check-access", "--format", "json")
+    assert result.code == 1, result.err
+    assert statuses(result) == {"gh": "pass", "who": "error"}
+    (row,) = [r for r in json.loads(result.out)["results"] if r["item"] == "who"]
+    assert "{person.github}" in row["message"] and "bob" in row["message"]
