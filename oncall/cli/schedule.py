@@ -265,9 +265,10 @@ def diff(
 
     With no REV: HEAD against the working tree. With REV: REV against the working tree. With REV
     and REV2: REV against REV2. Lists each interval whose on-call person changes and why (override
-    added, time off, holiday, rotation change), gaps opened or closed, the hours each person gains
-    and loses, and every change to a rotation with the date it first changes who is on call, even
-    beyond the window. --format markdown makes a pull-request comment.
+    added, time off, holiday, "adds dana to layer weekly", rotation change), gaps opened or
+    closed, the hours each person gains and loses, and every change to a rotation with the date it
+    first changes who is on call, even beyond the window. --format markdown makes a pull-request
+    comment.
     """
     current = session()
     root = current.root()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from oncall.model import Layer, Org, Reason, Schedule, Shift
 
@@ -23,7 +23,7 @@ OVERRIDE_REMOVED = "override removed"
 TIME_OFF = "time off"
 HOLIDAY = "holiday"
 AVOID = "on call elsewhere"  # the person is on call in a schedule this one avoids
-ROTATION = "rotation change"
+ROTATION = "rotation change"  # the layers' own turns differ, in a way not named more plainly
 NEW_SCHEDULE = "new schedule"
 REMOVED_SCHEDULE = "schedule removed"
 
@@ -201,7 +201,15 @@ def _explained(before: Org, after: Org, schedule: str, changes: list[Change], st
         return [replace(c, why=(REMOVED_SCHEDULE,)) for c in changes]
     old = _Reasons(before, before.schedules[schedule], start, end)
     new = _Reasons(after, after.schedules[schedule], start, end)
-    return [replace(c, why=why(old.within(c.start, c.end), new.within(c.start, c.end))) for c in changes]
+    members = membership_changes(before.schedules[schedule], after.schedules[schedule])
+    explained = []
+    for c in changes:
+        reasons = new.within(c.start, c.end)
+        found = why(old.within(c.start, c.end), reasons)
+        if found == (ROTATION,):
+            found = _members_why(members, reasons) or found
+        explained.append(replace(c, why=found))
+    return explained
 
 
 def why(old: set[Reason], new: set[Reason]) -> tuple[str, ...]:
@@ -218,6 +226,61 @@ def why(old: set[Reason], new: set[Reason]) -> tuple[str, ...]:
         if any(r.kind == kind for r in added | dropped):
             labels.append(label)
     return tuple(labels) or (ROTATION,)
+
+
+def membership_changes(old: Schedule, new: Schedule) -> dict[str, tuple[str, ...]]:
+    """The layers of ``new`` whose turns differ from ``old``'s only in who takes them, each with
+    the words saying so: ``adds dana to layer weekly``, ``removes erin from layer weekly``.
+
+    A layer is compared with the layer of ``old`` it continues: the one of the same name, or, for
+    a new name, the one that the layer right before it continues, when that layer now ends where
+    this one starts — what ``oncall rotation add`` and ``remove`` write. Besides its people, only
+    its offset may differ, its end may come earlier, and a continuing layer may start later, on a
+    handoff. A layer whose people were only reordered is left out (that is a ``rotation change``).
+    """
+    from oncall.engine.timeline import layer_zone
+
+    old_layers = {layer.name: layer for layer in old.layers}
+    origins: dict[str, Layer] = {}  # new layer name -> the old layer it continues with other people
+    words: dict[str, tuple[str, ...]] = {}
+    previous: Layer | None = None
+    for layer in new.layers:
+        origin = old_layers.get(layer.name)
+        if origin is None and previous is not None and previous.name in origins and previous.end == layer.start:
+            origin = origins[previous.name]
+        if origin is not None and _same_turns(origin, layer_zone(old, origin), layer, layer_zone(new, layer)):
+            origins[layer.name] = origin
+            came, gone = _came_and_gone(origin, layer)
+            phrases = ((f"adds {_and(came)} to layer {origin.name}",) if came else ()) + (
+                (f"removes {_and(gone)} from layer {origin.name}",) if gone else ())
+            if phrases:
+                words[layer.name] = phrases
+        previous = layer
+    return words
+
+
+def _same_turns(origin: Layer, origin_tz: tzinfo, layer: Layer, tz: tzinfo) -> bool:
+    """Whether ``layer`` gives turns only where ``origin`` did, on its handoffs: the same but for
+    people, offset, name, a later start on a handoff and an earlier end."""
+    from oncall.engine.turns import LayerClock
+
+    apart_from_turns = replace(layer, name=origin.name, people=origin.people, offset=origin.offset,
+                               start=origin.start, end=origin.end)
+    if origin_tz != tz or apart_from_turns != origin:
+        return False
+    was, now = LayerClock(origin, origin_tz), LayerClock(layer, tz)
+    apart = now.start_wall - was.start_wall if was.calendar else now.first - was.first
+    if apart < 0 or apart % was.step or (apart and layer.name == origin.name):
+        return False
+    return was.last is None or (now.last is not None and now.last <= was.last)
+
+
+def _members_why(members: dict[str, tuple[str, ...]], reasons: set[Reason]) -> tuple[str, ...]:
+    """The membership changes of the layers behind ``reasons`` (empty when there are none)."""
+    found: dict[str, None] = {}
+    for name in sorted({r.layer for r in reasons if r.layer is not None}):
+        found.update(dict.fromkeys(members.get(name, ())))
+    return tuple(found)
 
 
 class _Reasons:
@@ -269,8 +332,7 @@ def rotation_changes(org: Org, old: Schedule, new: Schedule, start: int) -> list
 def layer_changes(old: Layer, new: Layer) -> tuple[tuple[str, str], ...]:
     """What changed between two versions of a layer, as phrase pairs (see ``RotationChange``)."""
     out: list[tuple[str, str]] = []
-    gone = [p for p in dict.fromkeys(old.people) if p not in new.people]
-    came = [p for p in dict.fromkeys(new.people) if p not in old.people]
+    came, gone = _came_and_gone(old, new)
     if gone:
         out.append((f"removing {_and(gone)} from {{where}}", f"removing {_and(gone)}"))
     if came:
@@ -315,6 +377,12 @@ def _first_difference(a: Sequence[tuple[int, int, str | None, object]],
                 return max(s, b[i][0])
             i += 1
     return None
+
+
+def _came_and_gone(old: Layer, new: Layer) -> tuple[list[str], list[str]]:
+    """The people ``new`` has and ``old`` has not, and the other way round, each once, in order."""
+    return ([p for p in dict.fromkeys(new.people) if p not in old.people],
+            [p for p in dict.fromkeys(old.people) if p not in new.people])
 
 
 def _and(names: list[str]) -> str:

@@ -13,7 +13,7 @@ from freezegun import freeze_time
 
 from oncall.edit.diff import diff, rotation_changes, why
 from oncall.holidays import FixedHolidays
-from oncall.model import Reason
+from oncall.model import Reason, Schedule
 from tests.engine.build import layer, org, override, person, schedule, utc, window
 
 from .conftest import Runner, make_root
@@ -80,7 +80,7 @@ def test_a_wide_enough_window_shows_the_shift_too(twelve: Path, run: Runner) -> 
         data = json.loads(run("schedule", "diff", "--to", "2027-02-10", "-f", "json", root=twelve).out)
     moved = [c for c in data["changes"] if c["kind"] == "moved"]
     assert moved[0]["start"] == "2027-02-01T09:00:00-05:00"
-    assert (moved[0]["before"], moved[0]["after"], moved[0]["why"]) == ("p12", "p01", ["rotation change"])
+    assert (moved[0]["before"], moved[0]["after"], moved[0]["why"]) == ("p12", "p01", ["removes p12 from layer weekly"])
     [late] = [c for c in data["changes"] if c["kind"] == "rotation-change"]
     assert late["first_effect"] == moved[0]["start"]
 
@@ -226,3 +226,64 @@ def test_changes_to_several_layers_are_judged_together() -> None:
         assert [(r.layer, r.first_effect) for r in found] == [("weekly", effect), ("weekly-2027", effect)]
     assert found[1].summary(both) == ("adding the layer s/weekly-2027, with the other rotation changes to s, first "
                                       "changes who is on call on 2027-01-18")
+
+
+# --- why: people added to or removed from a layer -------------------------------------------------
+
+
+def _whys(old: Schedule, new: Schedule) -> set[tuple[str, ...]]:
+    return {c.why for c in diff(org(old), org(new), START, START + 20 * WEEK).changes}
+
+
+def test_a_continued_layer_says_who_joined_or_left() -> None:
+    # What `rotation add` and `rotation remove` write: the layer ends at a handoff and a layer with
+    # the new list (and the offset keeping the person due then first) continues it from there.
+    weekly = layer("a,b,c", "2026-01-05T09:00", "1w", name="weekly")
+    ended = replace(weekly, end=weekly.start.replace(year=2026, month=11, day=30))
+    joined = layer("a,b,c,d", "2026-11-30T09:00", "1w", name="weekly-from-2026-11-30", offset=1)
+    left = layer("a,c", "2026-11-30T09:00", "1w", name="weekly-from-2026-11-30", offset=1)
+    assert _whys(schedule(NY, weekly), schedule(NY, ended, joined)) == {("adds d to layer weekly",)}
+    assert _whys(schedule(NY, weekly), schedule(NY, ended, left)) == {("removes b from layer weekly",)}
+    # Two such edits between the revisions: each continuing layer says what changed from the first.
+    again = replace(joined, end=joined.start.replace(month=12, day=14))
+    both_ways = layer("a,c,d", "2026-12-14T09:00", "1w", name="weekly-from-2026-12-14", offset=1)
+    assert _whys(schedule(NY, weekly), schedule(NY, ended, again, both_ways)) == {
+        ("adds d to layer weekly",), ("adds d to layer weekly", "removes b from layer weekly")}
+
+
+def test_people_changed_in_place_say_so_too() -> None:
+    weekly = layer("a,b,c", "2026-01-05T09:00", "1w", name="weekly")
+    assert _whys(schedule(NY, weekly), schedule(NY, replace(weekly, people=("a", "b", "c", "d"), offset=2))) == {
+        ("adds d to layer weekly",)}
+    assert _whys(schedule(NY, weekly), schedule(NY, replace(weekly, people=("a", "b", "d")))) == {
+        ("adds d to layer weekly", "removes c from layer weekly")}
+
+
+def test_other_rotation_changes_stay_a_rotation_change() -> None:
+    weekly = layer("a,b,c", "2026-01-05T09:00", "1w", name="weekly")
+    ended = replace(weekly, end=weekly.start.replace(year=2026, month=11, day=30))
+    for changed in (
+        replace(weekly, people=("b", "a", "c")),  # reordered: nobody joined or left
+        replace(weekly, people=("a", "b", "c", "d"), start=weekly.start.replace(day=6)),  # and a new start
+    ):
+        assert _whys(schedule(NY, weekly), schedule(NY, changed)) == {("rotation change",)}
+    for continued in (
+        layer("a,b,c,d", "2026-11-30T09:00", "1d", name="daily"),  # another turn length
+        layer("a,b,c,d", "2026-12-01T09:00", "1w", name="late"),  # not where the old layer ends
+    ):
+        assert _whys(schedule(NY, weekly), schedule(NY, ended, continued)) == {("rotation change",)}
+    # A continuing layer starting off the old layer's handoffs is no plain membership change.
+    off_beat = replace(weekly, end=weekly.start.replace(year=2026, month=11, day=29))  # a Sunday
+    assert _whys(schedule(NY, weekly), schedule(
+        NY, off_beat, layer("a,b,c,d", "2026-11-29T09:00", "1w", name="weekly-2", offset=1))) == {("rotation change",)}
+
+
+def test_rotation_remove_then_schedule_diff_says_who_left(twelve: Path, run: Runner) -> None:
+    with freeze_time("2026-11-26 12:00:00"):
+        removed = run("rotation", "remove", "p05", "--schedule", "payments", "--at", "2026-12-07", root=twelve)
+        assert removed.code == 0, removed.err
+        data = json.loads(run("schedule", "diff", "--to", "2027-04-01", "-f", "json", root=twelve).out)
+        markdown = run("schedule", "diff", "--to", "2027-04-01", "-f", "markdown", root=twelve).out
+    moved = [c for c in data["changes"] if c["kind"] == "moved"]
+    assert moved and {tuple(c["why"]) for c in moved} == {("removes p05 from layer weekly",)}
+    assert "| removes p05 from layer weekly |" in markdown
