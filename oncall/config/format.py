@@ -231,7 +231,7 @@ NOTIFY = {
     "team": Key("names", "Channels for team messages of schedules without a route of their own."),
     "direct": Key("names", "Channels that reach the person on call directly (their email, their Slack id)."),
     "schedules": Key("map:route", "Routes by schedule id: the channels and lead times of one schedule."),
-    "remind_before": Key("durations", "How long before a shift the reminders go out (default [24h, 1h])."),
+    "remind_before": Key("durations", "How long before a shift the reminders go out (default [24h, 1h]; [] for none)."),
     "ready_before": Key("duration", "How far ahead readiness is checked (default: the longest reminder lead)."),
     "lookback": Key("duration", "How far back a first run looks for messages that were due (default 1h)."),
     "catch_up": Key("duration", "How far back a run after a long pause looks (default 6h)."),

@@ -187,7 +187,7 @@ def _notify(f: FileReader, top: MarkedMap, schedules: Collection[str], root: Pat
         team=team,
         direct=direct,
         schedules=routes,
-        remind_before=remind_before or DEFAULT_REMIND_BEFORE,
+        remind_before=DEFAULT_REMIND_BEFORE if remind_before is None else remind_before,
         ready_before=ready_before.seconds if ready_before else None,
         lookback=lookback.seconds if lookback else DEFAULT_LOOKBACK,
         catch_up=catch_up.seconds if catch_up else DEFAULT_CATCH_UP,

@@ -65,6 +65,15 @@ def test_a_complete_section(tmp_path: Path) -> None:
     assert settings.leads("other") == (86400, 3600)
 
 
+def test_an_empty_remind_before_means_no_reminders(tmp_path: Path) -> None:
+    text = GOOD.replace("  remind_before: [1h, 24h]\n", "  remind_before: []\n")
+    assert "remind_before: []" in text
+    settings, problems = settings_of(tmp_path, text)
+    assert problems == []
+    assert settings.leads("other") == ()
+    assert settings.leads("payments") == (7200,)  # a schedule's own leads still count
+
+
 def test_no_notify_section_means_no_channels(tmp_path: Path) -> None:
     settings, problems = settings_of(tmp_path, "calendar: {}\n")
     assert problems == [] and dict(settings.channels) == {} and settings.lookback == 3600
