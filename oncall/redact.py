@@ -128,11 +128,13 @@ def _mask_base64(text: str, secret: str) -> str:
 
 
 def _mask_cut_tail(text: str, secret: str) -> str:
-    """Mask a part whose end was cut off by a bounded read (the text ends with its beginning)."""
+    """Mask a part whose end was cut off by a bounded read or by ``peer_text``'s limit (the text
+    ends with its beginning, perhaps followed by the "…" that marks the cut)."""
+    body, mark = (text[:-1], "…") if text.endswith("…") else (text, "")
     for part in secret_parts(secret):
         for length in range(len(part) - 1, MIN_PART - 1, -1):
-            if text.endswith(part[:length]):
-                return text[: len(text) - length] + MASK
+            if body.endswith(part[:length]):
+                return body[: len(body) - length] + MASK + mark
     return text
 
 

@@ -60,6 +60,15 @@ def test_a_secret_cut_off_by_a_bounded_read_is_masked() -> None:
     assert "aBcD3fGh1jK" not in shown
 
 
+def test_a_secret_cut_by_a_message_limit_is_masked_when_it_becomes_known_later() -> None:
+    # A program's output is cut to one line before a later check hands out the secret it printed:
+    # the final pass over the message still finds the beginning in front of the "…".
+    cut = peer_text(f"token {TOKEN} accepted", [], limit=16)
+    assert cut.endswith("…") and TOKEN[:8] in cut
+    shown = redact(cut, [TOKEN])
+    assert TOKEN[:6] not in shown and shown == f"token {MASK}…"
+
+
 def test_url_that_does_not_parse_still_masks_its_parts() -> None:
     bad = "http://[::1/services/T0123ABCD/B0456EFGH/aBcD3fGh1jKlMn0pQrStUvWx"
     assert "aBcD3fGh1jKlMn0pQrStUvWx" not in redact("path /services/T0123ABCD/B0456EFGH/aBcD3fGh1jKlMn0pQrStUvWx", [bad])
