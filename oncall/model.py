@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from oncall.errors import Location, Problem
+from oncall.errors import Location, NotFound, Problem
 from oncall.holidays import HolidayCalendar
 from oncall.times import Duration, zone
 
@@ -365,6 +365,16 @@ class Org:
     checklists: Mapping[str, Checklist]
     settings: Settings = field(default_factory=Settings, compare=False)  # oncall.yaml
     holidays: HolidayCalendar = field(default_factory=HolidayCalendar, compare=False, repr=False)
+
+    def person(self, person_id: str, argument: str | None = None) -> Person:
+        """The person ``person_id`` of people.yaml; ``NotFound`` naming the known ids otherwise
+        (``argument``: the command-line argument that gave it, for the message). Every command
+        that takes a person id looks it up here."""
+        found = self.people.get(person_id)
+        if found is None:
+            raise NotFound(f"no person {person_id!r} in people.yaml; add them there first, or name one of: "
+                           f"{', '.join(sorted(self.people)) or 'nobody yet'}", argument=argument)
+        return found
 
 
 class Reason(NamedTuple):

@@ -18,7 +18,7 @@ from oncall.edit.files import check_edit
 from oncall.edit.yamltext import Item, append_items
 from oncall.errors import EXIT_NO, NotFound, OncallError, UsageError
 from oncall.fsutil import LockTimeout, exclusive, write_atomic
-from oncall.model import Org, Person, Schedule
+from oncall.model import Org, Schedule
 from oncall.times import ParsedTime, instant_text
 
 EDIT_WAIT = 10.0  # seconds an edit waits for another one on the same file
@@ -61,9 +61,9 @@ def add_override(org: Org, schedule_id: str, person_id: str, start: TimeArg, end
                  replaces: str | None = None, reason: str | None = None, *, write: bool = True) -> EditResult:
     """Append an override to ``schedules/<id>.yaml``; its times are in the schedule's zone."""
     schedule = find_schedule(org, schedule_id)
-    _person(org, person_id, "person")
+    org.person(person_id, "person")
     if replaces is not None:
-        _person(org, replaces, "replaces")
+        org.person(replaces, "replaces")
     lo, hi = _window(start, end, schedule.tz)
     item: list[tuple[str, str]] = [("person", person_id), ("from", start.text), ("to", end.text)]
     if replaces is not None:
@@ -76,7 +76,7 @@ def add_override(org: Org, schedule_id: str, person_id: str, start: TimeArg, end
 def add_time_off(org: Org, person_id: str, start: TimeArg, end: TimeArg, reason: str | None = None,
                  *, write: bool = True) -> EditResult:
     """Append time off to the person in ``schedules/people.yaml``, in the person's zone."""
-    person = _person(org, person_id, "person")
+    person = org.person(person_id, "person")
     lo, hi = _window(start, end, person.tz)
     path = org.root / "schedules" / "people.yaml"
     item = [("from", start.text), ("to", end.text)] + ([("reason", reason)] if reason else [])
@@ -92,7 +92,7 @@ def plan_swap(org: Org, schedule_id: str, first: str, second: str, start: int, e
 
     schedule = find_schedule(org, schedule_id)
     for argument, person_id in (("first", first), ("second", second)):
-        _person(org, person_id, argument)
+        org.person(person_id, argument)
     if first == second:
         raise UsageError(f"swap needs two different people; both are {first!r}")
     shifts = [s for s in generate(org, start, end, schedules=[schedule.id]).shifts if s.person in (first, second)]
@@ -182,13 +182,6 @@ def find_schedule(org: Org, schedule_id: str) -> Schedule:
         known = ", ".join(sorted(org.schedules)) or "none"
         raise NotFound(f"no schedule {schedule_id!r}; known schedules: {known}", argument="schedule")
     return org.schedules[schedule_id]
-
-
-def _person(org: Org, person_id: str, argument: str) -> Person:
-    if person_id not in org.people:
-        raise NotFound(f"no person {person_id!r} in people.yaml; known: {', '.join(sorted(org.people))}",
-                       argument=argument)
-    return org.people[person_id]
 
 
 def schedule_file(org: Org, schedule: Schedule) -> Path:

@@ -69,9 +69,7 @@ def plan_add(org: Org, schedule_id: str, person: str, *, layer: str | None = Non
     """Add ``person`` to a layer's rotation after ``after`` (default: at the end of the list)
     from the handoff ``at`` (default: the layer's first handoff after ``now``)."""
     schedule = find_schedule(org, schedule_id)
-    if person not in org.people:
-        raise NotFound(f"no person {person!r} in people.yaml; add them there first (known: "
-                       f"{', '.join(sorted(org.people))})", argument="person")
+    org.person(person, "person")
     index = _pick_layer(schedule, layer, at, now)
     chosen = schedule.layers[index]
     people = chosen.people
@@ -100,9 +98,7 @@ def plan_remove(org: Org, schedule_id: str, person: str, *, layer: str | None = 
     the layer's first handoff after ``now``). If ``person`` was due then, the next person in the
     old order who stays takes the turn."""
     schedule = find_schedule(org, schedule_id)
-    if person not in org.people:
-        raise NotFound(f"no person {person!r} in people.yaml; known: {', '.join(sorted(org.people))}",
-                       argument="person")
+    org.person(person, "person")
     index = _pick_layer(schedule, layer, at, now)
     chosen = schedule.layers[index]
     people = chosen.people

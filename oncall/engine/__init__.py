@@ -56,8 +56,8 @@ def timelines(
     """``generate`` one schedule at a time: each selected schedule's timeline, in schedule id
     order, as it is made, so a long window of a large org can be written out without being held
     in memory. An unknown schedule or person raises here, before the first timeline."""
-    if person is not None and person not in org.people:
-        raise NotFound(f"no person {person!r} in people.yaml; known: {', '.join(sorted(org.people))}")
+    if person is not None:
+        org.person(person)
     selected = select_schedules(org, schedules)
 
     def each() -> Iterator[Timeline]:
