@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from oncall.model import Gap, Org, Reason, Schedule, Shift, describe_reasons, reason_codes
 from oncall.redact import terminal_safe
-from oncall.times import DAY, iso, zone
+from oncall.times import DAY, iso, length_text, zone
 
 
 def safe(text: str) -> str:
@@ -49,10 +49,7 @@ def fold_after_name(text: str) -> str:
 
 def length(seconds: int) -> str:
     """A duration in days, hours and minutes: ``1d 6h 38m``, ``8h``, ``0m``."""
-    days, rest = divmod(seconds, DAY)
-    hours, minutes = rest // 3600, rest % 3600 // 60
-    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{minutes}m" if minutes else ""]
-    return " ".join(p for p in parts if p) or "0m"
+    return length_text(seconds)
 
 
 def hours_number(seconds: int) -> float | int:
