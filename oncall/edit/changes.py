@@ -16,7 +16,8 @@ from pathlib import Path
 from oncall.edit.diff import ShiftDiff, diff
 from oncall.edit.files import check_edit
 from oncall.edit.yamltext import Item, append_items
-from oncall.errors import EXIT_NO, NotFound, OncallError, UsageError
+from oncall.engine import select_schedules
+from oncall.errors import EXIT_NO, OncallError, UsageError
 from oncall.fsutil import LockTimeout, exclusive, write_atomic
 from oncall.model import Org, Schedule
 from oncall.times import ParsedTime, instant_text
@@ -178,10 +179,7 @@ def _window(start: TimeArg, end: TimeArg, tz: tzinfo) -> tuple[int, int]:
 def find_schedule(org: Org, schedule_id: str) -> Schedule:
     """The schedule ``schedule_id``; ``NotFound`` (of ``--schedule``, listing the known ones) when
     there is none."""
-    if schedule_id not in org.schedules:
-        known = ", ".join(sorted(org.schedules)) or "none"
-        raise NotFound(f"no schedule {schedule_id!r}; known schedules: {known}", argument="schedule")
-    return org.schedules[schedule_id]
+    return select_schedules(org, [schedule_id], argument="schedule")[0]
 
 
 def schedule_file(org: Org, schedule: Schedule) -> Path:

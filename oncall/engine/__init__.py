@@ -17,13 +17,15 @@ __all__ = ["OnCall", "Timeline", "generate", "schedule_timeline", "select_schedu
            "who_at"]
 
 
-def select_schedules(org: Org, ids: Iterable[str] | None = None) -> list[Schedule]:
-    """The schedules named by ``ids`` (all when None or empty), sorted by id."""
+def select_schedules(org: Org, ids: Iterable[str] | None = None, argument: str | None = None) -> list[Schedule]:
+    """The schedules named by ``ids`` (all when None or empty), sorted by id; ``NotFound`` naming
+    the known ids otherwise (``argument``: the command-line argument that gave them, for the
+    message). Every command that takes schedule ids looks them up here."""
     wanted = sorted(set(ids)) if ids else sorted(org.schedules)
     unknown = [i for i in wanted if i not in org.schedules]
     if unknown:
         known = ", ".join(sorted(org.schedules)) or "none"
-        raise NotFound(f"no schedule {', '.join(map(repr, unknown))}; known schedules: {known}")
+        raise NotFound(f"no schedule {', '.join(map(repr, unknown))}; known schedules: {known}", argument=argument)
     return [org.schedules[i] for i in wanted]
 
 
@@ -58,7 +60,7 @@ def timelines(
     in memory. An unknown schedule or person raises here, before the first timeline."""
     if person is not None:
         org.person(person)
-    selected = select_schedules(org, schedules)
+    selected = select_schedules(org, schedules, argument="schedule")
 
     def each() -> Iterator[Timeline]:
         for schedule in selected:
@@ -91,4 +93,4 @@ def who_at(org: Org, schedule: Schedule, at: int) -> OnCall:
 
 def whois(org: Org, at: int, schedules: Iterable[str] | None = None) -> list[OnCall]:
     """``who_at`` for every selected schedule, sorted by schedule id."""
-    return [who_at(org, schedule, at) for schedule in select_schedules(org, schedules)]
+    return [who_at(org, schedule, at) for schedule in select_schedules(org, schedules, argument="schedule")]

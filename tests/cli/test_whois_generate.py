@@ -150,7 +150,8 @@ def test_next_lists_upcoming_shifts_for_the_person_from_env(root):
     "args,needle",
     [
         (["whois", "yesterday-ish"], "is not a date or time"),
-        (["schedule", "generate", "--schedule", "nope"], "no schedule 'nope'"),
+        (["schedule", "generate", "--schedule", "nope"], "error: --schedule: no schedule 'nope'"),
+        (["whois", "--schedule", "nope"], "error: --schedule: no schedule 'nope'"),
         (["schedule", "generate", "--from", "2026-03-10", "--to", "2026-03-09"], "--to must be after --from"),
         (["next", "--person", "zed"], "no person 'zed'"),
     ],
