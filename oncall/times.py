@@ -334,6 +334,15 @@ def local_text(instant: int, tz: tzinfo) -> str:
     return f"{moment:%Y-%m-%d %H:%M} {moment.tzname()}"
 
 
+def day_text(instant: int, tz: tzinfo, *, year: bool = True, zone_name: bool = True) -> str:
+    """``Mon 9 Mar 2026 09:00 EDT``: an instant as read in ``tz`` for a person to take in at a
+    glance (messages, the site); ``year``/``zone_name`` False leave those out where the context
+    says them already."""
+    moment = datetime.fromtimestamp(instant, tz)
+    text = f"{moment:%a} {moment.day} {moment:%b}{f' {moment.year}' if year else ''} {moment:%H:%M}"
+    return f"{text} {moment.tzname()}" if zone_name else text
+
+
 def length_text(seconds: int) -> str:
     """A length people read at a glance, to the minute: ``45m``, ``16h``, ``1d 9h 29m``."""
     minutes = max(0, seconds) // 60

@@ -8,7 +8,7 @@ from datetime import datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oncall.times import instant_text, parse_time, wall_text, wall_to_epoch, zone
+from oncall.times import day_text, instant_text, parse_time, wall_text, wall_to_epoch, zone
 
 NY = zone("America/New_York")
 LONDON = zone("Europe/London")
@@ -51,3 +51,12 @@ def test_an_instant_written_in_a_zone_reads_back_as_itself(name: str, minute: in
     assert parse_time(text).instant(tz) == minute * 60
     bare_reads_back = parse_time(text[:16]).instant(tz) == minute * 60
     assert (len(text) == 16) == bare_reads_back  # the offset is written only where it is needed
+
+
+def test_a_time_at_a_glance_names_the_zone_in_force_and_leaves_out_what_it_is_asked_to() -> None:
+    fall_back_second = wall_to_epoch(datetime(2026, 11, 1, 1, 30), NY) + 3600  # 01:30 again, now EST
+    assert day_text(fall_back_second, NY) == "Sun 1 Nov 2026 01:30 EST"
+    assert day_text(fall_back_second - 3600, NY) == "Sun 1 Nov 2026 01:30 EDT"
+    summer = wall_to_epoch(datetime(2027, 7, 4, 9, 5), LONDON)
+    assert day_text(summer, LONDON, year=False) == "Sun 4 Jul 09:05 BST"
+    assert day_text(summer, LONDON, year=False, zone_name=False) == "Sun 4 Jul 09:05"

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 
 from oncall.model import Person, Schedule, Shift
+from oncall.times import day_text
 
 PREFIX = "[oncall]"
 UPDATES = ("usergroup", "topic")
@@ -92,8 +93,7 @@ def when(seconds: int, tz: tzinfo, *, year: bool = True) -> str:
     ``year=False`` leaves the year out (``Mon 9 Mar 09:00 EDT``) for a channel topic: it always
     names a time within days of now, Slack shows it in the channel's narrow header, and a topic
     holds at most 250 characters."""
-    dt = datetime.fromtimestamp(seconds, tz)
-    return f"{dt:%a} {dt.day} {dt:%b}{f' {dt:%Y}' if year else ''} {dt:%H:%M} {dt.tzname()}"
+    return day_text(seconds, tz, year=year)
 
 
 def span(seconds: int) -> str:

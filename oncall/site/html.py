@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from oncall import __version__
 from oncall.model import Reason, describe_reasons
-from oncall.times import zone
+from oncall.times import day_text, zone
 
 NAV = (("index.html", "Now"), ("schedules/index.html", "Timelines"), ("people/index.html", "People"),
        ("readiness.html", "Readiness"), ("feeds/index.html", "Calendars"))
@@ -46,10 +46,7 @@ def machine_time(t: int) -> str:
 @lru_cache(maxsize=1 << 16)  # a handoff is shown as one shift's end and the next one's start, on several pages
 def when(t: int, tz_name: str, *, zone_name: bool = True) -> str:
     """``Mon 7 Dec 09:00 EST`` in ``tz_name``, inside a ``<time>`` carrying the exact instant."""
-    local = datetime.fromtimestamp(t, zone(tz_name))
-    text = f"{local:%a} {local.day} {local:%b} {local:%H:%M}"
-    if zone_name:
-        text += f" {local.tzname()}"
+    text = day_text(t, zone(tz_name), year=False, zone_name=zone_name)
     return f'<time datetime="{machine_time(t)}">{esc(text)}</time>'
 
 
