@@ -1,4 +1,4 @@
-"""The one seam through which oncall runs git for identity and shared readiness results.
+"""The one seam through which oncall runs git: identity, shared readiness results, the config at a revision.
 
 Every call runs ``git`` with no terminal prompt (a timer or CI must never hang on a password),
 an English locale (so messages can be read back) and a time limit. Nothing here touches a
@@ -54,7 +54,7 @@ def git(args: Sequence[str], cwd: Path, *, stdin: bytes | None = None, env: Mapp
         result = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, timeout=timeout,
                                 env=full_env, stdin=None if stdin is not None else subprocess.DEVNULL)
     except FileNotFoundError:
-        raise GitError("git is not installed; install git to share readiness results") from None
+        raise GitError("git is not installed (not found on PATH); install git") from None
     except subprocess.TimeoutExpired:
         raise GitError(f"git {args[0]} did not answer within {timeout:.0f}s") from None
     except OSError as exc:

@@ -1,51 +1,32 @@
-"""Reading the config as it was at a git revision. Every git call goes through ``run_git``."""
+"""Reading the config as it was at a git revision, through the one git seam (``oncall.gitrepo``):
+a git that fails or is missing is a ``GitError``, reported with exit status 2."""
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from pathlib import Path
 
 from oncall.edit.files import CONFIG_PARTS, load_checked
 from oncall.errors import UsageError
+from oncall.gitrepo import git
 from oncall.model import Org
-
-GIT_TIMEOUT = 60  # seconds; a local repository answers in well under one
-
-
-def run_git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
-    """Run ``git ARGS`` in ``cwd`` and return its stdout; a failure raises ``UsageError``."""
-    try:
-        result = subprocess.run(
-            ["git", *args], cwd=cwd, input=stdin, capture_output=True, timeout=GIT_TIMEOUT,
-            stdin=None if stdin is not None else subprocess.DEVNULL,
-        )
-    except FileNotFoundError:
-        raise UsageError("git is not installed; install git to compare revisions") from None
-    except subprocess.TimeoutExpired:
-        raise UsageError(f"git {args[0]} did not answer within {GIT_TIMEOUT}s") from None
-    if result.returncode != 0:
-        message = result.stderr.decode(errors="replace").strip().splitlines()
-        raise UsageError(f"git {args[0]}: {message[-1] if message else 'failed'}")
-    return result.stdout
 
 
 def resolve(root: Path, rev: str) -> str:
     """The commit id ``rev`` names in the repository holding ``root``."""
     if not rev or rev.startswith("-"):
         raise UsageError(f"{rev!r} is not a git revision; write a commit, branch or tag such as HEAD or main")
-    try:
-        out = run_git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root)
-    except UsageError:
-        run_git(["rev-parse", "--show-toplevel"], root)  # says "not a git repository" when it is not
-        raise UsageError(f"unknown git revision {rev!r}; write a commit, branch or tag such as HEAD") from None
-    return out.decode().strip()
+    found = git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root, check=False)
+    if found.code != 0:
+        git(["rev-parse", "--show-toplevel"], root)  # says "not a git repository" when it is not
+        raise UsageError(f"unknown git revision {rev!r}; write a commit, branch or tag such as HEAD")
+    return found.text
 
 
 def export_config(root: Path, rev: str, target: Path) -> None:
     """Write the config files under ``root`` as they were at ``rev`` into the folder ``target``."""
     commit = resolve(root, rev)
-    listing = run_git(["ls-tree", "-r", "-z", commit, "--", *CONFIG_PARTS], root)
+    listing = git(["ls-tree", "-r", "-z", commit, "--", *CONFIG_PARTS], root).out
     blobs: list[tuple[str, str]] = []
     for entry in listing.decode("utf-8", errors="surrogateescape").split("\0"):
         if not entry:
@@ -56,7 +37,7 @@ def export_config(root: Path, rev: str, target: Path) -> None:
             blobs.append((sha, path))
     if not blobs:
         return
-    data = run_git(["cat-file", "--batch"], root, stdin="".join(f"{sha}\n" for sha, _ in blobs).encode())
+    data = git(["cat-file", "--batch"], root, stdin="".join(f"{sha}\n" for sha, _ in blobs).encode()).out
     at = 0
     for _sha, path in blobs:
         header_end = data.index(b"\n", at)
