@@ -1,19 +1,23 @@
-"""How long `oncall ready --check-access` takes for many slow checks, against the serial sum.
+"""How long `oncall ready --check-access` takes for 2,000 slow checks, against one such check.
 
-    python3 bench/bench_ready.py            # 9 runs of each figure
-    python3 bench/bench_ready.py --quick    # 3 runs
+    python3 bench/bench_ready.py            # 9 rounds
+    python3 bench/bench_ready.py --quick    # 3 rounds
+    python3 bench/bench_ready.py --against /path/to/other/checkout   # the same commands there too
 
-N http checks (default 200) go to a local server that answers each request after a fixed delay
-(default 200 ms). Target: the whole batch within 3x one check's latency, where one after another
-would take N x the latency. Printed as a Markdown table of medians:
+N http checks (default 2,000) go to a local server that answers each request after a fixed delay
+(default 200 ms). Target: the whole command, a fresh process from start to exit, running the N
+checks takes at most 3 times as long as the same command running one check; one after another
+they would take N x the latency.
 
-* the runner in this process, one thread per check (the default), and with ``--workers 32``
-  (the pool size before it grew with the number of checks), run alternately;
-* the whole command in a fresh process (start-up, loading, checks, saving the run), and the same
-  command without ``--check-access`` (everything but the checks), run alternately.
+Each round runs, in turns: the command with one check, the command with the N checks, and the
+command without ``--check-access`` on the N-item checklist (start-up, loading and the report, no
+check run). The table gives the median wall time and the median CPU time (user + system) of each,
+and the ratio to one check; on a shared machine the wall time is mostly waiting for a CPU.
+``--against DIR`` adds the same rows for the oncall in another checkout (say, the previous
+version), run in the same rounds, so the two are compared on the same load.
 
-The server runs in a child process on asyncio, with a listen backlog of 1024: a server with a
-thread per request (http.server) starts those threads one at a time, and a backlog of 5 makes a
+The server runs in a child process on asyncio, with a listen backlog of 4,096: a server with a
+thread per request (http.server) starts those threads one at a time, and a short backlog makes a
 burst of connections wait for SYN retries (1 s each), so either would measure the server, not
 oncall. Nothing here asserts a time.
 """
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -32,14 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from oncall.readiness.checks import Context  # noqa: E402
-from oncall.readiness.runner import plan, run  # noqa: E402
-from tests.readiness.conftest import ALICE, checklist, item  # noqa: E402
-
-OLD_POOL = 32  # the fixed pool `ready --check-access` used before it was sized to the checks
-TARGET = 3.0  # at most this many times one check's latency
+TARGET = 3.0  # the N checks take at most this many times as long as one
 
 
 # -- the server ---------------------------------------------------------------------------------
@@ -87,31 +85,6 @@ class DelayServer:
 # -- measuring ----------------------------------------------------------------------------------
 
 
-def medians(runs: dict[str, Callable[[], None]], repeats: int) -> dict[str, float]:
-    """Median wall time of each callable, called alternately ``repeats`` times after one warm-up."""
-    samples: dict[str, list[float]] = {name: [] for name in runs}
-    for round_ in range(repeats + 1):
-        for name, fn in runs.items():
-            start = time.perf_counter()
-            fn()
-            if round_:
-                samples[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in samples.items()}
-
-
-def in_process(url: str, count: int, delay: float, workers: int | None) -> Callable[[], None]:
-    items = [item(f"c{i}", "http", timeout=30, http=f"{url}/delay/{delay:g}?n={i}") for i in range(count)]
-    planned = plan([checklist(*items)])
-
-    def once() -> None:
-        results = run(planned, Context(person=ALICE, now=0), workers=workers)
-        failed = [r for r in results if r.status != "pass"]
-        if failed:
-            raise SystemExit(f"{len(failed)} checks did not pass, e.g. {failed[0].message}")
-
-    return once
-
-
 def org(folder: Path, url: str, count: int, delay: float) -> Path:
     """A config root with one person and one checklist of ``count`` http checks."""
     (folder / "schedules").mkdir(parents=True)
@@ -128,51 +101,75 @@ def org(folder: Path, url: str, count: int, delay: float) -> Path:
     return folder
 
 
-def command(root: Path, state: Path, *extra: str) -> Callable[[], None]:
+def command(checkout: Path, root: Path, state: Path, *extra: str) -> Callable[[], tuple[float, float]]:
+    """A run of ``oncall ready`` from ``checkout`` in a fresh process: (wall, CPU) seconds."""
     argv = [sys.executable, "-m", "oncall", "--root", str(root), "ready", "--person", "alice",
             "--checklist", "bench", "--format", "json", *extra]
-    env = dict(os.environ, XDG_STATE_HOME=str(state), ONCALL_PLAIN_PROGRESS="1")
+    env = dict(os.environ, XDG_STATE_HOME=str(state), XDG_CACHE_HOME=str(state / "cache"),
+               ONCALL_PLAIN_PROGRESS="1", PYTHONPATH=str(checkout))
 
-    def once() -> None:
-        done = subprocess.run(argv, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    def once() -> tuple[float, float]:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        done = subprocess.run(argv, env=env, cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              text=True)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode != 0:  # every check passes (the run without --check-access reads the saved one)
             raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.strip()[-300:]}")
+        return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
     return once
 
 
+def rounds(runs: dict[str, Callable[[], tuple[float, float]]], count: int) -> dict[str, tuple[float, float]]:
+    """Median (wall, CPU) of each run, all of them in turns ``count`` times after one untimed round."""
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
+    for round_ in range(count + 1):
+        for name, fn in runs.items():
+            took = fn()
+            if round_:
+                samples[name].append(took)
+    return {name: (statistics.median(w for w, _ in values), statistics.median(c for _, c in values))
+            for name, values in samples.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark `oncall ready --check-access`.")
-    parser.add_argument("--quick", action="store_true", help="3 runs of each figure instead of 9")
-    parser.add_argument("--checks", type=int, default=200, help="how many http checks (default 200)")
+    parser.add_argument("--quick", action="store_true", help="3 rounds instead of 9")
+    parser.add_argument("--checks", type=int, default=2000, help="how many http checks (default 2000)")
     parser.add_argument("--latency", type=float, default=0.2, help="seconds the server waits per request (0.2)")
+    parser.add_argument("--against", type=Path, action="append", default=[],
+                        help="another checkout of oncall to run in the same rounds (repeatable)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
     if args.serve:
         asyncio.run(_serve())
         return
-    repeats = 3 if args.quick else 9
+    count = 3 if args.quick else 9
     n, delay = args.checks, args.latency
-    rows: list[tuple[str, int, float]] = []  # what, checks run, median wall time
+    checkouts = {"": REPO, **{f" ({path})": path.resolve() for path in args.against}}
+    runs: dict[str, Callable[[], tuple[float, float]]] = {}
     with DelayServer() as url, tempfile.TemporaryDirectory() as tmp:
-        t = medians({"auto": in_process(url, n, delay, None), "old": in_process(url, n, delay, OLD_POOL)}, repeats)
-        rows += [("runner, one thread per check (the default)", n, t["auto"]),
-                 (f"runner, `--workers {OLD_POOL}` (the old fixed pool)", n, t["old"])]
-        root = org(Path(tmp) / "org", url, n, delay)
-        state = Path(tmp) / "state"
-        t = medians({"live": command(root, state, "--check-access"), "static": command(root, state)}, repeats)
-        rows += [("`oncall ready --check-access`, fresh process", n, t["live"]),
-                 ("`oncall ready`, fresh process (start-up and loading, no checks run)", 0, t["static"])]
+        one_root = org(Path(tmp) / "one", url, 1, delay)
+        all_root = org(Path(tmp) / "all", url, n, delay)
+        for i, (label, checkout) in enumerate(checkouts.items()):
+            state = Path(tmp) / f"state{i}"
+            runs[f"1 check{label}"] = command(checkout, one_root, state / "one", "--check-access")
+            runs[f"{n:,} checks{label}"] = command(checkout, all_root, state / "all", "--check-access")
+            runs[f"{n:,} checks, no --check-access{label}"] = command(checkout, all_root, state / "all")
+        t = rounds(runs, count)
+    load = os.getloadavg()[0]
+    print(f"`oncall ready --check-access --format json`, whole command, http checks against a local server "
+          f"answering each in {delay * 1000:.0f} ms; medians of {count} rounds (load average {load:.1f} on "
+          f"{os.cpu_count()} CPUs). Target: {n:,} checks <= {TARGET:g}x one check.\n")
+    print(f"| command | wall | CPU | wall / one check (target <= {TARGET:g}x) | CPU / one check |")
+    print("|---|---:|---:|---:|---:|")
+    for name, (wall, cpu) in t.items():
+        label = name[name.index(" ("):] if " (" in name else ""
+        one_wall, one_cpu = t[f"1 check{label}"]
+        print(f"| {name} | {wall:.2f} s | {cpu:.2f} s | {wall / one_wall:.2f}x | {cpu / one_cpu:.2f}x |")
 
-    print(f"{n} http checks against a local server answering each in {delay * 1000:.0f} ms; "
-          f"median of {repeats} runs; target: wall <= {TARGET:g}x one latency.\n")
-    print(f"| what | checks | latency | wall (median) | serial | wall / latency (target <= {TARGET:g}x) | speed-up |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for what, checks, wall in rows:
-        ratio = f"{wall / delay:.1f}x"
-        speedup = f"{checks * delay / wall:.0f}x" if checks else ""
-        print(f"| {what} | {checks} | {delay * 1000:.0f} ms | {wall:.2f} s | {checks * delay:.0f} s | {ratio} | "
-              f"{speedup} |")
 
 if __name__ == "__main__":
     main()

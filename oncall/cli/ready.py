@@ -88,8 +88,9 @@ def ready(
     checklist: Annotated[list[str] | None, typer.Option("--checklist", "-c", help="Run this checklist whatever "
                                                         "your shifts; repeat for several.",
                                                         autocompletion=complete_checklist)] = None,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, max=256, help="Checks run at once at most. "
-                                                "Default: all of them, up to 256 (and 32 programs).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, max=runner.MAX_WORKERS,
+                                                help="Checks run at once at most. Default: all of them, up to "
+                                                "4096 and half the open-file limit (and 32 programs).")] = None,
 ) -> None:
     """Are you ready for your next shift? Exit 0 ready, 1 not ready, 2 config or usage error.
 

@@ -15,13 +15,14 @@ argument of its own: ``[sh, -c, 'echo "$1"', sh, "{person.slack}"]``.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
 import stat
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,21 +193,41 @@ def _os_name(platform: str) -> str:
 
 
 def run_check(item: ChecklistItem, ctx: Context) -> Outcome:
-    """Run ``item`` once for ``ctx.person`` within ``item.timeout`` seconds."""
+    """Run ``item`` once for ``ctx.person`` within ``item.timeout`` seconds (a socket check on an
+    event loop of its own)."""
+    if item.kind in SOCKET_KINDS:
+        return net.run_to_end(run_socket_check(item, ctx))
     try:
         params = render(dict(item.check), ctx.person)
         runner = _KINDS.get(item.kind)
         if runner is None:
-            return Outcome(ERROR, f"unknown check kind {item.kind!r}; write one of {', '.join(sorted(_KINDS))}")
+            return Outcome(ERROR, f"unknown check kind {item.kind!r}; write one of {', '.join(sorted(KINDS))}")
         return runner(item, params, ctx)
-    except CheckParamError as exc:
-        return Outcome(ERROR, str(exc))
-    except SecretError as exc:
+    except _FOUND as exc:
+        return _found(exc)
+
+
+async def run_socket_check(item: ChecklistItem, ctx: Context) -> Outcome:
+    """``run_check`` for a check that only waits on the network (``SOCKET_KINDS``), on the running
+    event loop: thousands of them wait at once on one thread."""
+    try:
+        return await _SOCKET_KINDS[item.kind](item, render(dict(item.check), ctx.person), ctx)
+    except _FOUND as exc:
+        return _found(exc)
+
+
+_FOUND = (CheckParamError, SecretError, net.NetTimeout, net.NetError)
+
+
+def _found(exc: Exception) -> Outcome:
+    """The outcome a check's exception stands for (one of ``_FOUND``)."""
+    if isinstance(exc, SecretError):
         return Outcome(ERROR, exc.message)
-    except net.NetTimeout as exc:
+    if isinstance(exc, net.NetTimeout):
         return Outcome(FAIL, f"timed out: {exc}")
-    except net.NetError as exc:
+    if isinstance(exc, net.NetError):
         return Outcome(FAIL, str(exc))
+    return Outcome(ERROR, str(exc))
 
 
 def code_arguments(argv: list[str]) -> set[int]:
@@ -395,15 +416,15 @@ def _host_port(value: Any) -> tuple[str, int]:
     return split
 
 
-def _tcp(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
+async def _tcp(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
     host, port = _host_port(p["tcp"])
-    addr = net.tcp_connect(host, port, item.timeout)
+    addr = await net.tcp_connect_async(host, port, item.timeout)
     return Outcome(PASS, f"connected to {host}:{port}" + (f" ({addr})" if addr != host else ""))
 
 
-def _dns(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
+async def _dns(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
     name = str(p["dns"]).strip()
-    addrs = net.resolve(name, None, item.timeout)
+    addrs = await net.resolve_async(name, None, item.timeout)
     if not addrs:
         return Outcome(FAIL, f"{name} resolves to no address")
     expect = p.get("expect")
@@ -504,7 +525,7 @@ def _confirm(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
     return Outcome(PASS, f"confirmed {ago(age)} ago{valid}")
 
 
-def _http(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
+async def _http(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
     url = str(p["http"]).strip()
     method = str(p.get("method", "GET")).upper()
     headers = {str(k): str(v) for k, v in (p.get("headers") or {}).items()}
@@ -512,7 +533,7 @@ def _http(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
     sensitive = ["authorization"]
     secret_name = p.get("secret")
     if secret_name:
-        value = ctx.secret(str(secret_name))
+        value = await asyncio.to_thread(ctx.secret, str(secret_name))  # the keyring may take a while
         if value is None:
             return missing_secret(str(secret_name))
         header = str(p.get("header", "Authorization"))
@@ -523,7 +544,7 @@ def _http(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
         sensitive.append(header.lower())
     statuses = _statuses(p.get("expect_status"))
     budget = Deadline(item.timeout)
-    response = net.http_request(
+    response = await net.http_request_async(
         method, url, headers, item.timeout,
         sensitive=tuple(sensitive),
         follow_redirects=bool(p.get("follow_redirects", False)),
@@ -534,7 +555,8 @@ def _http(item: ChecklistItem, p: dict[str, Any], ctx: Context) -> Outcome:
     status = response.status
     if statuses(status):
         expect_body = p.get("expect_body")
-        if expect_body is not None and not matches(str(expect_body), response.body, budget.remaining()):
+        if expect_body is not None and not await asyncio.to_thread(  # a pattern may take its whole budget
+                matches, str(expect_body), response.body, budget.remaining()):
             return Outcome(FAIL, f"{status} but the response does not contain {str(expect_body)!r}")
         return Outcome(PASS, f"{method} {url}: {status}")
     location = response.headers.get("location", "")
@@ -577,14 +599,18 @@ def _strip_query(url: str) -> str:
 
 _KINDS: dict[str, Callable[[ChecklistItem, dict[str, Any], Context], Outcome]] = {
     "command": _command,
-    "tcp": _tcp,
-    "http": _http,
-    "dns": _dns,
     "file": _file,
     "env": _env,
     "secret": _secret,
     "confirm": _confirm,
 }
+_SOCKET_KINDS: dict[str, Callable[[ChecklistItem, dict[str, Any], Context], Awaitable[Outcome]]] = {
+    "tcp": _tcp,
+    "http": _http,
+    "dns": _dns,
+}
 
-KINDS = tuple(_KINDS)
-__all__ = ["Context", "Outcome", "run_check", "render", "matches", "skip_reason", "ago", "KINDS", "SKIP"]
+SOCKET_KINDS = tuple(_SOCKET_KINDS)  # checks that only wait on the network
+KINDS = (*_KINDS, *SOCKET_KINDS)
+__all__ = ["Context", "Outcome", "run_check", "run_socket_check", "render", "matches", "skip_reason", "ago", "KINDS",
+           "SOCKET_KINDS", "SKIP"]

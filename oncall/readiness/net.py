@@ -1,33 +1,47 @@
 """The network seam: name lookups, TCP connections and HTTP requests, each within a deadline.
 
 Every budget here is a wall-clock deadline for the whole operation, not a timeout per socket call:
-a server that trickles one byte at a time cannot stretch a 3 s check (``oncall.deadline`` shuts
-the sockets down when the time is up). ``socket.create_connection(timeout=)`` does not bound the
-DNS lookup, so every lookup runs in a worker thread that is abandoned when the budget is spent (a
-dead VPN's resolver must not hang a check). HTTP uses ``http.client`` directly: TLS is verified
-with the system's CA store, and redirects are followed only when asked, never carrying credentials
-to another origin. Error messages quote what a peer said only through ``oncall.redact.peer_text``.
+a server that trickles one byte at a time cannot stretch a 3 s check. The work is done on an
+asyncio event loop (``*_async``), so thousands of checks can wait at once on one thread; the plain
+functions (``resolve``, ``tcp_connect``, ``http_request``) run the same on a loop of their own.
+``socket.create_connection(timeout=)`` does not bound the DNS lookup, and neither would asyncio's
+own lookup (its threads are waited for at the end), so every lookup runs in a thread of its own
+that is abandoned when the budget is spent (a dead VPN's resolver must not hang a check). HTTP/1.1
+is spoken with h11 over asyncio's streams: TLS is verified with the system's CA store, and
+redirects are followed only when asked, never carrying credentials to another origin. Error
+messages quote what a peer said only through ``oncall.redact.peer_text``.
 """
 
 from __future__ import annotations
 
-import http.client
+import asyncio
+import codecs
+import functools
 import ipaddress
+import os
 import re
 import socket
 import ssl
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from typing import Any, ParamSpec, TypeVar
+from urllib.parse import SplitResult, urljoin, urlsplit
 
-from oncall.deadline import Deadline, Guard, guard
+import h11
+
+from oncall.deadline import Deadline
 from oncall.redact import peer_text
 
 MAX_BODY = 1024 * 1024
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_REDIRECTS = 5
 _LABEL = re.compile(r"^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$")
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class NetTimeout(Exception):
@@ -69,35 +83,47 @@ def check_host(host: str) -> str:
     return host
 
 
-def resolve(host: str, port: int | None, timeout: float) -> list[str]:
+async def resolve_async(host: str, port: int | None, timeout: float) -> list[str]:
     """The addresses ``host`` resolves to, within ``timeout`` seconds."""
     literal = _ip_literal(host)
     if literal is not None:
-        return [literal]  # nothing to look up, so no thread to start: a burst of checks starts sooner
+        return [literal]  # nothing to look up, so no thread to start
     check_host(host)
-    box: dict[str, object] = {}
+    loop = asyncio.get_running_loop()
+    answer: asyncio.Future[list[str]] = loop.create_future()
+
+    def settle(addrs: list[str], error: BaseException | None) -> None:
+        if answer.done():
+            return  # the check gave up waiting
+        if error is not None:
+            answer.set_exception(error)
+        else:
+            answer.set_result(addrs)
 
     def lookup() -> None:
+        addrs: list[str] = []
+        error: BaseException | None = None
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-            box["addrs"] = list(dict.fromkeys(str(info[4][0]) for info in infos))
-        except Exception as exc:  # handed to the caller: a worker thread must never print a traceback
-            box["error"] = exc
+            addrs = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        except Exception as exc:  # handed to the check: a worker thread must never print a traceback
+            error = exc
+        try:
+            loop.call_soon_threadsafe(settle, addrs, error)
+        except RuntimeError:
+            pass  # the loop has ended: nobody waits for this answer any more
 
-    worker = threading.Thread(target=lookup, name=f"dns {host}", daemon=True)
-    worker.start()
-    worker.join(max(timeout, 0.0))
-    if worker.is_alive():
-        raise NetTimeout(f"looking up {host} took longer than {timeout:g}s")
-    error = box.get("error")
-    if isinstance(error, socket.gaierror):
-        raise NetError(f"{host} does not resolve ({error.strerror})")
-    if isinstance(error, UnicodeError):
-        raise NetError(f"{peer_text(host, limit=80)} is not a valid host name ({peer_text(error, limit=80)})")
-    if isinstance(error, BaseException):
-        raise NetError(f"looking up {host} failed ({peer_text(error, limit=120)})")
-    addrs = box.get("addrs")
-    return addrs if isinstance(addrs, list) else []
+    threading.Thread(target=lookup, name=f"dns {host}", daemon=True).start()
+    try:
+        return await asyncio.wait_for(answer, max(timeout, 0.0))
+    except TimeoutError:
+        raise NetTimeout(f"looking up {host} took longer than {timeout:g}s") from None
+    except socket.gaierror as error:
+        raise NetError(f"{host} does not resolve ({error.strerror})") from None
+    except UnicodeError as error:
+        raise NetError(f"{peer_text(host, limit=80)} is not a valid host name ({peer_text(error, limit=80)})") from None
+    except Exception as error:
+        raise NetError(f"looking up {host} failed ({peer_text(error, limit=120)})") from None
 
 
 def _ip_literal(host: str) -> str | None:
@@ -113,7 +139,8 @@ def _ip_literal(host: str) -> str | None:
         return None
 
 
-def _connect(host: str, addrs: Sequence[str], port: int, deadline: Deadline) -> socket.socket:
+async def _connect(host: str, addrs: Sequence[str], port: int,
+                   deadline: Deadline) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     """A TCP connection to the first of ``addrs`` that answers before ``deadline``."""
     last: Exception | None = None
     for addr in addrs:
@@ -121,22 +148,26 @@ def _connect(host: str, addrs: Sequence[str], port: int, deadline: Deadline) -> 
         if remaining <= 0:
             break
         try:
-            return socket.create_connection((addr, port), timeout=remaining)
+            async with asyncio.timeout(remaining):
+                return await asyncio.open_connection(addr, port)
         except TimeoutError:
             last = NetTimeout(f"{host}:{port} did not answer within {deadline.seconds:g}s")
-        except OSError as exc:
-            last = NetError(f"{host}:{port} refused or unreachable ({exc.strerror or exc})")
+        except OSError as exc:  # asyncio words it "Connect call failed (address)": the system's words say why
+            last = NetError(f"{host}:{port} refused or unreachable ({os.strerror(exc.errno) if exc.errno else exc})")
     if last is None:
         raise NetTimeout(f"{host}:{port} did not answer within {deadline.seconds:g}s")
     raise last
 
 
-def tcp_connect(host: str, port: int, timeout: float) -> str:
+async def tcp_connect_async(host: str, port: int, timeout: float) -> str:
     """Open (and close) a TCP connection to ``host:port``; returns the address that answered."""
     deadline = Deadline(timeout)
-    addrs = resolve(host, port, timeout)
-    with _connect(host, addrs, port, deadline) as sock:
-        return str(sock.getpeername()[0])
+    addrs = await resolve_async(host, port, timeout)
+    _reader, writer = await _connect(host, addrs, port, deadline)
+    try:
+        return str(writer.get_extra_info("peername")[0])
+    finally:
+        writer.close()
 
 
 @dataclass(frozen=True)
@@ -154,7 +185,7 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, (parts.hostname or "").lower(), parts.port or default
 
 
-def http_request(
+async def http_request_async(
     method: str,
     url: str,
     headers: Mapping[str, str],
@@ -181,9 +212,9 @@ def http_request(
     followed: list[str] = []
     current = first
     while True:
-        send = {k: v for k, v in headers.items()
-                if _origin(current) == first_origin or k.lower() not in sensitive}
-        response = _once(method, current, send, deadline, verify, body, what, secrets, cafile)
+        same_origin = _origin(current) == first_origin
+        send = {k: v for k, v in headers.items() if same_origin or k.lower() not in sensitive}
+        response = await _once(method, current, send, deadline, verify, body, what, secrets, cafile)
         location = response.headers.get("location")
         if not (follow_redirects and response.status in REDIRECTS and location):
             return HttpResponse(response.status, current, response.headers, response.body, tuple(followed))
@@ -196,21 +227,53 @@ def http_request(
             method, body = "GET", None
 
 
+def run_to_end(work: Coroutine[Any, Any, T]) -> T:
+    """Run ``work`` to its end on an event loop of its own, for a caller that has none running.
+
+    A caller that already runs a loop on this thread (a notebook, a browser driven through its
+    synchronous API) cannot start another there, so then ``work`` runs on a thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with ThreadPoolExecutor(1, thread_name_prefix="event loop") as thread:
+        return thread.submit(asyncio.run, work).result()
+
+
+def _blocking(work: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
+    """``work`` for a caller without an event loop (``run_to_end``)."""
+
+    @functools.wraps(work)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        return run_to_end(work(*args, **kwargs))
+
+    return run
+
+
+resolve = _blocking(resolve_async)
+tcp_connect = _blocking(tcp_connect_async)
+http_request = _blocking(http_request_async)
+
+
 def check_url(url: str, what: str, secrets: Sequence[str] = ()) -> str:
     """``url`` if it can be sent; else ``BadUrl`` that names ``what`` (never the URL's secret)."""
-    shown = peer_text(what, secrets, limit=120)
-    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
-        raise BadUrl(f"{shown} is not a valid URL: it contains a space or a control character")
+
+    def bad(reason: str) -> BadUrl:
+        return BadUrl(f"{peer_text(what, secrets, limit=120)} {reason}")
+
+    if _SPACE_OR_CONTROL.search(url):
+        raise bad("is not a valid URL: it contains a space or a control character")
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
         reason = "an unclosed [ in the host" if "IPv6" in str(exc) else "a port that is not a number from 1 to 65535"
-        raise BadUrl(f"{shown} is not a valid URL ({reason})") from None
+        raise bad(f"is not a valid URL ({reason})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BadUrl(f"{shown} is not an http or https URL")
+        raise bad("is not an http or https URL")
     if port == 0:
-        raise BadUrl(f"{shown} is not a valid URL (port 0)")
+        raise bad("is not a valid URL (port 0)")
     try:
         check_host(parts.hostname)
     except NetError as exc:
@@ -218,82 +281,105 @@ def check_url(url: str, what: str, secrets: Sequence[str] = ()) -> str:
     return url
 
 
-class _Connection(http.client.HTTPConnection):
-    """An HTTP(S) connection whose sockets (and TLS handshake) are watched by a deadline guard."""
-
-    def __init__(self, host: str, port: int, addrs: Sequence[str], g: Guard,
-                 context: ssl.SSLContext | None) -> None:
-        super().__init__(host, port, timeout=max(g.deadline.remaining(), 0.001))
-        self._addrs = addrs
-        self._guard = g
-        self._context = context
-
-    def connect(self) -> None:
-        sock = self._guard.watch(_connect(self.host, self._addrs, self.port or 80, self._guard.deadline))
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        if self._context is not None:
-            sock = self._context.wrap_socket(sock, server_hostname=self.host)
-        self.sock = sock
-
-
-def _once(method: str, url: str, headers: Mapping[str, str], deadline: Deadline, verify: bool,
-          body: str | bytes | None, what: str, secrets: Sequence[str], cafile: str | None) -> HttpResponse:
+async def _once(method: str, url: str, headers: Mapping[str, str], deadline: Deadline, verify: bool,
+                body: str | bytes | None, what: str, secrets: Sequence[str], cafile: str | None) -> HttpResponse:
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
     timed_out = NetTimeout(f"{what} did not answer within {deadline.seconds:g}s")
     if deadline.expired:
         raise timed_out
-    addrs = resolve(host, port, deadline.remaining())
+    addrs = await resolve_async(host, port, deadline.remaining())
     payload = body.encode() if isinstance(body, str) else body
-    with guard(deadline) as g:
-        context = None
-        if parts.scheme == "https":
-            context = ssl.create_default_context(cafile=cafile)
-            if not verify:
-                context.check_hostname = False
-                context.verify_mode = ssl.CERT_NONE
-            context = g.tls_context(context)
-        conn = _Connection(host, port, addrs, g, context)
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        try:
-            conn.request(method, path, body=payload, headers=dict(headers))
-            resp = conn.getresponse()
-            data = resp.read(MAX_BODY)
-            if g.fired:  # a shut-down socket can look like a short, complete body
-                raise timed_out
-            charset = resp.headers.get_content_charset() or "utf-8"
+    reader, writer = await _connect(host, addrs, port, deadline)
+    try:
+        async with asyncio.timeout(deadline.remaining()):
+            if parts.scheme == "https":
+                context = ssl.create_default_context(cafile=cafile)
+                if not verify:
+                    context.check_hostname = False
+                    context.verify_mode = ssl.CERT_NONE
+                await writer.start_tls(context, server_hostname=host)
+            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            status, received, data = await _exchange(reader, writer, method, path, _host_header(parts), headers,
+                                                     payload)
+    except TimeoutError:
+        raise timed_out from None
+    except Exception as exc:
+        raise _failure(exc, host, what, secrets) from None
+    finally:
+        writer.close()
+    return HttpResponse(status=status, url=url, headers=received, body=data.decode(_charset(received), "replace"))
+
+
+async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, method: str, path: str, host: str,
+                    headers: Mapping[str, str], payload: bytes | None) -> tuple[int, dict[str, str], bytes]:
+    """Send one request and read its response: status, headers (names in lower case) and at most
+    ``MAX_BODY`` bytes of body."""
+    given = {k.lower() for k in headers}
+    fields = [("Host", host)] if "host" not in given else []
+    fields += [("Accept-Encoding", "identity")] if "accept-encoding" not in given else []
+    fields += list(headers.items())
+    if "content-length" not in given and (payload is not None or method in ("POST", "PUT", "PATCH")):
+        fields.append(("Content-Length", str(len(payload or b""))))
+    conn = h11.Connection(h11.CLIENT)
+    writer.write(conn.send(h11.Request(method=method, target=path, headers=fields)) or b"")
+    if payload:
+        writer.write(conn.send(h11.Data(data=payload)) or b"")
+    writer.write(conn.send(h11.EndOfMessage()) or b"")
+    await writer.drain()
+    status, received, body = 0, {}, bytearray()
+    while len(body) < MAX_BODY:
+        event = conn.next_event()
+        if event is h11.NEED_DATA:
+            conn.receive_data(await reader.read(64 * 1024))
+        elif isinstance(event, h11.Response):
+            status = event.status_code
+            received = {k.decode("latin-1"): v.decode("latin-1") for k, v in event.headers}
+        elif isinstance(event, h11.Data):
+            body += event.data
+        elif isinstance(event, h11.EndOfMessage | h11.ConnectionClosed):
+            break
+    return status, received, bytes(body[:MAX_BODY])
+
+
+def _host_header(parts: SplitResult) -> str:
+    """The ``Host`` header for a URL: its host (IPv6 in brackets), and its port unless the default."""
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    elif not host.isascii():
+        host = host.encode("idna").decode("ascii")
+    default = 443 if parts.scheme == "https" else 80
+    return host if parts.port in (None, default) else f"{host}:{parts.port}"
+
+
+def _charset(headers: Mapping[str, str]) -> str:
+    """The charset a ``Content-Type`` names (``utf-8`` when none, or one Python does not know)."""
+    for param in headers.get("content-type", "").split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            name = value.strip().strip('"')
             try:
-                text = data.decode(charset, errors="replace")
-            except LookupError:  # a charset Python does not know
-                text = data.decode("utf-8", errors="replace")
-            return HttpResponse(
-                status=resp.status,
-                url=url,
-                headers={k.lower(): v for k, v in resp.getheaders()},
-                body=text,
-            )
-        except NetTimeout:
-            raise
-        except NetError:
-            raise
-        except Exception as exc:
-            if g.fired or isinstance(exc, TimeoutError):
-                raise timed_out from None
-            raise _failure(exc, host, what, secrets) from None
-        finally:
-            conn.close()
+                return codecs.lookup(name).name
+            except LookupError:
+                break
+    return "utf-8"
 
 
 def _failure(exc: Exception, host: str, what: str, secrets: Sequence[str]) -> NetError:
+    """What went wrong with a request, in words fit to show."""
     shown = peer_text(what, secrets, limit=120)
     if isinstance(exc, ssl.SSLCertVerificationError):
         return NetError(f"TLS certificate of {host} is not trusted ({peer_text(exc.verify_message, secrets)})")
     if isinstance(exc, ssl.SSLError):
         return NetError(f"TLS with {host} failed ({peer_text(exc.reason, secrets)})")
-    if isinstance(exc, OSError | http.client.HTTPException):
+    if isinstance(exc, h11.RemoteProtocolError):
+        # h11 quotes the bytes it could not read, escaped in ways no masking knows: say only what was wrong.
+        return NetError(f"{shown} failed (the answer is not HTTP: {str(exc).split(':', 1)[0]})")
+    if isinstance(exc, OSError):
         return NetError(f"{shown} failed ({type(exc).__name__}: {peer_text(exc, secrets, limit=120)})")
-    if isinstance(exc, ValueError):
-        # http.client quotes a bad header value in its message: that value may be a token.
+    if isinstance(exc, ValueError | h11.LocalProtocolError):
+        # A bad header value is quoted in the library's message: that value may be a token.
         return NetError(f"a header for {shown} is not valid (a line break in a secret or header?)")
     return NetError(f"{shown} failed ({type(exc).__name__})")

@@ -1,43 +1,47 @@
-"""Run checklists: items concurrently on a bounded pool, honouring ``when:``, ``needs:`` and retries.
+"""Run checklists: every item at once, honouring ``when:``, ``needs:`` and retries.
 
-Checks wait on the network or on a program, not on the CPU, so the pool has one thread per check,
-up to ``MAX_WORKERS``: 200 checks that each wait 200 ms take a little over 200 ms, not
-200 x 200 ms / pool size (see oncall.readiness.pool for how its threads start). Programs cost a process each (memory,
-CPU), so at most ``PROCESS_SLOTS`` run at once.
+Checks wait on the network or on a program, not on the CPU. Checks that only wait on the network
+(``http``, ``tcp``, ``dns``) wait together on one asyncio event loop, so 2,000 checks that each
+wait 200 ms take a little over 200 ms of waiting, and cost little CPU beyond their own work: no
+thread per check to start or to switch between. The others (programs, files, the keyring) block,
+so they run on a pool of ``PROCESS_SLOTS`` threads; programs cost a process each (memory, CPU), so
+at most that many run at once.
 
-Items are submitted in an order where every prerequisite comes before the items that need it, and
-the pool takes work first in, first out; so an item waiting on its prerequisites only ever waits on
-work that is already running or done, and a bounded pool cannot deadlock. (A check waits for a
-process slot only after its prerequisites are done, and never holds a slot while waiting on one.)
+Every item is a task from the start. An item first waits for the items it needs, which come
+before it in the plan (a ``needs:`` that points forward is a cycle, reported, never waited on), and
+only then takes one of the places of ``at_once`` checks running, so waiting never holds a place
+and the run cannot deadlock.
 """
 
 from __future__ import annotations
 
-import threading
+import asyncio
 import time
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 
 from oncall.errors import SecretError
 from oncall.model import Checklist, ChecklistItem
+from oncall.readiness import net
 from oncall.readiness.checks import (
+    SOCKET_KINDS,
     CheckParamError,
     Context,
     Outcome,
     ago,
     missing_secret,
     run_check,
+    run_socket_check,
     skip_reason,
 )
-from oncall.readiness.pool import Slot, run_all
 from oncall.readiness.results import ERROR, FAIL, NOT_READY, PASS, SKIP, WARN, CheckResult, SavedRun, item_key
 from oncall.redact import MASK as MASK  # what a masked secret looks like, for callers of mask()
 from oncall.redact import redact, terminal_safe
 
-MAX_WORKERS = 256  # checks run at once at most: each holds a thread and a socket, a pipe or a process
-PROCESS_SLOTS = 32  # command checks run at once at most: a process costs far more than a waiting socket
+MAX_WORKERS = 4096  # checks run at once at most: each holds a socket (or a pipe, or a thread)
+PROCESS_SLOTS = 32  # threads for checks that block, so programs run at once at most: each costs a process
 RETRY_PAUSE = 0.5  # seconds between attempts: enough for a flaky VPN, short enough to not stall a run
 
 
@@ -123,9 +127,21 @@ def fix_for(item: ChecklistItem, outcome: Outcome) -> str | None:
 
 
 def pool_size(count: int, workers: int | None = None) -> int:
-    """Threads for ``count`` checks: one per check, at most ``workers`` (default and ceiling ``MAX_WORKERS``)."""
+    """Checks run at once for ``count`` checks: all of them, at most ``workers`` (default and
+    ceiling ``MAX_WORKERS``), and at most half as many as this process may open files (a socket
+    is one; the other half is left for everything else)."""
     limit = MAX_WORKERS if workers is None else min(workers, MAX_WORKERS)
-    return max(1, min(count, limit))
+    return max(1, min(count, limit, _open_files() // 2))
+
+
+def _open_files() -> int:
+    """How many files this process may have open at once (``ulimit -n``)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit on sockets
+        return 2 * MAX_WORKERS
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return soft if soft != resource.RLIM_INFINITY else 2 * MAX_WORKERS
 
 
 def run(
@@ -140,42 +156,49 @@ def run(
     """Run every planned item for ``ctx.person``; results come back in plan order.
 
     At most ``pool_size(len(planned), workers)`` checks run at once, and of those at most
-    ``PROCESS_SLOTS`` command checks. ``on_start``/``on_result`` are called from worker threads,
-    one call at a time (for progress displays).
+    ``PROCESS_SLOTS`` that block (programs, files, the keyring). ``on_start``/``on_result`` are
+    called one at a time, from the event loop's thread (for progress displays).
     """
-    tick = clock or (lambda: ctx.now)
-    slots: dict[str, Slot[CheckResult]] = {p.key: Slot() for p in planned}
-    lock = threading.Lock()
-    processes = threading.BoundedSemaphore(PROCESS_SLOTS)
+    return net.run_to_end(_run(planned, ctx, workers, clock or (lambda: ctx.now), on_start, on_result))
 
-    def process_slot(p: Planned) -> AbstractContextManager[object]:
-        return processes if p.item.kind == "command" else nullcontext()
 
-    def one(p: Planned) -> CheckResult:
+async def _run(planned: Sequence[Planned], ctx: Context, workers: int | None, tick: Callable[[], int],
+               on_start: Callable[[Planned], None] | None,
+               on_result: Callable[[CheckResult], None] | None) -> list[CheckResult]:
+    loop = asyncio.get_running_loop()
+    at_once = asyncio.Semaphore(pool_size(len(planned), workers))
+    order = {p.key: i for i, p in enumerate(planned)}
+    tasks: dict[str, asyncio.Task[CheckResult]] = {}
+
+    async def attempt(p: Planned, item_ctx: Context) -> Outcome:
+        if p.item.kind in SOCKET_KINDS:
+            return await _guarded_socket(p.item, item_ctx)
+        return await loop.run_in_executor(blocking, _guarded, p.item, item_ctx)
+
+    async def one(p: Planned) -> CheckResult:
         item_ctx = replace(ctx, checklist=p.checklist.id)
         started_at = tick()
         t0 = time.monotonic()
         attempts = 0
-        outcome = _blocked(p, slots, order)
-        if outcome is None:
-            try:
-                reason = skip_reason(p.item, item_ctx)
+        outcome = await _blocked(p, tasks, order)
+        if outcome is None and p.item.when:
+            try:  # ``when:`` may ask the keyring or look for files
+                reason = await loop.run_in_executor(blocking, skip_reason, p.item, item_ctx)
             except CheckParamError as exc:
                 outcome = Outcome(ERROR, str(exc))
             else:
                 if reason is not None:
                     outcome = Outcome(SKIP, reason)
         if outcome is None:
-            if on_start is not None:
-                with lock:
+            async with at_once:
+                if on_start is not None:
                     on_start(p)
-            while True:
-                attempts += 1
-                with process_slot(p):
-                    outcome = _guarded(p.item, item_ctx)
-                if outcome.status not in NOT_READY or attempts > p.item.retries:
-                    break
-                time.sleep(RETRY_PAUSE)
+                while True:
+                    attempts += 1
+                    outcome = await attempt(p, item_ctx)
+                    if outcome.status not in NOT_READY or attempts > p.item.retries:
+                        break
+                    await asyncio.sleep(RETRY_PAUSE)
             outcome = _with_severity(p.item, outcome)
         result = CheckResult(
             checklist=p.checklist.id, item=p.item.id, title=p.item.title, kind=p.item.kind,
@@ -184,25 +207,17 @@ def run(
             at=started_at, duration=time.monotonic() - t0, attempts=max(attempts, 1),
         )
         if on_result is not None:
-            with lock:
-                on_result(result)
+            on_result(result)
         return result
 
-    def task(p: Planned) -> Callable[[], None]:
-        def run_one() -> None:
-            try:
-                slots[p.key].set(one(p))
-            except BaseException as exc:  # handed to the caller below, as a future would
-                slots[p.key].fail(exc)
-
-        return run_one
-
-    order = {p.key: i for i, p in enumerate(planned)}
-    run_all([task(p) for p in planned], pool_size(len(planned), workers), name="check")
+    with ThreadPoolExecutor(PROCESS_SLOTS, thread_name_prefix="check") as blocking:
+        for p in planned:
+            tasks[p.key] = asyncio.create_task(one(p))
+        results = await asyncio.gather(*tasks.values())
     # A check that finished before another one fetched a secret could not mask that value (a
     # program printing a token an http check sends): every message is masked again with every
     # value handed out in the run.
-    return [replace(r, message=mask(r.message, ctx.used_secrets)) for r in (slots[p.key].get() for p in planned)]
+    return [replace(r, message=mask(r.message, ctx.used_secrets)) for r in results]
 
 
 def _guarded(item: ChecklistItem, ctx: Context) -> Outcome:
@@ -212,16 +227,23 @@ def _guarded(item: ChecklistItem, ctx: Context) -> Outcome:
         return Outcome(ERROR, f"the check crashed ({type(exc).__name__})")
 
 
-def _blocked(p: Planned, slots: dict[str, Slot[CheckResult]], order: dict[str, int]) -> Outcome | None:
-    """A skip when a prerequisite did not pass; None when all passed."""
-    ids = {item.id for item in p.checklist.items}
+async def _guarded_socket(item: ChecklistItem, ctx: Context) -> Outcome:
+    try:
+        return await run_socket_check(item, ctx)
+    except Exception as exc:  # a bug in one check must not take the others down
+        return Outcome(ERROR, f"the check crashed ({type(exc).__name__})")
+
+
+async def _blocked(p: Planned, tasks: dict[str, asyncio.Task[CheckResult]], order: dict[str, int]) -> Outcome | None:
+    """A skip when a prerequisite did not pass; None when all passed. (``order`` holds every item
+    of every planned checklist.)"""
     for need in p.item.needs:
-        if need not in ids:
-            return Outcome(ERROR, f"needs {need!r}, which is not an item of checklist {p.checklist.id!r}")
         key = item_key(p.checklist.id, need)
-        if order.get(key, len(order)) >= order[p.key]:
+        if key not in order:
+            return Outcome(ERROR, f"needs {need!r}, which is not an item of checklist {p.checklist.id!r}")
+        if order[key] >= order[p.key]:
             return Outcome(ERROR, f"needs {need!r}, which needs this item back (a cycle); remove one of them")
-        prerequisite = slots[key].get()
+        prerequisite = await tasks[key]
         if prerequisite.status != PASS:
             return Outcome(SKIP, f"needs {need!r}, which did not pass ({prerequisite.status})")
     return None

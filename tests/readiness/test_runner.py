@@ -1,12 +1,14 @@
-"""The runner: many checks on a bounded pool, needs, when, retries, severity; the other kinds."""
+"""The runner: many checks at once, needs, when, retries, severity; the other kinds."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import resource
 import socket
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -132,6 +134,16 @@ def test_stale_checklist_is_a_warning() -> None:
     assert finding.status == "warn" and "stale" in finding.message and "alice" in finding.message
 
 
+def test_checks_run_for_a_caller_that_runs_an_event_loop_itself(server: Server) -> None:
+    # As a notebook or a browser driven through its synchronous API does: no loop can start there.
+    async def caller() -> list[str]:
+        checks = [item("a", "http", http=f"{server.url}/open"), item("b", "tcp", tcp=server.url.split("//")[1])]
+        one = run_check(item("c", "http", http=f"{server.url}/open"), Context(person=ALICE, now=NOW))
+        return [r.status for r in run(plan([checklist(*checks)]), Context(person=ALICE, now=NOW))] + [one.status]
+
+    assert asyncio.run(caller()) == ["pass", "pass", "pass"]
+
+
 def test_two_hundred_checks_on_the_default_pool_send_secrets_only_where_asked(server: Server) -> None:
     from tests.readiness.conftest import TOKEN
 
@@ -148,13 +160,43 @@ def test_two_hundred_checks_on_the_default_pool_send_secrets_only_where_asked(se
     assert all(sent[f"/delay/0.2?n={i}"] is None for i in range(190))
 
 
-def test_pool_size_is_one_thread_per_check_within_bounds() -> None:
-    assert pool_size(200) == 200
-    assert pool_size(1000) == MAX_WORKERS
+@pytest.fixture
+def open_files() -> Iterator[Callable[[int], None]]:
+    """Sets this process's limit of open files (``ulimit -n``) for the test."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+
+    def limit(n: int) -> None:
+        if hard != resource.RLIM_INFINITY and n > hard:
+            pytest.skip(f"the hard limit of open files here is {hard}, below {n}")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (n, hard))
+
+    yield limit
+    resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_every_check_runs_at_once_within_bounds(open_files: Callable[[int], None]) -> None:
+    open_files(2 * MAX_WORKERS + 100)
+    assert pool_size(2000) == 2000
+    assert pool_size(MAX_WORKERS + 1000) == MAX_WORKERS
     assert pool_size(200, workers=8) == 8
     assert pool_size(3, workers=8) == 3
     assert pool_size(0) == 1
-    assert pool_size(1000, workers=10_000) == MAX_WORKERS
+    assert pool_size(MAX_WORKERS + 1000, workers=10 * MAX_WORKERS) == MAX_WORKERS
+
+
+def test_checks_at_once_keep_half_the_open_file_limit_free(open_files: Callable[[int], None]) -> None:
+    open_files(256)
+    assert pool_size(2000) == 128
+    assert pool_size(100) == 100
+    # More checks than the limit has room for all pass: the kernel completes each connection on
+    # the listening socket's backlog, so the peer holds no file of this process.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1024)
+        port = listener.getsockname()[1]
+        items = [item(f"c{i}", "tcp", tcp=f"127.0.0.1:{port}") for i in range(600)]
+        results = run(plan([checklist(*items)]), Context(person=ALICE, now=NOW))
+    assert all(r.status == "pass" for r in results), {r.message for r in results if r.status != "pass"}
 
 
 def test_at_most_process_slots_programs_run_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
