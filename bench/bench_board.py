@@ -14,10 +14,11 @@ json``, in three situations:
 * ``daily``: 200 people (10%) pushed a new result since the last fetch;
 * ``unchanged``: nothing new on the remote (the fetch only compares refs).
 
-Target: at most 2 s for ``daily`` and ``unchanged``. The ``first`` fetch writes 2,000 refs, which
-costs what the file system charges for creating 2,000 small files. Each figure is the median wall
-time and the CPU time of the command and its git processes (on a busy machine the wall time is
-mostly waiting for a CPU); the load average is printed with them. Nothing here asserts a time.
+Target: at most 2 s in each situation, the fetch included. The ``first`` fetch creates 2,000
+refs (one small file each) and, in a clone the command has never read, parses the config files
+once for the org cache. Each figure is the median wall time and the CPU time of the command and
+its git processes (on a busy machine the wall time is mostly waiting for a CPU); the load average
+is printed with them. Nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -148,13 +149,13 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"`oncall ready status --within 7d --format json`, {len(people)} people's results on a local remote "
           f"(medians of {repeats}; load average {load:.1f} on {os.cpu_count()} CPUs):\n")
-    print("| fetch | wall s | CPU s | target (wall) |")
-    print("|---|---:|---:|---:|")
+    print("| fetch | wall s | CPU s | target (wall) | met |")
+    print("|---|---:|---:|---:|---|")
     for name, values in figures.items():
-        target = f"<= {TARGET:.1f}" if name != "first" else ""
+        target = f"<= {TARGET:.1f}"
         wall = statistics.median(v[0] for v in values)
         cpu = statistics.median(v[1] for v in values)
-        print(f"| {name} | {wall:.2f} | {cpu:.2f} | {target} |")
+        print(f"| {name} | {wall:.2f} | {cpu:.2f} | {target} | {'yes' if wall <= TARGET else 'no'} |")
 
 
 if __name__ == "__main__":
