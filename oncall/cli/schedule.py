@@ -115,8 +115,10 @@ def validate(
             if warnings:
                 count = f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
                 count += f", {len(warnings) - len(failing)} allowed)" if len(failing) < len(warnings) else ")"
-            output.line(f"ok: {len(org.schedules)} schedules, {len(org.people)} people, "
-                        f"{len(org.checklists)} checklists in {root}{count}")
+            schedules, people, checklists = len(org.schedules), len(org.people), len(org.checklists)
+            output.line(f"ok: {schedules} schedule{'s' if schedules != 1 else ''}, "
+                        f"{people} {'person' if people == 1 else 'people'}, "
+                        f"{checklists} checklist{'s' if checklists != 1 else ''} in {root}{count}")
         else:
             output.info(f"{len(errors)} error{'s' if len(errors) != 1 else ''} in {root}")
     if code:

@@ -32,7 +32,7 @@ def test_init_creates_a_root_that_validates(tmp_path: Path, capsys: pytest.Captu
         assert json.loads((target / "schema" / f"{kind}.json").read_text(encoding="utf-8")) == json_schema(kind)
     check = run_oncall(["--root", str(target), "schedule", "validate", "--strict"], capsys)
     assert (check.code, check.err) == (EXIT_OK, "")
-    assert check.out.startswith("ok: 1 schedules, 3 people, 1 checklists")
+    assert check.out.startswith("ok: 1 schedule, 3 people, 1 checklist in ")
     whois = run_oncall(["--root", str(target), "whois", "--format", "json"], capsys)
     assert whois.code == EXIT_OK, whois.err
     assert json.loads(whois.out)[0]["person"] in ("alice", "bob", "carol")
