@@ -75,7 +75,7 @@ def test_each_run_starts_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str
     second = run_oncall(["--root", str(other), "schedule", "validate"], capsys)
     third = run_oncall(["schedule", "validate"], capsys, cwd=other)
     assert str(REPO) in first.out and "3 schedules" in first.out
-    assert str(other) in second.out and "1 schedules" in second.out
+    assert str(other) in second.out and "ok: 1 schedule," in second.out
     assert str(other) in third.out
 
 
