@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from oncall.model import Shift, reason_codes
+from oncall.model import Reason, Shift, reason_codes
 
 
 class Seen(NamedTuple):
@@ -79,16 +79,15 @@ class Watched:
 def watch(shifts: Iterable[Shift], at: int, within: int) -> Watched:
     """The shifts (as the engine returns them, whole bounds known) overlapping ``[at, at + within)``."""
     found: dict[tuple[str, str], list[Seen]] = {}
+    codes: dict[tuple[Reason, ...], str] = {}  # a large org has few distinct reasons and many shifts
     for shift in shifts:
-        seen = seen_of(shift)
-        if _before(at, seen.end) and seen.start < at + within:
-            found.setdefault((shift.person, shift.schedule), []).append(seen)
+        start = shift.whole_start if shift.whole_start is not None else shift.start
+        if _before(at, shift.whole_end) and start < at + within:
+            code = codes.get(shift.reasons)
+            if code is None:
+                code = codes[shift.reasons] = reason_codes(shift.reasons)
+            found.setdefault((shift.person, shift.schedule), []).append(Seen(start, shift.whole_end, code))
     return Watched(at, within, {key: tuple(sorted(set(rows))) for key, rows in sorted(found.items())})
-
-
-def seen_of(shift: Shift) -> Seen:
-    start = shift.whole_start if shift.whole_start is not None else shift.start
-    return Seen(start, shift.whole_end, reason_codes(shift.reasons))
 
 
 @dataclass(frozen=True)

@@ -87,11 +87,12 @@ def plan(
         by_schedule.setdefault(shift.schedule, []).append(shift)
     for own in by_schedule.values():
         own.sort(key=lambda s: s.start)
+    partners = _partners(org, settings)
     for sid, own in sorted(by_schedule.items()):
         schedule = org.schedules.get(sid)
         if schedule is not None:
-            out.extend(_shift_messages(org, settings, schedule, own, by_schedule, start, end, horizon, readiness,
-                                       watched, notes))
+            out.extend(_shift_messages(org, settings, schedule, own, by_schedule, partners.get(sid, ()), start, end,
+                                       horizon, readiness, watched, notes))
     if watched is not None and seen is not None:
         for change in compare(watched, seen):
             out.extend(_change_messages(org, settings, change, by_schedule, watched, end, notes))
@@ -104,7 +105,8 @@ def plan(
 
 
 def _shift_messages(org: Org, settings: NotifySettings, schedule: Schedule, own: list[Shift],
-                    by_schedule: Mapping[str, list[Shift]], start: int, end: int, horizon: int,
+                    by_schedule: Mapping[str, list[Shift]], partners: Sequence[str], start: int, end: int,
+                    horizon: int,
                     readiness: ReadinessLookup, watched: Watched | None, notes: list[str]) -> list[Message]:
     out: list[Message] = []
     sid = schedule.id
@@ -130,7 +132,7 @@ def _shift_messages(org: Org, settings: NotifySettings, schedule: Schedule, own:
             playbook=settings.route(sid).playbook or _schedule_playbook(schedule),
             why=describe_reasons((r for r in shift.reasons if r.unusual), lambda pid: _display(org, pid)),
             open_end=shift.whole_end is None and shift.end >= horizon,
-            secondary=_secondary(org, settings, sid, shift.start, by_schedule),
+            secondary=_secondary(org, partners, shift.start, by_schedule),
         )
         if lead is not None:
             for r in _recipients(settings, schedule, person, notes, team=True, direct=True):
@@ -188,12 +190,22 @@ def _resumes(own: Sequence[Shift], i: int) -> bool:
     return False
 
 
-def _secondary(org: Org, settings: NotifySettings, sid: str, at: int, by_schedule: Mapping[str, list[Shift]]) -> str:
-    """Who is on call at ``at`` in the schedule's secondaries: ``secondary:`` in its route, else the
-    schedules that avoid it."""
-    partners = settings.route(sid).secondary
-    if partners is None:
-        partners = tuple(other.id for other in org.schedules.values() if sid in other.avoid)
+def _partners(org: Org, settings: NotifySettings) -> dict[str, tuple[str, ...]]:
+    """Each schedule's secondaries: ``secondary:`` in its route, else the schedules that avoid it
+    (found in one pass over the schedules, not one per message)."""
+    avoided_by: dict[str, list[str]] = {}
+    for other in org.schedules.values():
+        for avoided in other.avoid:
+            avoided_by.setdefault(avoided, []).append(other.id)
+    out = {}
+    for sid in org.schedules:
+        named = settings.route(sid).secondary
+        out[sid] = tuple(named) if named is not None else tuple(avoided_by.get(sid, ()))
+    return out
+
+
+def _secondary(org: Org, partners: Sequence[str], at: int, by_schedule: Mapping[str, list[Shift]]) -> str:
+    """Who is on call at ``at`` in a schedule's secondaries (``partners``, see ``_partners``)."""
     out = []
     for other in partners:
         schedule = org.schedules.get(other)

@@ -251,12 +251,13 @@ def _origin(org: Org) -> str:
 def _saved_here(org: Org, pairs: set[Pair]) -> dict[Pair, SharedResult]:
     """The results saved on this machine, as shared results (the checklist they ran against is
     unknown, so a changed checklist is not noticed)."""
-    from oncall.readiness.results import load_attestations, load_results
+    from oncall.readiness.results import load_attestations, load_results, with_results
     from oncall.readiness.share import build
 
+    saved_by = with_results({pid for pid, _ in pairs})
     by_person: dict[str, list[Checklist]] = {}
     for pid, cid in sorted(pairs):
-        if cid in org.checklists:
+        if cid in org.checklists and pid in saved_by:
             by_person.setdefault(pid, []).append(org.checklists[cid])
     out: dict[Pair, SharedResult] = {}
     for pid, checklists in by_person.items():

@@ -19,7 +19,9 @@ checks never put a value in a message.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -129,7 +131,21 @@ class Attestation:
 
 
 def _file(kind: str, person_id: str) -> Path:
-    return state_dir() / kind / f"{_SAFE.sub('_', person_id)}.json"
+    return state_dir() / kind / _file_name(person_id)
+
+
+def _file_name(person_id: str) -> str:
+    return f"{_SAFE.sub('_', person_id)}.json"
+
+
+def with_results(person_ids: Iterable[str]) -> set[str]:
+    """Those of ``person_ids`` with a saved ``--check-access`` run on this machine: one listing of
+    the folder instead of a file opened per person (a team of thousands asks for every member)."""
+    try:
+        names = set(os.listdir(state_dir() / "results"))
+    except OSError:
+        return set()
+    return {pid for pid in person_ids if _file_name(pid) in names}
 
 
 def load_results(person_id: str) -> SavedRun | None:
