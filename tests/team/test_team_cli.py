@@ -266,13 +266,13 @@ def test_a_shared_folder_instead_of_git(tmp_path: Path, git_home: Path) -> None:
     from tests.team.conftest import write_org
 
     root = tmp_path / "org"
-    write_org(root, CHECKLIST, settings="readiness:\n  share: {dir: ../shared}\n", primary=rotation_from_now())
-    (tmp_path / "shared").mkdir()
+    write_org(root, CHECKLIST, settings="readiness:\n  share: {dir: ../team-results}\n", primary=rotation_from_now())
+    (tmp_path / "team-results").mkdir()
     env = dict(os.environ, ONCALL_PERSON="bob", NO_COLOR="1", XDG_STATE_HOME=str(tmp_path / "state"))
     env.pop("ONCALL_ROOT", None)
     checked = oncall(root, env, "ready", "--check-access")
-    assert checked.returncode == 1 and f"shared in {root / '../shared'}/bob/" in checked.stderr
-    shared = json.loads((tmp_path / "shared" / "bob" / "primary.json").read_text())
+    assert checked.returncode == 1 and f"shared in {root / '../team-results'}/bob/" in checked.stderr
+    shared = json.loads((tmp_path / "team-results" / "bob" / "primary.json").read_text())
     assert shared["person"] == "bob" and shared["checklist"] == "primary" and len(shared["checklist_blob"]) == 40
     assert {i["id"]: i["status"] for i in shared["items"]} == {"python": "pass", "playbook": "fail"}
     board = json.loads(oncall(root, dict(env, XDG_STATE_HOME=str(tmp_path / "other")), "ready", "status",

@@ -83,16 +83,16 @@ def test_no_value_in_the_shared_copy_or_its_history(team: Team, server: Server) 
 def test_no_value_in_a_shared_folder(tmp_path: Path, git_home: Path, server: Server) -> None:
     server.redirect_to = f"http://127.0.0.1:9/{TOKEN}/login"
     root = tmp_path / "org"
-    write_org(root, CHECKLIST.format(url=server.url), settings="readiness:\n  share: {dir: ../shared}\n",
+    write_org(root, CHECKLIST.format(url=server.url), settings="readiness:\n  share: {dir: ../team-results}\n",
               primary=rotation_from_now(people="bob, alice"))
-    (tmp_path / "shared").mkdir()
+    (tmp_path / "team-results").mkdir()
     env = dict(os.environ, ONCALL_PERSON="bob", NO_COLOR="1", XDG_STATE_HOME=str(tmp_path / "state"),
                XDG_DATA_HOME=str(tmp_path / "data"), PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring")
     env.pop("ONCALL_ROOT", None)
     assert oncall(root, env, "secret", "set", "pd", stdin=TOKEN).returncode == 0
     checked = oncall(root, env, "ready", "--check-access")
     assert "shared in" in checked.stderr and MASK in checked.stdout
-    files = list((tmp_path / "shared").rglob("*"))
+    files = list((tmp_path / "team-results").rglob("*"))
     assert any(f.name == "primary.json" for f in files)
     for f in files:
         if f.is_file():
