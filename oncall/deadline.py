@@ -39,12 +39,6 @@ class Deadline:
     def expired(self) -> bool:
         return time.monotonic() >= self.at
 
-    def within(self, seconds: float) -> Deadline:
-        """The earlier of this deadline and ``seconds`` from now."""
-        sooner = Deadline(min(seconds, self.remaining()))
-        sooner.seconds = min(seconds, self.seconds)
-        return sooner
-
 
 class Guard:
     """The sockets of one operation, shut down together when its deadline passes."""

@@ -3,7 +3,7 @@
 Every budget here is a wall-clock deadline for the whole operation, not a timeout per socket call:
 a server that trickles one byte at a time cannot stretch a 3 s check. The work is done on an
 asyncio event loop (``*_async``), so thousands of checks can wait at once on one thread; the plain
-functions (``resolve``, ``tcp_connect``, ``http_request``) run the same on a loop of their own.
+functions (``resolve``, ``http_request``) run the same on a loop of their own.
 ``socket.create_connection(timeout=)`` does not bound the DNS lookup, and neither would asyncio's
 own lookup (its threads are waited for at the end), so every lookup runs in a thread of its own
 that is abandoned when the budget is spent (a dead VPN's resolver must not hang a check). HTTP/1.1
@@ -252,7 +252,6 @@ def _blocking(work: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
 
 
 resolve = _blocking(resolve_async)
-tcp_connect = _blocking(tcp_connect_async)
 http_request = _blocking(http_request_async)
 
 
