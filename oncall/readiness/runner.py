@@ -171,9 +171,12 @@ async def _run(planned: Sequence[Planned], ctx: Context, workers: int | None, ti
     tasks: dict[str, asyncio.Task[CheckResult]] = {}
 
     async def attempt(p: Planned, item_ctx: Context) -> Outcome:
-        if p.item.kind in SOCKET_KINDS:
-            return await _guarded_socket(p.item, item_ctx)
-        return await loop.run_in_executor(blocking, _guarded, p.item, item_ctx)
+        try:
+            if p.item.kind in SOCKET_KINDS:
+                return await run_socket_check(p.item, item_ctx)
+            return await loop.run_in_executor(blocking, run_check, p.item, item_ctx)
+        except Exception as exc:  # a bug in one check must not take the others down
+            return Outcome(ERROR, f"the check crashed ({type(exc).__name__})")
 
     async def one(p: Planned) -> CheckResult:
         item_ctx = replace(ctx, checklist=p.checklist.id)
@@ -218,20 +221,6 @@ async def _run(planned: Sequence[Planned], ctx: Context, workers: int | None, ti
     # program printing a token an http check sends): every message is masked again with every
     # value handed out in the run.
     return [replace(r, message=mask(r.message, ctx.used_secrets)) for r in results]
-
-
-def _guarded(item: ChecklistItem, ctx: Context) -> Outcome:
-    try:
-        return run_check(item, ctx)
-    except Exception as exc:  # a bug in one check must not take the others down
-        return Outcome(ERROR, f"the check crashed ({type(exc).__name__})")
-
-
-async def _guarded_socket(item: ChecklistItem, ctx: Context) -> Outcome:
-    try:
-        return await run_socket_check(item, ctx)
-    except Exception as exc:  # a bug in one check must not take the others down
-        return Outcome(ERROR, f"the check crashed ({type(exc).__name__})")
 
 
 async def _blocked(p: Planned, tasks: dict[str, asyncio.Task[CheckResult]], order: dict[str, int]) -> Outcome | None:
