@@ -375,7 +375,7 @@ def _failure(exc: Exception, host: str, what: str, secrets: Sequence[str]) -> Ne
         return NetError(f"TLS with {host} failed ({peer_text(exc.reason, secrets)})")
     if isinstance(exc, h11.RemoteProtocolError):
         # h11 quotes the bytes it could not read, escaped in ways no masking knows: say only what was wrong.
-        return NetError(f"{shown} failed (the answer is not HTTP: {str(exc).split(':', 1)[0]})")
+        return NetError(f"{shown} failed (the answer is not HTTP: {peer_text(str(exc).split(':', 1)[0], secrets, limit=80)})")
     if isinstance(exc, OSError):
         return NetError(f"{shown} failed ({type(exc).__name__}: {peer_text(exc, secrets, limit=120)})")
     if isinstance(exc, ValueError | h11.LocalProtocolError):
