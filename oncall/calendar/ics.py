@@ -39,7 +39,7 @@ from typing import NamedTuple
 from icalendar import vDuration, vText
 from icalendar.parser import Contentline
 
-from oncall.model import Gap, Org, Shift, describe_reasons, reason_codes
+from oncall.model import Org, Shift, describe_reasons, reason_codes
 
 PRODID = "-//oncall//oncall-cli//EN"
 UID_DOMAIN = "oncall"
@@ -90,7 +90,6 @@ def export_calendar(
     *,
     name: str,
     now: int,
-    gaps: Sequence[Gap] | None = None,
     previous: bytes | None = None,
     window: tuple[int, int] | None = None,
     description: str | None = None,
@@ -99,29 +98,13 @@ def export_calendar(
 
     ``now`` (epoch seconds) is the only clock: it gives DTSTAMP and the revision SEQUENCE, so the
     same arguments give the same bytes. Each shift is written whole (its ``whole_start`` and
-    ``whole_end``), and the DESCRIPTION names the people on call before and after it. ``gaps`` is
-    accepted for older callers and not needed: shifts carry their neighbours.
+    ``whole_end``), and the DESCRIPTION names the people on call before and after it.
     With ``previous`` (the bytes of an earlier export of the same calendar), unchanged events keep
     their DTSTAMP and SEQUENCE, changed ones get a higher SEQUENCE, and with ``window`` too,
     events that disappeared inside it are written again as cancelled.
     """
-    data, _ = render_calendar(org, shifts, name=name, now=now, previous=previous, window=window,
-                              description=description)
+    data, _ = Draft(org, shifts, name=name, window=window, description=description).render(now, previous)
     return data
-
-
-def render_calendar(
-    org: Org,
-    shifts: Iterable[Shift],
-    *,
-    name: str,
-    now: int,
-    previous: bytes | None = None,
-    window: tuple[int, int] | None = None,
-    description: str | None = None,
-) -> tuple[bytes, ExportStats]:
-    """Like ``export_calendar``; also says what changed."""
-    return Draft(org, shifts, name=name, window=window, description=description).render(now, previous)
 
 
 class Draft:
