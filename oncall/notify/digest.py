@@ -6,15 +6,14 @@ from that day's midnight in that zone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta, tzinfo
 
-from oncall.model import Digest, Org, Person, Shift
-from oncall.notify.messages import Readiness, readiness_words, when
+from oncall.model import Digest, Org, Shift
+from oncall.notify.messages import ReadinessLookup, readiness_words, when
 from oncall.times import epoch_to_wall, wall_to_epoch, zone
 
 DAYS = 7
-Lookup = Callable[[Person, str | None], Readiness | None]
 
 
 def due_at(digest: Digest, start: int, end: int) -> int | None:
@@ -45,7 +44,7 @@ def title(digest: Digest, due: int) -> str:
 
 
 def block(org: Org, schedule_id: str, shifts: Sequence[Shift], week: list[tuple[int, int]], tz: tzinfo,
-          readiness: Lookup) -> list[str]:
+          readiness: ReadinessLookup) -> list[str]:
     """One schedule's part: a line per day, its gaps, and the readiness of each person on call."""
     schedule = org.schedules[schedule_id]
     own = sorted((s for s in shifts if s.schedule == schedule_id), key=lambda s: s.start)

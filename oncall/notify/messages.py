@@ -7,7 +7,7 @@ messages, the channel's or the schedule's for team messages, the digest's own fo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
@@ -41,6 +41,10 @@ class Readiness:
     @property
     def ready(self) -> bool:
         return not self.failing
+
+
+# How messages learn a person's readiness for a checklist (``oncall.notify.readiness.lookup_for``).
+ReadinessLookup = Callable[[Person, str | None], Readiness | None]
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ keep Slack in step (``sync``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
@@ -30,12 +30,11 @@ from oncall.model import Org, Person, Reason, Schedule, Shift, describe_reasons
 from oncall.notify import digest as weekly
 from oncall.notify import messages as text
 from oncall.notify.changes import Change, Seen, Watched, compare
-from oncall.notify.messages import Message, Readiness, ShiftView
+from oncall.notify.messages import Message, ReadinessLookup, ShiftView
 from oncall.notify.settings import Channel, EmailChannel, NotifySettings, SlackApiChannel
 from oncall.notify.sync import updates
 from oncall.times import zone
 
-ReadinessLookup = Callable[[Person, str | None], Readiness | None]
 # A reason that names the person a change notice goes to, in their words.
 YOURS = {"cover": "covering your time off", "holiday": "covering your public holiday",
          "avoid": "covering you while you are on call in another schedule"}

@@ -4,15 +4,11 @@ else those saved on this machine)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from oncall.model import Org, Person, Schedule
-from oncall.notify.messages import FailingItem, Readiness
-
-Lookup = Callable[[Person, str | None], Readiness | None]
+from oncall.notify.messages import FailingItem, Readiness, ReadinessLookup
 
 
-def lookup_for(org: Org) -> tuple[Lookup, list[str]]:
+def lookup_for(org: Org) -> tuple[ReadinessLookup, list[str]]:
     """How ``notify run`` reads readiness: the latest result of everyone who can be on call in a
     schedule with a checklist, fetched once, now; and the warnings on the way. A mistake in
     oncall.yaml's ``readiness:`` section is one of them (the results saved on this machine are

@@ -31,8 +31,8 @@ from oncall.model import Org, Shift
 from oncall.notify import messages as text
 from oncall.notify.changes import watch
 from oncall.notify.deliver import SEND_LIMIT, DeliveryFailed, Sender
-from oncall.notify.messages import Message
-from oncall.notify.plan import ReadinessLookup, plan
+from oncall.notify.messages import Message, ReadinessLookup
+from oncall.notify.plan import plan
 from oncall.notify.settings import EmailChannel, NotifySettings, SlackApiChannel, settings_or_raise
 from oncall.notify.state import SentLog, locked, state_file
 from oncall.notify.sync import setting_name
