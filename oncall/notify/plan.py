@@ -282,8 +282,7 @@ def _why_changed(org: Org, change: Change, own: Sequence[Shift], watched: Watche
 
 def _overridden(seen: Seen, start: int, end: int | None) -> bool:
     """``seen`` was an override's shift and overlaps ``[start, end)``."""
-    overlaps = (end is None or seen.start < end) and (seen.end is None or seen.end > start)
-    return overlaps and "override" in seen.why.split(", ")
+    return seen.overlaps(Seen(start, end)) and "override" in seen.why.split(", ")
 
 
 def _overlapping(own: Sequence[Shift], start: int, end: int | None) -> list[Shift]:
