@@ -4,14 +4,16 @@ One JSON file per config root: the end of the last completed window (``last_run`
 idempotency key of every message sent, and what each Slack user group and topic was last set to
 (``slack``). Beside it, ``<name>.watched.json`` keeps each person's upcoming shifts as the last run
 saw them (for change notices), written once at the end of a run: it is the large part, and
-recording each message rewrites only the small one. Recording a message (or a setting) is split around its send: before sending, the state
-*with* the message's key is written to disk under a temporary name and fsync'd (``prepare``);
-once the channel accepted it, a rename puts that file in place (``commit``), which needs no free
-space. So a full or read-only disk stops the run before a send, never after one, and no message
-goes out twice because its record could not be written. A run that is killed keeps every key it
-committed and moves neither ``last_run`` nor ``watched``, so the next run looks at the same window
-and the same changes again, skips what went out and sends what did not; a kill *during* a send
-(the whole request, until the server answers) can repeat that one message.
+recording each message rewrites only the small one.
+
+Recording a message (or a setting) is split around its send: before sending, the state *with* the
+message's key is written to disk under a temporary name and fsync'd (``prepare``); once the
+channel accepted it, a rename puts that file in place (``commit``), which needs no free space. So
+a full or read-only disk stops the run before a send, never after one, and no message goes out
+twice because its record could not be written. A run that is killed keeps every key it committed
+and moves neither ``last_run`` nor ``watched``, so the next run looks at the same window and the
+same changes again, skips what went out and sends what did not; a kill *during* a send (the whole
+request, until the server answers) can repeat that one message.
 
 A lock file stops two runs (an overlapping cron) from sending the same message twice. It holds
 the pid of the run and the latest moment that run can end (every run has a deadline), so a later
