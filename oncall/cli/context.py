@@ -10,8 +10,10 @@ from typing import NamedTuple
 
 import click
 
+from oncall.config.cache import load_org_cached
+from oncall.config.root import find_root
 from oncall.errors import NotFound, UsageError
-from oncall.identity import ENV_VAR, Identity
+from oncall.identity import ENV_VAR, Identity, known, matches, whoami
 from oncall.model import Org, Person
 from oncall.times import machine_zone
 
@@ -28,15 +30,11 @@ class Session:
         self._org: Org | None = None
 
     def root(self) -> Path:
-        from oncall.config.root import find_root
-
         return find_root(self.root_option, os.environ.get("ONCALL_ROOT"), Path.cwd())
 
     def org(self) -> Org:
         """The org under the config root, loaded once per run; config errors exit 2."""
         if self._org is None:
-            from oncall.config.cache import load_org_cached
-
             self._org = load_org_cached(self.root())
         return self._org
 
@@ -85,14 +83,10 @@ def current_person(org: Org, explicit: str | None = None) -> CurrentPerson:
 
 def identity(org: Org) -> Identity:
     """Who this machine acts as; an unknown or ambiguous identity is a usage error saying how to set it."""
-    from oncall.identity import whoami
-
     return whoami(org.people, org.root, os.environ.get(ENV_VAR))
 
 
 def _person(org: Org, key: str, source: str) -> Person:
-    from oncall.identity import known, matches
-
     found = matches(org.people, key)
     if len(found) == 1:
         return found[0]

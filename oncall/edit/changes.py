@@ -16,7 +16,7 @@ from pathlib import Path
 from oncall.edit.diff import ShiftDiff, diff
 from oncall.edit.files import check_edit
 from oncall.edit.yamltext import Item, append_items
-from oncall.engine import select_schedules
+from oncall.engine import generate, select_schedules
 from oncall.errors import EXIT_NO, OncallError, UsageError
 from oncall.fsutil import LockTimeout, exclusive, write_atomic
 from oncall.model import Org, Schedule
@@ -89,8 +89,6 @@ def plan_swap(org: Org, schedule_id: str, first: str, second: str, start: int, e
     """The overrides a swap needs: within ``[start, end)`` ``first`` takes every interval
     ``second`` is on call for in the schedule and ``second`` takes every one of ``first``'s.
     Returned as override items sorted by start, with ``replaces`` recorded."""
-    from oncall.engine import generate
-
     schedule = find_schedule(org, schedule_id)
     for argument, person_id in (("first", first), ("second", second)):
         org.person(person_id, argument)

@@ -15,6 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
+from oncall.engine import generate
+from oncall.engine.timeline import compose_runs, layer_zone
+from oncall.engine.turns import LayerClock
 from oncall.model import Layer, Org, Reason, Schedule, Shift
 
 # Why who is on call changes (``Change.why``), from the engine's reasons on either side.
@@ -133,8 +136,6 @@ def diff(before: Org, after: Org, start: int, end: int, schedules: Iterable[str]
     Schedules present on one side only count as all gap on the other. ``schedules`` limits the
     comparison to those ids (missing ones on both sides are ignored).
     """
-    from oncall.engine import generate
-
     wanted = set(schedules) if schedules is not None else None
     old_ids = sorted(i for i in before.schedules if wanted is None or i in wanted)
     new_ids = sorted(i for i in after.schedules if wanted is None or i in wanted)
@@ -238,8 +239,6 @@ def membership_changes(old: Schedule, new: Schedule) -> dict[str, tuple[str, ...
     its offset may differ, its end may come earlier, and a continuing layer may start later, on a
     handoff. A layer whose people were only reordered is left out (that is a ``rotation change``).
     """
-    from oncall.engine.timeline import layer_zone
-
     old_layers = {layer.name: layer for layer in old.layers}
     origins: dict[str, Layer] = {}  # new layer name -> the old layer it continues with other people
     words: dict[str, tuple[str, ...]] = {}
@@ -262,8 +261,6 @@ def membership_changes(old: Schedule, new: Schedule) -> dict[str, tuple[str, ...
 def _same_turns(origin: Layer, origin_tz: tzinfo, layer: Layer, tz: tzinfo) -> bool:
     """Whether ``layer`` gives turns only where ``origin`` did, on its handoffs: the same but for
     people, offset, name, a later start on a handoff and an earlier end."""
-    from oncall.engine.turns import LayerClock
-
     apart_from_turns = replace(layer, name=origin.name, people=origin.people, offset=origin.offset,
                                start=origin.start, end=origin.end)
     if origin_tz != tz or apart_from_turns != origin:
@@ -287,8 +284,6 @@ class _Reasons:
     """The engine's reasons for who is on call in one schedule, by time."""
 
     def __init__(self, org: Org, schedule: Schedule, start: int, end: int) -> None:
-        from oncall.engine.timeline import compose_runs
-
         self.runs = compose_runs(org, schedule, start, end)
         self.ends = [e for _, e, _, _ in self.runs]
 
@@ -354,8 +349,6 @@ def layer_changes(old: Layer, new: Layer) -> tuple[tuple[str, str], ...]:
 def first_effect(org: Org, old: Schedule, new: Schedule, start: int) -> int | None:
     """The first instant from ``start`` at which ``old`` and ``new`` disagree on who is on call,
     within the engine's reach; None when they agree all the way."""
-    from oncall.engine.timeline import compose_runs
-
     lo, step = start, _FIRST_STEP
     while lo < start + _REACH:
         hi = min(lo + step, start + _REACH)

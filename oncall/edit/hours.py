@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from functools import lru_cache
 
+from oncall.engine import generate, select_schedules
 from oncall.errors import ConfigError
-from oncall.holidays import HolidayCalendar
+from oncall.holidays import HolidayCalendar, holiday_spans, is_known_country
 from oncall.model import Org, Person, Schedule, Shift
 from oncall.times import DAY, zone_clock
 
@@ -84,8 +85,6 @@ def hours_report(org: Org, start: int, end: int, schedules: Iterable[str] | None
 
     A person on call in two schedules at once counts both.
     """
-    from oncall.engine import generate, select_schedules
-
     chosen = select_schedules(org, schedules)
     shifts = generate(org, start, end, schedules=[s.id for s in chosen]).shifts
     # One pass over the shifts for both groupings (a year of a large org is millions of shifts).
@@ -157,8 +156,6 @@ def overlap(start: int, end: int, spans: Iterable[Span]) -> int:
 
 
 def _holidays(calendar: HolidayCalendar | None, person: Person, country: str, start: int, end: int) -> list[Span]:
-    from oncall.holidays import holiday_spans, is_known_country
-
     if not is_known_country(country, person.subdivision):
         raise ConfigError(
             f"country: the holidays calendar has no country {country!r} (person {person.id}); "

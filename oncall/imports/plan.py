@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from oncall.engine import schedule_timeline
+from oncall.engine.timeline import layer_pieces
 from oncall.errors import ConfigErrors, Location, Problem, UsageError
 from oncall.ids import slug, unique
 from oncall.imports.check import CheckResult, compare
@@ -236,8 +238,6 @@ def _load(root: Path, plan: ImportPlan) -> Org:
 def _overlaps(item: _Written, org: Org, plan: ImportPlan) -> None:
     """Rotations the service puts on call together (Opsgenie's, or Grafana's of one level) are
     layers here, where the later one wins: report the first instant each pair overlaps."""
-    from oncall.engine.timeline import layer_pieces
-
     source = item.source
     schedule = org.schedules[item.id]
     rotations = source.rotations
@@ -284,8 +284,6 @@ def _first_overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> tuple[
 
 def _check(written: list[_Written], org: Org, ids: dict[str, str], people: dict[str, SourcePerson],
            plan: ImportPlan) -> None:
-    from oncall.engine import schedule_timeline
-
     for item in written:
         rendered = item.source.rendered
         if not rendered:
