@@ -4,7 +4,6 @@ shell completion of schedule, person, checklist and channel ids."""
 
 from __future__ import annotations
 
-import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,11 +11,9 @@ from typing import Annotated, Any
 import click
 import typer
 
-from oncall.cli.context import local_zone, now
+from oncall.cli.context import Session, local_zone, now
 from oncall.cli.render import when
 from oncall.cli.timeinput import parse_when as parse
-from oncall.config.cache import load_org_cached
-from oncall.config.root import find_root
 from oncall.errors import OncallError, UsageError
 from oncall.model import Org
 from oncall.times import DAY, ParsedTime, TimeValueError, parse_duration
@@ -70,9 +67,8 @@ TableOrJsonOption = Annotated[TableOrJson, format_option(TableOrJson)]
 
 def _completion_org(ctx: click.Context) -> Org | None:
     """The org a command line being completed works on, or None when it cannot be loaded."""
-    root_option = ctx.find_root().params.get("root")
     try:
-        return load_org_cached(find_root(root_option, os.environ.get("ONCALL_ROOT"), Path.cwd()))
+        return Session(ctx.find_root().params.get("root")).org()
     except (OncallError, OSError):
         return None
 
