@@ -456,6 +456,16 @@ class Shift(NamedTuple):
     before: str | None = None
     after: str | None = None
 
+    @property
+    def known_start(self) -> int:
+        """The real start where the engine found it, else the clipped one (as far as it looked)."""
+        return self.whole_start if self.whole_start is not None else self.start
+
+    @property
+    def known_end(self) -> int:
+        """The real end where the engine found it, else the clipped one (as far as it looked)."""
+        return self.whole_end if self.whole_end is not None else self.end
+
 
 class Gap(NamedTuple):
     """An interval with nobody on call; bounds as in ``Shift`` (``whole_start``/``whole_end`` None

@@ -226,8 +226,7 @@ class EventWriter:
     def outline(self, shift: Shift) -> tuple[int, int, tuple[str, ...], bytes]:
         """The event's start and end, and its lines after DTSTART and DTEND (unfolded, and folded
         and encoded)."""
-        start = shift.whole_start if shift.whole_start is not None else shift.start
-        end = shift.whole_end if shift.whole_end is not None else shift.end
+        start, end = shift.known_start, shift.known_end
         key = (shift.schedule, shift.person, shift.reasons, shift.before, shift.after,
                shift.whole_start is None, shift.whole_end is None)
         known = self.bodies.get(key)

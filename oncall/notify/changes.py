@@ -81,7 +81,7 @@ def watch(shifts: Iterable[Shift], at: int, within: int) -> Watched:
     found: dict[tuple[str, str], list[Seen]] = {}
     codes: dict[tuple[Reason, ...], str] = {}  # a large org has few distinct reasons and many shifts
     for shift in shifts:
-        start = shift.whole_start if shift.whole_start is not None else shift.start
+        start = shift.known_start
         if _before(at, shift.whole_end) and start < at + within:
             code = codes.get(shift.reasons)
             if code is None:

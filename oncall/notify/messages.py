@@ -163,11 +163,11 @@ class ShiftView:
 
     @property
     def start(self) -> int:
-        return self.shift.whole_start if self.shift.whole_start is not None else self.shift.start
+        return self.shift.known_start
 
     @property
     def end(self) -> int:
-        return self.shift.whole_end if self.shift.whole_end is not None else self.shift.end
+        return self.shift.known_end
 
     def until(self, tz: tzinfo) -> str:
         return ("at least " if self.open_end else "") + when(self.end, tz)

@@ -97,7 +97,7 @@ def topic_text(topic: SlackTopic, schedule: Schedule, org: Org, shift: Shift | N
     person = org.people.get(shift.person) if shift is not None else None
     tz = schedule.tz
     if shift is not None:
-        start = shift.whole_start if shift.whole_start is not None else shift.start
+        start = shift.known_start
         end = shift.whole_end
     else:
         start, end = None, following.start if following is not None else None
