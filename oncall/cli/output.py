@@ -9,11 +9,11 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from oncall.errors import UsageError
 
@@ -121,12 +121,20 @@ def line(text: str | Text = "", style: str | None = None, indent: int = 0) -> No
         console.print(piece, soft_wrap=True)
 
 
+class EncodedItems(NamedTuple):
+    """A list for ``print_json`` whose items are JSON text already, each on one line, given in
+    batches: streamed as an iterator is, one write per batch."""
+
+    batches: Iterable[Sequence[str]]
+
+
 def print_json(data: Any, path: Path | None = None) -> None:
     """JSON data, stable and UTF-8, to stdout (or to ``path``), laid out as ``json.dumps(data,
-    indent=2)`` does, except that a list given as an iterator is streamed: written as it is made,
-    one item per line, so a year of shifts is never held in memory as one list of objects and one
-    string. (Each such line comes from the json module's C encoder; the indenting encoder is pure
-    Python and was most of a large ``generate --format json``'s time: docs/performance.md.)"""
+    indent=2)`` does, except that a list given as an iterator (or as ``EncodedItems``) is
+    streamed: written as it is made, one item per line, so a year of shifts is never held in
+    memory as one list of objects and one string. (Each such line comes from the json module's C
+    encoder; the indenting encoder is pure Python and was most of a large ``generate --format
+    json``'s time: docs/performance.md.)"""
     emit(_json_pieces(data, "\n"), path, end="\n")
 
 
@@ -139,13 +147,16 @@ def _json_pieces(data: Any, newline: str) -> Iterator[str]:
             yield ("{" if index == 0 else ",") + inner + json.dumps(key, ensure_ascii=False) + ": "
             yield from _json_pieces(value, inner)
         yield newline + "}"
+    elif isinstance(data, EncodedItems):
+        empty = True
+        for batch in data.batches:
+            if batch:
+                yield ("[" if empty else ",") + inner + ("," + inner).join(batch)
+                empty = False
+        yield "[]" if empty else newline + "]"
     elif isinstance(data, Iterator):
         encode = json.JSONEncoder(ensure_ascii=False).encode  # no indent: the C encoder
-        empty = True
-        for item in data:
-            yield ("[" if empty else ",") + inner + encode(item)
-            empty = False
-        yield "[]" if empty else newline + "]"
+        yield from _json_pieces(EncodedItems([encode(item)] for item in data), newline)
     elif isinstance(data, list | tuple):
         empty = True
         for item in data:

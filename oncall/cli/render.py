@@ -10,9 +10,9 @@ gap, a change to a schedule) is given in that schedule's zone, every other time 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, tzinfo
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from oncall.model import Gap, Org, Reason, Schedule, Shift, describe_reasons, reason_codes
 from oncall.redact import terminal_safe
@@ -143,6 +143,33 @@ def shift_json(org: Org, shift: Shift) -> dict[str, object]:
         "person_name": display_name(org, shift.person),
         "reason": reason_codes(shift.reasons),
     }
+
+
+def shift_lines(org: Org) -> Callable[[Shift], str]:
+    """``shift_json`` as JSON text, on one line as the json module's encoder writes it, for long
+    lists. A year of a large org is hundreds of thousands of shifts but only thousands of
+    distinct schedules with their people and people with their reasons, so each such piece is
+    encoded once (the times are cached by ``json_time``), not a dict made and encoded per shift
+    (docs/performance.md). The tests hold it to ``shift_json`` byte for byte."""
+    import json
+
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+
+    @cache
+    def opening(schedule_id: str, person_id: str) -> str:
+        return f'{{"schedule": {encode(schedule_id)}, "person": {encode(person_id)}, "start": '
+
+    @cache
+    def closing(person_id: str, reasons: tuple[Reason, ...]) -> str:
+        return (f', "person_name": {encode(display_name(org, person_id))}, '
+                f'"reason": {encode(reason_codes(reasons))}}}')
+
+    def line(shift: Shift) -> str:
+        sched = org.schedules.get(shift.schedule)
+        return (opening(shift.schedule, shift.person) + encode(json_time(shift.start, sched)) + ', "end": '
+                + encode(json_time(shift.end, sched)) + closing(shift.person, shift.reasons))
+
+    return line
 
 
 def gap_json(org: Org, gap: Gap) -> dict[str, object]:

@@ -170,15 +170,16 @@ def generate(
     if format is GenerateFormat.json:
         gaps: list[Gap] = []
 
-        def shift_rows() -> Iterator[dict[str, object]]:
+        def shift_rows() -> Iterator[list[str]]:
+            line = render.shift_lines(org)
             for timeline in timelines:
                 gaps.extend(timeline.gaps)
-                yield from (render.shift_json(org, s) for s in timeline.shifts)
+                yield [line(s) for s in timeline.shifts]
 
         def gap_rows() -> Iterator[dict[str, object]]:
             yield from (render.gap_json(org, g) for g in gaps)  # all known once the shifts are written
 
-        output.print_json({"shifts": shift_rows(), "gaps": gap_rows()}, output_path)
+        output.print_json({"shifts": output.EncodedItems(shift_rows()), "gaps": gap_rows()}, output_path)
     elif format is GenerateFormat.csv:
         output.emit(_csv(org, timelines), output_path)
     else:
