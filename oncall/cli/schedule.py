@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
 from typing import Annotated, Any
 
 import typer
@@ -35,7 +36,7 @@ from oncall.edit.git import org_at
 from oncall.engine import Timeline
 from oncall.engine.lint import lint_org
 from oncall.errors import EXIT_NO, EXIT_OK, EXIT_USAGE, Problem, UsageError
-from oncall.model import Gap, Org, Shift, reason_codes
+from oncall.model import Gap, Org, Reason, Shift, reason_codes
 from oncall.times import from_epoch
 
 app = command_group("Validate, generate and compare schedules.")
@@ -195,21 +196,41 @@ def generate(
 
 
 def _csv(org: Org, timelines: Iterable[Timeline]) -> Iterator[str]:
+    """The CSV, one schedule's rows at a time. A row is made of pieces quoted once by the csv
+    module and cached: the schedule and person that open it, and the reason and display names
+    that close it, are the same for thousands of rows (docs/performance.md). The times between
+    them are ISO text, which CSV never quotes."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    # The display names come last, so scripts that read the first five columns by position keep working.
-    writer.writerow(["schedule", "person", "start", "end", "reason", "schedule_name", "person_name"])
-    for timeline in timelines:
-        rows = [(s.schedule, s.start, s.person, s.end, reason_codes(s.reasons)) for s in timeline.shifts]
-        rows += [(g.schedule, g.start, "", g.end, "gap") for g in timeline.gaps]
-        for sched_id, start, person, end, reason in sorted(rows, key=lambda r: (r[0], r[1])):
-            sched = org.schedules[sched_id]
-            writer.writerow([sched_id, person, render.json_time(start, sched), render.json_time(end, sched), reason,
-                             sched.display, render.display_name(org, person or None) or ""])
-        yield buffer.getvalue()
+
+    def fields(*values: str) -> str:
         buffer.seek(0)
         buffer.truncate()
-    yield buffer.getvalue()
+        writer.writerow(values)
+        return buffer.getvalue()
+
+    @cache
+    def opening(sched_id: str, person: str) -> str:
+        return fields(sched_id, person).removesuffix("\n") + ","
+
+    @cache
+    def closing(sched_id: str, person: str, reasons: tuple[Reason, ...] | None) -> str:  # None: a gap
+        reason = "gap" if reasons is None else reason_codes(reasons)
+        return "," + fields(reason, org.schedules[sched_id].display, render.display_name(org, person or None) or "")
+
+    # The display names come last, so scripts that read the first five columns by position keep working.
+    yield fields("schedule", "person", "start", "end", "reason", "schedule_name", "person_name")
+    for timeline in timelines:
+        rows: list[tuple[str, int, str, int, tuple[Reason, ...] | None]]
+        rows = [(s.schedule, s.start, s.person, s.end, s.reasons) for s in timeline.shifts]
+        rows += [(g.schedule, g.start, "", g.end, None) for g in timeline.gaps]
+        rows.sort(key=lambda r: (r[0], r[1]))
+        lines = []
+        for sched_id, start, person, end, reasons in rows:
+            sched = org.schedules[sched_id]
+            lines.append(f"{opening(sched_id, person)}{render.json_time(start, sched)},"
+                         f"{render.json_time(end, sched)}{closing(sched_id, person, reasons)}")
+        yield "".join(lines)
 
 
 def _generate_table(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap], start: int, end: int) -> None:

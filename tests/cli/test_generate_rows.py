@@ -3,6 +3,8 @@ bytes as encoding each row on its own."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import UTC
 from pathlib import Path
@@ -15,7 +17,7 @@ from oncall.cli import render
 from oncall.cli.app import app
 from oncall.cli.output import EncodedItems, _json_pieces
 from oncall.config import load_org
-from oncall.model import Reason, Shift
+from oncall.model import Reason, Shift, reason_codes
 from oncall.times import parse_time
 
 # Names that JSON escapes and CSV quotes: quotes, a backslash, a comma, a newline, a tab, ESC,
@@ -104,6 +106,26 @@ def test_generate_json_is_each_row_encoded_on_its_own_line(root: Path) -> None:
     shifts = listed([render.shift_json(org, s) for s in timeline.shifts])
     gaps = listed([render.gap_json(org, g) for g in timeline.gaps])
     assert generate(root, "json") == f'{{\n  "shifts": {shifts},\n  "gaps": {gaps}\n}}\n'
+
+
+def test_generate_csv_is_each_row_written_by_the_csv_module(root: Path) -> None:
+    org = load_org(root)
+    timeline = engine.generate(org, *window())
+    assert timeline.shifts and timeline.gaps
+    rows = [(s.schedule, s.start, s.person, s.end, reason_codes(s.reasons)) for s in timeline.shifts]
+    rows += [(g.schedule, g.start, "", g.end, "gap") for g in timeline.gaps]
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    writer.writerow(["schedule", "person", "start", "end", "reason", "schedule_name", "person_name"])
+    for sched_id, start, person, end, reason in sorted(rows, key=lambda r: (r[0], r[1])):
+        sched = org.schedules[sched_id]
+        writer.writerow([sched_id, person, render.json_time(start, sched), render.json_time(end, sched), reason,
+                         sched.display, render.display_name(org, person or None) or ""])
+    text = generate(root, "csv")
+    assert text == expected.getvalue()
+    read = list(csv.DictReader(io.StringIO(text)))
+    assert {r["schedule_name"] for r in read} == {'Desk, "front"', "Nights ünd Tage"}
+    assert "Cy \x1b[31m\nNewline 🚀" in {r["person_name"] for r in read}
 
 
 @pytest.mark.parametrize("batches", [[["1", '{"a": "é"}'], [], ["[2, 3]"]], [[], []], []])
