@@ -3,7 +3,8 @@
 Every budget here is a wall-clock deadline for the whole operation, not a timeout per socket call:
 a server that trickles one byte at a time cannot stretch a 3 s check. The work is done on an
 asyncio event loop (``*_async``), so thousands of checks can wait at once on one thread; the plain
-functions (``resolve``, ``http_request``) run the same on a loop of their own.
+functions (``resolve``, ``http_request``) run the same on a loop of their own. That loop is
+uvloop's where it is installed (Linux and macOS), else asyncio's own.
 ``socket.create_connection(timeout=)`` does not bound the DNS lookup, and neither would asyncio's
 own lookup (its threads are waited for at the end), so every lookup runs in a thread of its own
 that is abandoned when the budget is spent (a dead VPN's resolver must not hang a check). HTTP/1.1
@@ -236,9 +237,20 @@ def run_to_end(work: Coroutine[Any, Any, T]) -> T:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(work)
+        return _run(work)
     with ThreadPoolExecutor(1, thread_name_prefix="event loop") as thread:
-        return thread.submit(asyncio.run, work).result()
+        return thread.submit(_run, work).result()
+
+
+def _run(work: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(work)`` on uvloop's event loop where it is installed (Linux and macOS): the same
+    loop written in C, which costs about half the CPU per connection of asyncio's own."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(work)
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(work)
 
 
 def _blocking(work: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
