@@ -3,6 +3,7 @@
     python3 bench/bench_ready.py            # 9 rounds
     python3 bench/bench_ready.py --quick    # 3 rounds
     python3 bench/bench_ready.py --against /path/to/other/checkout   # the same commands there too
+    python3 bench/bench_ready.py --tls      # https checks, the server's certificate trusted
 
 N http checks (default 2,000) go to a local server that answers each request after a fixed delay
 (default 200 ms). Target: the whole command, a fresh process from start to exit, running the N
@@ -19,7 +20,9 @@ version), run in the same rounds, so the two are compared on the same load.
 The server runs in a child process on asyncio, with a listen backlog of 4,096: a server with a
 thread per request (http.server) starts those threads one at a time, and a short backlog makes a
 burst of connections wait for SYN retries (1 s each), so either would measure the server, not
-oncall. Nothing here asserts a time.
+oncall. With ``--tls`` the server speaks HTTPS with a certificate made for the run by openssl,
+which the command trusts through ``$SSL_CERT_FILE`` (as a company CA is set up). Nothing here
+asserts a time.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import argparse
 import asyncio
 import os
 import resource
+import ssl
 import statistics
 import subprocess
 import sys
@@ -61,17 +65,26 @@ async def _answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
         writer.close()
 
 
-async def _serve() -> None:
-    server = await asyncio.start_server(_answer, "127.0.0.1", 0, backlog=4096)
-    print(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", flush=True)
+async def _serve(cert: str | None) -> None:
+    tls = None
+    if cert:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(cert, str(Path(cert).with_suffix(".key")))
+    server = await asyncio.start_server(_answer, "127.0.0.1", 0, backlog=4096, ssl=tls)
+    print(f"{'https' if tls else 'http'}://127.0.0.1:{server.sockets[0].getsockname()[1]}", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until the parent closes stdin
 
 
 class DelayServer:
-    """The server above in a child process (so its work does not share this process's CPU time)."""
+    """The server above in a child process (so its work does not share this process's CPU time);
+    over TLS with the certificate ``cert`` (its key beside it, ``.key``) when given."""
+
+    def __init__(self, cert: Path | None = None) -> None:
+        self.cert = cert
 
     def __enter__(self) -> str:
-        self.proc = subprocess.Popen([sys.executable, __file__, "--serve"], stdin=subprocess.PIPE,
+        tls = ["--cert", str(self.cert)] if self.cert else []
+        self.proc = subprocess.Popen([sys.executable, __file__, "--serve", *tls], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         return self.proc.stdout.readline().strip()
@@ -101,12 +114,25 @@ def org(folder: Path, url: str, count: int, delay: float) -> Path:
     return folder
 
 
-def command(checkout: Path, root: Path, state: Path, *extra: str) -> Callable[[], tuple[float, float]]:
-    """A run of ``oncall ready`` from ``checkout`` in a fresh process: (wall, CPU) seconds."""
+def certificate(folder: Path) -> Path:
+    """A self-signed certificate for 127.0.0.1 (``cert.pem``, its key ``cert.key``), made by openssl."""
+    cert = folder / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(cert.with_suffix(".key")),
+                    "-out", str(cert)], check=True, capture_output=True)
+    return cert
+
+
+def command(checkout: Path, root: Path, state: Path, *extra: str,
+            trust: Path | None = None) -> Callable[[], tuple[float, float]]:
+    """A run of ``oncall ready`` from ``checkout`` in a fresh process: (wall, CPU) seconds; ``trust``
+    is a CA file for ``$SSL_CERT_FILE``."""
     argv = [sys.executable, "-m", "oncall", "--root", str(root), "ready", "--person", "alice",
             "--checklist", "bench", "--format", "json", *extra]
     env = dict(os.environ, XDG_STATE_HOME=str(state), XDG_CACHE_HOME=str(state / "cache"),
                ONCALL_PLAIN_PROGRESS="1", PYTHONPATH=str(checkout))
+    if trust is not None:
+        env["SSL_CERT_FILE"] = str(trust)
 
     def once() -> tuple[float, float]:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -141,26 +167,29 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.2, help="seconds the server waits per request (0.2)")
     parser.add_argument("--against", type=Path, action="append", default=[],
                         help="another checkout of oncall to run in the same rounds (repeatable)")
+    parser.add_argument("--tls", action="store_true", help="https checks (a certificate made for the run)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)  # the child process
+    parser.add_argument("--cert", help=argparse.SUPPRESS)  # the child process: serve over TLS
     args = parser.parse_args()
     if args.serve:
-        asyncio.run(_serve())
+        asyncio.run(_serve(args.cert))
         return
     count = 3 if args.quick else 9
     n, delay = args.checks, args.latency
     checkouts = {"": REPO, **{f" ({path})": path.resolve() for path in args.against}}
     runs: dict[str, Callable[[], tuple[float, float]]] = {}
-    with DelayServer() as url, tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, DelayServer(certificate(Path(tmp)) if args.tls else None) as url:
+        cert = Path(tmp) / "cert.pem" if args.tls else None
         one_root = org(Path(tmp) / "one", url, 1, delay)
         all_root = org(Path(tmp) / "all", url, n, delay)
         for i, (label, checkout) in enumerate(checkouts.items()):
             state = Path(tmp) / f"state{i}"
-            runs[f"1 check{label}"] = command(checkout, one_root, state / "one", "--check-access")
-            runs[f"{n:,} checks{label}"] = command(checkout, all_root, state / "all", "--check-access")
-            runs[f"{n:,} checks, no --check-access{label}"] = command(checkout, all_root, state / "all")
+            runs[f"1 check{label}"] = command(checkout, one_root, state / "one", "--check-access", trust=cert)
+            runs[f"{n:,} checks{label}"] = command(checkout, all_root, state / "all", "--check-access", trust=cert)
+            runs[f"{n:,} checks, no --check-access{label}"] = command(checkout, all_root, state / "all", trust=cert)
         t = rounds(runs, count)
     load = os.getloadavg()[0]
-    print(f"`oncall ready --check-access --format json`, whole command, http checks against a local server "
+    print(f"`oncall ready --check-access --format json`, whole command, {'https' if args.tls else 'http'} checks against a local server "
           f"answering each in {delay * 1000:.0f} ms; medians of {count} rounds (load average {load:.1f} on "
           f"{os.cpu_count()} CPUs). Target: {n:,} checks <= {TARGET:g}x one check.\n")
     print(f"| command | wall | CPU | wall / one check (target <= {TARGET:g}x) | CPU / one check |")

@@ -306,10 +306,7 @@ async def _once(method: str, url: str, headers: Mapping[str, str], deadline: Dea
     try:
         async with asyncio.timeout(deadline.remaining()):
             if parts.scheme == "https":
-                context = ssl.create_default_context(cafile=cafile)
-                if not verify:
-                    context.check_hostname = False
-                    context.verify_mode = ssl.CERT_NONE
+                context = _tls_context(cafile, verify, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
                 await writer.start_tls(context, server_hostname=host)
             path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             status, received, data = await _exchange(reader, writer, method, path, _host_header(parts), headers,
@@ -352,6 +349,19 @@ async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, 
         elif isinstance(event, h11.EndOfMessage | h11.ConnectionClosed):
             break
     return status, received, bytes(body[:MAX_BODY])
+
+
+@functools.lru_cache(maxsize=8)
+def _tls_context(cafile: str | None, verify: bool, cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    """The TLS settings of a request, made once for each way of trusting servers: making them reads
+    the whole CA store (tens of milliseconds), and one context serves any number of connections.
+    ``cert_file`` and ``cert_dir`` are ``$SSL_CERT_FILE`` and ``$SSL_CERT_DIR``, where OpenSSL finds
+    the CA store: a context made before either changed would not trust what they name."""
+    context = ssl.create_default_context(cafile=cafile)
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 def _host_header(parts: SplitResult) -> str:
