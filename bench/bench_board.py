@@ -18,7 +18,9 @@ Target: at most 2 s in each situation, the fetch included. The ``first`` fetch c
 refs (one small file each) and, in a clone the command has never read, parses the config files
 once for the org cache. Each figure is the median wall time and the CPU time of the command and
 its git processes (on a busy machine the wall time is mostly waiting for a CPU); the load average
-is printed with them. Nothing here asserts a time.
+is printed with them. ``--against DIR`` runs the oncall of another checkout in the same rounds
+(on the same remote, each in a clone of its own, taking turns to go first). Nothing here asserts
+a time.
 """
 
 from __future__ import annotations
@@ -107,13 +109,13 @@ def setup(base: Path) -> tuple[Path, Path]:
     return seed, remote
 
 
-def timed(argv: list[str], env: dict[str, str], before: object = None) -> tuple[float, float]:
+def timed(argv: list[str], env: dict[str, str], before: object = None, cwd: Path = REPO) -> tuple[float, float]:
     """Wall seconds, and CPU seconds of the command and the git processes it ran."""
     if callable(before):
         before()
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(argv, env=env, capture_output=True, cwd=REPO)
+    done = subprocess.run(argv, env=env, capture_output=True, cwd=cwd)  # ``-m`` imports oncall from here
     took = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
@@ -125,27 +127,38 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2 runs instead of 5")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "board")
+    parser.add_argument("--against", type=Path, action="append", default=[],
+                        help="another checkout of oncall to run in the same rounds, on the same remote (repeatable)")
     args = parser.parse_args()
     repeats = 2 if args.quick else 5
     seed, remote = setup(args.out)
-    clone = args.out / "clone"
-    env = dict(os.environ, NO_COLOR="1", XDG_CACHE_HOME=str(args.out / "cache"),
-               XDG_STATE_HOME=str(args.out / "state"), XDG_CONFIG_HOME=str(args.out / "config"))
-    env.pop("ONCALL_ROOT", None)
-    argv = [sys.executable, "-m", "oncall", "--root", str(clone), "ready", "status", "--within", "7d",
-            "--format", "json"]
+    checkouts = {"": REPO, **{f" ({path})": path.resolve() for path in args.against}}
     people = sorted(line.split("/")[-1] for line in git(remote, "for-each-ref", "--format=%(refname)",
                                                              "refs/oncall/readiness").decode().split())
-    figures: dict[str, list[tuple[float, float]]] = {"first": [], "daily": [], "unchanged": []}
+    runs = []
+    for i, (label, checkout) in enumerate(checkouts.items()):
+        clone = args.out / f"clone{i}"
+        env = dict(os.environ, NO_COLOR="1", XDG_CACHE_HOME=str(args.out / f"cache{i}"),
+                   XDG_STATE_HOME=str(args.out / f"state{i}"), XDG_CONFIG_HOME=str(args.out / "config"),
+                   PYTHONPATH=str(checkout))
+        env.pop("ONCALL_ROOT", None)
+        argv = [sys.executable, "-m", "oncall", "--root", str(clone), "ready", "status", "--within", "7d",
+                "--format", "json"]
+        runs.append((label, checkout, clone, argv, env))
+    figures: dict[str, list[tuple[float, float]]] = {
+        f"{kind}{label}": [] for kind in ("first", "daily", "unchanged") for label in checkouts}
     for round_ in range(repeats):
-        if clone.exists():
-            shutil.rmtree(clone)
-        git(args.out, "clone", "--quiet", "--no-local", str(remote), str(clone))
-        figures["first"].append(timed(argv, env))
+        order = runs if round_ % 2 == 0 else runs[::-1]  # each checkout goes first in turn
+        for label, checkout, clone, argv, env in order:
+            if clone.exists():
+                shutil.rmtree(clone)
+            git(args.out, "clone", "--quiet", "--no-local", str(remote), str(clone))
+            figures[f"first{label}"].append(timed(argv, env, cwd=checkout))
         changed = people[round_ * CHANGED % len(people):][:CHANGED]
-        stream = results_stream(seed, NOW - 3600 + round_, changed, parent=True)
-        figures["daily"].append(timed(argv, env, lambda s=stream: git(remote, "fast-import", "--quiet", stdin=s)))
-        figures["unchanged"].append(timed(argv, env))
+        git(remote, "fast-import", "--quiet", stdin=results_stream(seed, NOW - 3600 + round_, changed, parent=True))
+        for kind in ("daily", "unchanged"):
+            for label, checkout, _clone, argv, env in order:
+                figures[f"{kind}{label}"].append(timed(argv, env, cwd=checkout))
     load = os.getloadavg()[0]
     print(f"`oncall ready status --within 7d --format json`, {len(people)} people's results on a local remote "
           f"(medians of {repeats}; load average {load:.1f} on {os.cpu_count()} CPUs):\n")
@@ -156,7 +169,6 @@ def main() -> None:
         wall = statistics.median(v[0] for v in values)
         cpu = statistics.median(v[1] for v in values)
         print(f"| {name} | {wall:.2f} | {cpu:.2f} | {target} | {'yes' if wall <= TARGET else 'no'} |")
-
 
 if __name__ == "__main__":
     main()

@@ -225,7 +225,7 @@ def team_results(org: Org, pairs: Iterable[Pair], *, lenient: bool = False) -> T
             f"{p} (read instead: the readiness results saved on this machine)" for p in exc.problems))
     if store is None:
         return TeamResults(_saved_here(org, wanted_pairs), False, "this machine")
-    warning = store.fetch()
+    warning = store.fetch({person for person, _ in wanted_pairs})
     return TeamResults(store.read(wanted_pairs), True, _origin(org), (warning,) if warning else ())
 
 

@@ -113,6 +113,41 @@ def test_a_failed_push_is_kept_and_goes_with_the_next_one(team: Team) -> None:
     assert sh(team.remote, "rev-list", "--count", "refs/oncall/readiness/alice").strip() == "2"
 
 
+def test_a_fetch_brings_the_people_asked_for_and_drops_those_the_remote_no_longer_has(team: Team) -> None:
+    alice_root, bob_root = team.clone("alice"), team.clone("bob")
+    who = people(alice_root)
+    assert GitStore(alice_root, "origin").publish(who["alice"], [result("alice", T0)]).shared
+    assert GitStore(bob_root, "origin").publish(who["bob"], [result("bob", T0, failing=True)]).shared
+    reader_root = team.clone("reader")
+    reader = GitStore(reader_root, "origin")
+    tracking = "refs/oncall/remotes/origin/readiness"
+
+    assert reader.fetch({"bob"}) is None
+    assert sh(reader_root, "for-each-ref", "--format=%(refname)", tracking).split() == [f"{tracking}/bob"]
+    assert set(reader.read({("alice", "primary"), ("bob", "primary")})) == {("bob", "primary")}
+
+    assert reader.fetch() is None
+    assert sh(reader_root, "for-each-ref", "--format=%(refname)", tracking).split() == [
+        f"{tracking}/alice", f"{tracking}/bob"]
+    for person in ("alice", "bob"):  # each tracking ref is the remote's commit
+        assert sh(reader_root, "rev-parse", f"{tracking}/{person}") == sh(
+            team.remote, "rev-parse", f"refs/oncall/readiness/{person}")
+
+    # Bob's newer result arrives; Alice's ref is removed from the remote.
+    assert GitStore(bob_root, "origin").publish(who["bob"], [result("bob", T0 + 60)]).shared
+    sh(team.remote, "update-ref", "-d", "refs/oncall/readiness/alice")
+    assert reader.fetch({"bob"}) is None
+    assert sh(reader_root, "for-each-ref", "--format=%(refname)", tracking).split() == [f"{tracking}/bob"]
+    latest = reader.read({("bob", "primary")})[("bob", "primary")]
+    assert latest.checked_at == T0 + 60 and latest.failing == ()
+
+    # Offline: a warning, and what was fetched before is still read.
+    sh(reader_root, "remote", "set-url", "origin", str(team.base / "nowhere.git"))
+    warning = reader.fetch({"bob"})
+    assert warning is not None and "showing what was fetched before" in warning
+    assert reader.read({("bob", "primary")})[("bob", "primary")].checked_at == T0 + 60
+
+
 def test_fetch_failure_is_a_warning(team: Team) -> None:
     root = team.clone("reader")
     warning = GitStore(root, "nosuchremote").fetch()
