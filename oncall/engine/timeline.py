@@ -9,9 +9,10 @@ whole bounds and for who is on call either side of it.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 from datetime import tzinfo
+from operator import itemgetter
 from typing import NamedTuple
 
 from oncall.engine.turns import CoveredPeriods, LayerClock, intersect, union, window_instants
@@ -30,6 +31,7 @@ Piece = tuple[int, int, str, Why]
 FIRST_LOOK = 2 * DAY  # how far beyond the window the engine looks first for the edges' bounds
 REACH = 800 * DAY  # how far it looks at most; beyond it a bound is unknown (None)
 _OVERRIDE: Why = ("override", None, None, None)
+_START, _END = itemgetter(0), itemgetter(1)  # a piece's start and end
 
 
 class Timeline(NamedTuple):
@@ -383,32 +385,36 @@ class _Off:
 
 
 def overlay(base: list[Piece], top: list[Piece]) -> list[Piece]:
-    """``top`` wins wherever it covers; ``base`` shows through elsewhere. Both sorted, disjoint."""
+    """``top`` wins wherever it covers; ``base`` shows through elsewhere. Both sorted, disjoint.
+
+    ``base`` shows through in the holes between ``top``'s pieces (and either side of them): each
+    hole takes its slice of ``base`` by bisection, so the cost follows the holes, not ``base``."""
     if not top:
         return base
     if not base:
         return top
     out: list[Piece] = []
-    j = 0
-    count = len(top)
-    for piece in base:
-        s, e = piece[0], piece[1]
-        while j < count and top[j][1] <= s:
-            j += 1
-        cur = s
-        i = j
-        while i < count and top[i][0] < e:
-            if top[i][0] > cur:
-                out.append((cur, top[i][0], piece[2], piece[3]))
-            cur = max(cur, top[i][1])
-            if cur >= e:
-                break
-            i += 1
-        if cur < e:
-            out.append((cur, e, piece[2], piece[3]))
-    out.extend(top)
-    out.sort()  # disjoint pieces: the starts alone decide
+    shown_to = base[0][0]
+    for piece in top:
+        if piece[0] > shown_to:
+            out += _within(base, shown_to, piece[0])
+        out.append(piece)
+        shown_to = piece[1]
+    out += _within(base, shown_to, base[-1][1])
     return out
+
+
+def _within(pieces: list[Piece], start: int, end: int) -> list[Piece]:
+    """The sorted disjoint ``pieces`` clipped to ``[start, end)``."""
+    inside = pieces[bisect_right(pieces, start, key=_END):bisect_left(pieces, end, key=_START)]
+    if inside:
+        s, e, person, why = inside[0]
+        if s < start:
+            inside[0] = (start, e, person, why)
+        s, e, person, why = inside[-1]
+        if e > end:
+            inside[-1] = (s, end, person, why)
+    return inside
 
 
 def override_pieces(schedule: Schedule, start: int, end: int) -> list[Piece]:
