@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
@@ -200,17 +201,38 @@ class ZoneClock:
 
     def to_instant(self, wall: int) -> int:
         """The instant of a wall-clock reading (fold=0)."""
-        if not self.safe_lo < wall < self.safe_hi and not self._cover(_year_of(wall)):
+        if not self._in_table(wall):
             return self._direct_instant(wall)
         i = bisect_right(self.wall_keys, wall)
         return wall - (self.offsets_after[i - 1] if i else self.first_offset)
 
+    def to_instants(self, walls: Sequence[int]) -> list[int]:
+        """``to_instant`` of each of the sorted ``walls``. The readings between two offset changes
+        share one offset: each such stretch of them is converted by one subtraction apiece."""
+        if not walls or not (self._in_table(walls[0]) and self._in_table(walls[-1])):
+            return [self.to_instant(wall) for wall in walls]
+        instants: list[int] = []
+        keys = self.wall_keys
+        i = bisect_right(keys, walls[0])  # the stretch of the first reading: after change i - 1
+        done = 0
+        while done < len(walls):
+            upto = bisect_left(walls, keys[i], done) if i < len(keys) else len(walls)
+            offset = self.offsets_after[i - 1] if i else self.first_offset
+            instants += [wall - offset for wall in walls[done:upto]]
+            done = upto
+            i += 1
+        return instants
+
     def to_wall(self, instant: int) -> int:
         """The wall-clock reading of an instant."""
-        if not self.safe_lo < instant < self.safe_hi and not self._cover(_year_of(instant)):
+        if not self._in_table(instant):
             return instant + self._direct_offset(instant)
         i = bisect_right(self.changes, instant)
         return instant + (self.offsets_after[i - 1] if i else self.first_offset)
+
+    def _in_table(self, reading: int) -> bool:
+        """Whether the table holds ``reading`` (an instant or wall seconds), growing it if need be."""
+        return self.safe_lo < reading < self.safe_hi or self._cover(_year_of(reading))
 
     def offset_changes(self, start: int, end: int) -> list[int]:
         """The instants in ``[start, end)`` at which the offset changes (within the years a table

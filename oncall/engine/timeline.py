@@ -10,7 +10,7 @@ whole bounds and for who is on call either side of it.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import tzinfo
 from operator import itemgetter
 from typing import NamedTuple
@@ -274,9 +274,9 @@ def layer_pieces(
         return []
     rotation = layer.people
     size = len(rotation)
-    turns: Iterator[tuple[int, int, int]]
+    turns: Iterable[tuple[int, int, int]]
     if len(set(rotation)) == 1:  # one person: every turn is theirs, so the layer is one long turn
-        turns = iter([(0, lo, hi)])
+        turns = [(0, lo, hi)]
     else:
         turns = clock.turns(lo, hi)
         if layer.only and layer.advance == "covered":
@@ -312,7 +312,7 @@ def layer_pieces(
     return pieces
 
 
-def _covered_turns(periods: Iterator[tuple[int, int, int]],
+def _covered_turns(periods: Iterable[tuple[int, int, int]],
                    covered: CoveredPeriods) -> Iterator[tuple[int, int, int]]:
     """``advance: covered``: period j is turn i, i the number of periods before j that meet the
     layer's windows (rule 9). Counted once for the first period, then period by period."""

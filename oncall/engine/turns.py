@@ -7,7 +7,7 @@ rotation that began years ago costs the same as one that began yesterday.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import tzinfo
 from math import gcd
 
@@ -51,21 +51,23 @@ class LayerClock:
         """``[start, end)`` clipped to the layer's own ``[start, end)`` (empty when ``lo >= hi``)."""
         return max(start, self.first), end if self.last is None else min(end, self.last)
 
-    def turns(self, start: int, end: int) -> Iterator[tuple[int, int, int]]:
+    def turn_starts(self, first: int, stop: int) -> list[int]:
+        """``turn_start(k)`` for each ``k`` in ``range(first, stop)``."""
+        if self.calendar:
+            return self.clock.to_instants(range(self.start_wall + first * self.step,
+                                                self.start_wall + stop * self.step, self.step))
+        return list(range(self.first + first * self.step, self.first + stop * self.step, self.step))
+
+    def turns(self, start: int, end: int) -> list[tuple[int, int, int]]:
         """``(k, from, to)`` for every turn overlapping ``[start, end)``, clipped to it and to the
         layer's own ``[start, end)``."""
         lo, hi = self.active(start, end)
         if lo >= hi:
-            return
-        k = self.turn_at(lo)
-        begin = self.turn_start(k)
-        while begin < hi:
-            finish = self.turn_start(k + 1)
-            s, e = max(begin, lo), min(finish, hi)
-            if s < e:
-                yield k, s, e
-            k += 1
-            begin = finish
+            return []
+        first, last = self.turn_at(lo), self.turn_at(hi - 1)
+        edges = [lo, *self.turn_starts(first + 1, last + 1), hi]
+        # A turn can be empty: a calendar day that a zone skipped (Samoa, 2011-12-30).
+        return [(k, s, e) for k, s, e in zip(range(first, last + 1), edges, edges[1:], strict=False) if s < e]
 
 
 def window_instants(windows: tuple[Window, ...], tz: tzinfo, start: int, end: int) -> list[tuple[int, int]]:
@@ -74,23 +76,15 @@ def window_instants(windows: tuple[Window, ...], tz: tzinfo, start: int, end: in
     if start >= end:
         return []
     clock = zone_clock(tz)
-    to_instant = clock.to_instant
-    first_day = clock.to_wall(start) // DAY - 1
-    last_day = clock.to_wall(end) // DAY
-    bounds = [(w.days, w.start * 60, (w.start + w.length) * 60) for w in windows]
+    days = range(clock.to_wall(start) // DAY - 1, clock.to_wall(end) // DAY + 1)
     spans: list[tuple[int, int]] = []
-    for day in range(first_day, last_day + 1):
-        weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
-        midnight = day * DAY
-        for days, opens, closes in bounds:
-            if weekday not in days:
-                continue
-            s = to_instant(midnight + opens)
-            e = to_instant(midnight + closes)
-            if s < start:
-                s = start
-            if e > end:
-                e = end
+    for window in windows:
+        # 1970-01-01 (day 0) was a Thursday
+        opens = [day * DAY + window.start * 60 for day in days if (day + 3) % 7 in window.days]
+        length = window.length * 60
+        closes = [wall + length for wall in opens]
+        for s, e in zip(clock.to_instants(opens), clock.to_instants(closes), strict=True):
+            s, e = max(s, start), min(e, end)
             if s < e:
                 spans.append((s, e))
     return union(spans)
@@ -110,7 +104,7 @@ def union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def intersect(
-    turns: Iterator[tuple[int, int, int]], spans: list[tuple[int, int]]
+    turns: Iterable[tuple[int, int, int]], spans: list[tuple[int, int]]
 ) -> Iterator[tuple[int, int, int]]:
     """Clip each ``(k, from, to)`` turn to the sorted disjoint ``spans``."""
     i = 0

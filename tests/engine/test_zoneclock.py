@@ -9,7 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oncall.engine import who_at
-from oncall.times import Duration, epoch_to_wall, wall_seconds, wall_to_epoch, zone, zone_clock
+from oncall.times import (
+    Duration,
+    ZoneClock,
+    epoch_to_wall,
+    wall_datetime,
+    wall_seconds,
+    wall_to_epoch,
+    zone,
+    zone_clock,
+)
 from tests.engine.build import layer, org, schedule, utc
 
 ZONES = ["America/New_York", "Europe/London", "Australia/Sydney", "Australia/Lord_Howe", "Asia/Kolkata",
@@ -59,3 +68,28 @@ def test_whois_on_a_turn_of_100000_weeks_answers_and_says_the_end_is_beyond_reac
     assert answer.person == "alice" and answer.start == utc("2026-01-05T09:00Z")
     assert answer.shift is not None and answer.shift.whole_end is None  # 1,900 years on: beyond reach
     assert answer.next_person is None and answer.next_start is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([*ZONES, "Pacific/Apia"]), st.integers(-2000, 80000), st.sampled_from([1, 1800, 3600, 86400, 604800]),
+       st.integers(0, 800), st.booleans())
+def test_converting_sorted_readings_at_once_agrees_with_one_at_a_time(tz_name: str, hours: int, step: int, count: int,
+                                                                       fresh: bool) -> None:
+    # Readings from 1988 to 2036, one second to a week apart, over spring-forward gaps and fall-back
+    # folds; with a fresh clock, and with one whose table already holds other years.
+    tz = zone(tz_name)
+    first = wall_seconds(datetime(2011, 1, 1)) + hours * 3600 * (1 if hours >= 0 else 100)
+    walls = range(first, first + count * step, step)
+    clock = ZoneClock(tz) if fresh else zone_clock(tz)
+    one_at_a_time = ZoneClock(tz)
+    at_once = clock.to_instants(walls)
+    assert at_once == [one_at_a_time.to_instant(w) for w in walls]
+    assert at_once[::40] == [reference(wall_datetime(w), tz_name) for w in walls[::40]]
+
+
+def test_converting_readings_three_centuries_apart_at_once_agrees_with_one_at_a_time() -> None:
+    # Further apart than one table holds: the far ones are converted directly, as one at a time.
+    tz = zone("America/New_York")
+    walls = range(wall_seconds(datetime(1900, 3, 11, 2, 30)), wall_seconds(datetime(2199, 12, 1)), 91 * 86400 + 3600)
+    assert ZoneClock(tz).to_instants(walls) == [reference(wall_datetime(w), "America/New_York") for w in walls]
+
