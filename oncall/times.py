@@ -235,11 +235,13 @@ class ZoneClock:
         return self.safe_lo < reading < self.safe_hi or self._cover(_year_of(reading))
 
     def offset_changes(self, start: int, end: int) -> list[int]:
-        """The instants in ``[start, end)`` at which the offset changes (within the years a table
-        can hold; none are listed beyond them)."""
-        for year in (_year_of(start - _DAY), _year_of(end + _DAY)):
-            self._cover(year)
-        return self.changes[bisect_right(self.changes, start - 1):bisect_right(self.changes, end - 1)]
+        """The instants in ``[start, end)`` at which the offset changes."""
+        first, last = _year_of(start - _DAY), _year_of(end + _DAY)
+        if self._cover(first) and self._cover(last):
+            changes = self.changes
+        else:  # further apart than one table holds, or far from the years this clock holds
+            changes = [t for t, _, _ in self._scan(max(first - 1, _FIRST_YEAR), min(last + 2, _LAST_YEAR + 1))]
+        return changes[bisect_right(changes, start - 1):bisect_right(changes, end - 1)]
 
     def _cover(self, year: int) -> bool:
         """Grow the table to hold ``year`` (± one); False when that would make it too long."""

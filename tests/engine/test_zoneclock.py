@@ -93,3 +93,12 @@ def test_converting_readings_three_centuries_apart_at_once_agrees_with_one_at_a_
     walls = range(wall_seconds(datetime(1900, 3, 11, 2, 30)), wall_seconds(datetime(2199, 12, 1)), 91 * 86400 + 3600)
     assert ZoneClock(tz).to_instants(walls) == [reference(wall_datetime(w), "America/New_York") for w in walls]
 
+
+def test_offset_changes_are_all_listed_whatever_years_the_clock_held_before() -> None:
+    ny = zone("America/New_York")
+    clock = ZoneClock(ny)
+    clock.to_instant(wall_seconds(datetime(2190, 6, 1)))  # the table now holds years around 2190
+    assert clock.offset_changes(utc("2026-01-01T00:00Z"), utc("2027-01-01T00:00Z")) == [
+        utc("2026-03-08T07:00Z"), utc("2026-11-01T06:00Z")]
+    centuries = clock.offset_changes(utc("1950-01-01T00:00Z"), utc("2190-01-01T00:00Z"))
+    assert len(centuries) > 2 * 200 and utc("2026-03-08T07:00Z") in centuries
