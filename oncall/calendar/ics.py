@@ -32,13 +32,15 @@ import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from operator import attrgetter
 from typing import NamedTuple
 
+import icalendar
 from icalendar import vDuration, vText
 from icalendar.parser import Contentline
 
+import oncall
 from oncall.model import Org, Shift, describe_reasons, reason_codes
 
 PRODID = "-//oncall//oncall-cli//EN"
@@ -118,25 +120,22 @@ class Draft:
     """
 
     def __init__(self, org: Org, shifts: Iterable[Shift], *, name: str, window: tuple[int, int] | None = None,
-                 description: str | None = None, writer: EventWriter | None = None) -> None:
+                 description: str | None = None, writer: EventWriter | None = None,
+                 rows: Sequence[str] | None = None) -> None:
         self.writer = writer or EventWriter(org)  # one writer for many calendars shares their events' lines
         self.shifts = list(shifts)
         self.name, self.window, self.description = name, window, description
+        self.rows = rows  # ``writer.row`` of each shift, when the caller has made them already
 
     @property
     def fingerprint(self) -> str:
-        """A digest of the header, the window and every event's times and lines (which name its
-        schedule and person, so with its start they give its UID), without making the events."""
-        bodies: dict[bytes, int] = {}  # each distinct body once, by the order it first appears
-        rows = []
-        for shift in self.shifts:
-            start, end, _, folded = self.writer.outline(shift)
-            rows.append(f"{start} {end} {bodies.setdefault(folded, len(bodies))}\n")
-        digest = hashlib.blake2b(repr((_FINGERPRINT_FORMAT, self.name, self.description, self.window)).encode(),
-                                 digest_size=16)
-        digest.update("".join(rows).encode("ascii"))
-        for body in bodies:
-            digest.update(b"%d\n" % len(body) + body)
+        """A digest of the header, the window, the code that writes the bytes, and every event's
+        times and facts (which name its schedule and person, so with its start they give its
+        UID), without making the events' lines."""
+        digest = hashlib.blake2b(repr((_FINGERPRINT_FORMAT, oncall.__version__, icalendar.__version__, self.name,
+                                       self.description, self.window)).encode(), digest_size=16)
+        rows = self.rows if self.rows is not None else map(self.writer.row, self.shifts)
+        digest.update("".join(rows).encode())
         return digest.hexdigest()
 
     def render(self, now: int, previous: bytes | None = None, *, fingerprint: str | None = None
@@ -151,10 +150,12 @@ class Draft:
         events.sort(key=_EVENT_ORDER)
         revisions.stats.events = len(events)
         header = _header(self.name, self.description, f"{fingerprint} {len(events)}" if fingerprint else None)
-        return b"".join([header, *map(_event_bytes, events), _FOOTER]), revisions.stats
+        body = [_event_bytes(e.uid, _revision_text(e.sequence, e.stamp, e.cancelled), e.start, e.end,
+                             e.folded or _folded(e.body)) for e in events]
+        return b"".join([header, *body, _FOOTER]), revisions.stats
 
 
-_FINGERPRINT_FORMAT = 2  # raise it when the bytes written for the same events change
+_FINGERPRINT_FORMAT = 3  # raise it when the bytes written for the same facts change within a version
 FINGERPRINT = "X-ONCALL-FINGERPRINT"
 
 
@@ -185,11 +186,10 @@ def stream_calendar(
     memory an export takes does not grow with the length of its window.
     """
     yield _header(name, description)
-    fresh = _Fresh(now)
+    written = _revision_text(revision(now), now, cancelled=False)  # every event is new
     for shifts in timelines:
-        writer = EventWriter(org)  # per schedule: its bodies are never needed again
-        events = sorted((writer.event(shift, fresh) for shift in shifts), key=_EVENT_ORDER)
-        yield b"".join(map(_event_bytes, events))
+        writer = EventWriter(org)  # per schedule: its events' lines are never needed again
+        yield writer.fresh_events(shifts, written)
     yield _FOOTER
 
 
@@ -206,73 +206,137 @@ def revision(now: int) -> int:
 # --------------------------------------------------------------------------- events
 
 
+class Facts(NamedTuple):
+    """What an event says besides its times, gathered from its shift and the org: its lines after
+    DTSTART and DTEND are made from these alone (``_body``), so a digest of them stands for the
+    lines (``Draft.fingerprint``)."""
+
+    schedule: str
+    schedule_name: str
+    checklist: str | None
+    person: str
+    person_name: str
+    before_name: str | None  # who is on call just before (None: nobody, or not known)
+    after_name: str | None
+    starts_known: bool  # whether the shift's real start (and end) were found: "nobody" is then known
+    ends_known: bool
+    reasons: str  # their codes
+    why: str  # and in words, with people's names
+
+
+class Content:
+    """The lines after DTSTART and DTEND that events with the same ``Facts`` share, made once:
+    unfolded, folded, and a digest of the facts (what a fingerprint records instead of them)."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+
+    @cached_property
+    def lines(self) -> tuple[str, ...]:
+        return _body(self.facts)
+
+    @cached_property
+    def folded(self) -> bytes:
+        return _folded(self.lines)
+
+    @cached_property
+    def digest(self) -> str:
+        return hashlib.blake2b(repr(self.facts).encode(), digest_size=16).hexdigest()
+
+
 class EventWriter:
     """Builds the events of one export.
 
     An event's lines after DTSTART and DTEND depend only on its schedule, person, reasons and
     neighbours, and a year of a 300-schedule org has about 7,000 such combinations for 190,000
-    events: each is escaped, folded and encoded once (see bench/bench_ics.py for the figures)."""
+    events: the facts of each are gathered once, and their lines escaped and folded once (see
+    bench/bench_ics.py for the figures)."""
 
     def __init__(self, org: Org) -> None:
         self.org = org
-        self.bodies: dict[tuple[object, ...], tuple[tuple[str, ...], bytes]] = {}
+        self.contents: dict[tuple[object, ...], Content] = {}
 
-    def event(self, shift: Shift, revisions: _Revisions | _Fresh) -> Event:
-        start, end, body, folded = self.outline(shift)
-        uid = uid_for(shift.schedule, start, shift.person)
-        sequence, stamp = revisions.of(uid, start, end, body)
-        return Event(uid, shift.schedule, start, end, body, sequence, stamp, False, folded)
-
-    def outline(self, shift: Shift) -> tuple[int, int, tuple[str, ...], bytes]:
-        """The event's start and end, and its lines after DTSTART and DTEND (unfolded, and folded
-        and encoded)."""
-        start, end = shift.known_start, shift.known_end
+    def content(self, shift: Shift) -> Content:
+        """What ``shift``'s event says besides its times."""
         key = (shift.schedule, shift.person, shift.reasons, shift.before, shift.after,
                shift.whole_start is None, shift.whole_end is None)
-        known = self.bodies.get(key)
+        known = self.contents.get(key)
         if known is None:
-            lines = self._body(shift)
-            known = self.bodies[key] = lines, "".join(map(_fold, lines)).encode("utf-8")
-        return start, end, known[0], known[1]
+            known = self.contents[key] = Content(self._facts(shift))
+        return known
 
-    def _body(self, shift: Shift) -> tuple[str, ...]:
-        """The lines after DTSTART and DTEND, unfolded."""
+    def row(self, shift: Shift) -> str:
+        """``shift``'s event as a fingerprint records it: its start, its end, its facts' digest."""
+        return f"{shift.known_start} {shift.known_end} {self.content(shift).digest}\n"
+
+    def event(self, shift: Shift, revisions: _Revisions) -> Event:
+        start, end, content = shift.known_start, shift.known_end, self.content(shift)
+        uid = uid_for(shift.schedule, start, shift.person)
+        sequence, stamp = revisions.of(uid, start, end, content.lines)
+        return Event(uid, shift.schedule, start, end, content.lines, sequence, stamp, False, content.folded)
+
+    def fresh_events(self, shifts: Iterable[Shift], revision_text: str) -> bytes:
+        """The events of ``shifts``, all new (``revision_text`` says so), in calendar order."""
+        rows = []
+        for shift in shifts:
+            start = shift.known_start
+            rows.append((shift.schedule, start, uid_for(shift.schedule, start, shift.person), shift.known_end,
+                         self.content(shift).folded))
+        rows.sort()  # _EVENT_ORDER: schedule, start, UID
+        return b"".join([_event_bytes(uid, revision_text, start, end, folded) for _, start, uid, end, folded in rows])
+
+    def _facts(self, shift: Shift) -> Facts:
         schedule = self.org.schedules.get(shift.schedule)
-        schedule_name = schedule.display if schedule is not None else shift.schedule
-        person_name = self.name(shift.person)
-        lines = (
-            _text_line("SUMMARY", f"On call: {schedule_name} — {person_name}"),
-            _text_line("DESCRIPTION", self._description(shift, schedule_name, person_name)),
-            _text_line("CATEGORIES", "On call"),
-            "TRANSP:TRANSPARENT",
-            _text_line("X-ONCALL-SCHEDULE", shift.schedule),
-            _text_line("X-ONCALL-PERSON", shift.person),
-            _text_line("X-ONCALL-REASON", reason_codes(shift.reasons)) if shift.reasons else "",
+        return Facts(
+            schedule=shift.schedule,
+            schedule_name=schedule.display if schedule is not None else shift.schedule,
+            checklist=schedule.checklist if schedule is not None else None,
+            person=shift.person,
+            person_name=self.name(shift.person),
+            before_name=self.name(shift.before) if shift.before is not None else None,
+            after_name=self.name(shift.after) if shift.after is not None else None,
+            starts_known=shift.whole_start is not None,
+            ends_known=shift.whole_end is not None,
+            reasons=reason_codes(shift.reasons),
+            why=describe_reasons(shift.reasons, self.name),
         )
-        return tuple(line for line in lines if line)
 
     def name(self, person_id: str) -> str:
         person = self.org.people.get(person_id)
         return person.display if person is not None else person_id
 
-    def _description(self, shift: Shift, schedule_name: str, person_name: str) -> str:
-        # No instants here: DTSTART/DTEND carry them and clients show them in the reader's zone.
-        parts = [f"{person_name} is on call for {schedule_name}."]
-        if shift.before is not None:
-            parts.append(f"Handoff: takes over from {self.name(shift.before)}.")
-        elif shift.whole_start is not None:
-            parts.append("Handoff: nobody is on call just before this shift.")
-        if shift.after is not None:
-            parts.append(f"Hands over to {self.name(shift.after)} at the end.")
-        elif shift.whole_end is not None:
-            parts.append("Nobody is on call just after this shift.")
-        if shift.reasons:
-            parts.append(f"Why: {describe_reasons(shift.reasons, self.name)}.")
-        schedule = self.org.schedules.get(shift.schedule)
-        if schedule is not None and schedule.checklist:
-            parts.append(f"Before the shift run: oncall ready --checklist {schedule.checklist}")
-        parts.append(f"Schedule: {shift.schedule}")
-        return "\n".join(parts)
+
+def _body(facts: Facts) -> tuple[str, ...]:
+    """The lines after DTSTART and DTEND, unfolded: made from ``facts`` alone."""
+    lines = (
+        _text_line("SUMMARY", f"On call: {facts.schedule_name} — {facts.person_name}"),
+        _text_line("DESCRIPTION", _description(facts)),
+        _text_line("CATEGORIES", "On call"),
+        "TRANSP:TRANSPARENT",
+        _text_line("X-ONCALL-SCHEDULE", facts.schedule),
+        _text_line("X-ONCALL-PERSON", facts.person),
+        _text_line("X-ONCALL-REASON", facts.reasons) if facts.reasons else "",
+    )
+    return tuple(line for line in lines if line)
+
+
+def _description(facts: Facts) -> str:
+    # No instants here: DTSTART/DTEND carry them and clients show them in the reader's zone.
+    parts = [f"{facts.person_name} is on call for {facts.schedule_name}."]
+    if facts.before_name is not None:
+        parts.append(f"Handoff: takes over from {facts.before_name}.")
+    elif facts.starts_known:
+        parts.append("Handoff: nobody is on call just before this shift.")
+    if facts.after_name is not None:
+        parts.append(f"Hands over to {facts.after_name} at the end.")
+    elif facts.ends_known:
+        parts.append("Nobody is on call just after this shift.")
+    if facts.why:
+        parts.append(f"Why: {facts.why}.")
+    if facts.checklist:
+        parts.append(f"Before the shift run: oncall ready --checklist {facts.checklist}")
+    parts.append(f"Schedule: {facts.schedule}")
+    return "\n".join(parts)
 
 
 _EVENT_ORDER = attrgetter("schedule", "start", "uid")
@@ -314,25 +378,23 @@ class _Revisions:
         return out
 
 
-class _Fresh:
-    """Revisions when there is no previous file: every event is new, written at ``now``."""
-
-    def __init__(self, now: int) -> None:
-        self.now, self.rev = now, revision(now)
-
-    def of(self, uid: str, start: int, end: int, body: tuple[str, ...]) -> tuple[int, int]:
-        return self.rev, self.now
-
-
 # --------------------------------------------------------------------------- writing
 
 
-def _event_bytes(e: Event) -> bytes:
-    # Encoded event by event: one non-ASCII name would otherwise widen the whole text in memory.
-    status = "CANCELLED" if e.cancelled else "CONFIRMED"
-    head = (f"BEGIN:VEVENT\r\n{_fold(f'UID:{e.uid}')}DTSTAMP:{_utc(e.stamp)}\r\nSEQUENCE:{e.sequence}\r\n"
-            f"STATUS:{status}\r\nDTSTART:{_utc(e.start)}\r\nDTEND:{_utc(e.end)}\r\n").encode()
-    return head + (e.folded or "".join(map(_fold, e.body)).encode("utf-8")) + b"END:VEVENT\r\n"
+def _revision_text(sequence: int, stamp: int, cancelled: bool) -> str:
+    """An event's DTSTAMP, SEQUENCE and STATUS lines."""
+    return f"DTSTAMP:{_utc(stamp)}\r\nSEQUENCE:{sequence}\r\nSTATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}\r\n"
+
+
+def _event_bytes(uid: str, revision_text: str, start: int, end: int, folded: bytes) -> bytes:
+    """One VEVENT: its UID, revision lines and times, then the rest of its lines (``folded``,
+    encoded once for every event that shares them)."""
+    head = f"BEGIN:VEVENT\r\n{_fold(f'UID:{uid}')}{revision_text}DTSTART:{_utc(start)}\r\nDTEND:{_utc(end)}\r\n"
+    return head.encode("utf-8") + folded + b"END:VEVENT\r\n"
+
+
+def _folded(lines: Iterable[str]) -> bytes:
+    return "".join(map(_fold, lines)).encode("utf-8")
 
 
 _FOOTER = b"END:VCALENDAR\r\n"
@@ -357,7 +419,9 @@ def _header(name: str, description: str | None, fingerprint: str | None = None) 
     return "".join(_fold(line) for line in lines if line).encode("utf-8")
 
 
+@lru_cache(maxsize=1 << 14)
 def _text_line(prop: str, value: str) -> str:
+    # Cached: the same summaries, ids and reasons recur in thousands of events' lines.
     return f"{prop}:{vText(value).to_ical().decode('utf-8')}"
 
 

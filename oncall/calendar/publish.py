@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,11 +92,13 @@ def publish(
     report = PublishReport(out_dir, start, end)
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    by_schedule: dict[str, list[Shift]] = {}
-    by_person: dict[str, list[Shift]] = {}
+    by_schedule: defaultdict[str, _Feed] = defaultdict(_Feed)
+    by_person: defaultdict[str, _Feed] = defaultdict(_Feed)
     for shift in shifts:  # one pass: a large org has millions of shifts and thousands of feeds
-        by_schedule.setdefault(shift.schedule, []).append(shift)
-        by_person.setdefault(shift.person, []).append(shift)
+        row = writer.row(shift)  # what the fingerprints of both its feeds record of it, made once
+        for feed in (by_schedule[shift.schedule], by_person[shift.person]):
+            feed.shifts.append(shift)
+            feed.rows.append(row)
     people = set(by_person) | _people_in(org, selected)
     if not schedules:
         people |= set(org.people)
@@ -103,18 +106,18 @@ def publish(
     for schedule_id in selected:
         schedule = org.schedules[schedule_id]
         report.feeds.append(_write_feed(org, out_dir, "schedule", schedule_id, f"On call: {schedule.display}",
-                                        by_schedule.get(schedule_id, []), now, window, writer))
+                                        by_schedule.get(schedule_id, _Feed()), now, window, writer))
     for person_id in sorted(people):
         name = org.people[person_id].display if person_id in org.people else person_id
         report.feeds.append(_write_feed(org, out_dir, "person", person_id, f"On call: {name}",
-                                        by_person.get(person_id, []), now, window, writer))
+                                        by_person.get(person_id, _Feed()), now, window, writer))
     if not schedules:
         produced = {f.file for f in report.feeds}
         for path in sorted(out_dir.glob("*.ics")):
             m = _FEED_NAME.match(path.name)
             if m and path.name not in produced:  # a schedule or person that is gone
                 report.feeds.append(_write_feed(org, out_dir, m.group(1), m.group(2),
-                                                f"On call: {m.group(2)} (removed)", [], now, window, writer))
+                                                f"On call: {m.group(2)} (removed)", _Feed(), now, window, writer))
     index = render_index(org, report.feeds, base_url).encode("utf-8")
     report.index_written = _write_if_changed(out_dir / INDEX, index)
     return report
@@ -130,11 +133,19 @@ def _people_in(org: Org, schedule_ids: Iterable[str]) -> set[str]:
     return found & set(org.people)
 
 
+@dataclass
+class _Feed:
+    """The shifts of one feed, and what its fingerprint records of each (``EventWriter.row``)."""
+
+    shifts: list[Shift] = field(default_factory=list)
+    rows: list[str] = field(default_factory=list)
+
+
 def _write_feed(org: Org, out_dir: Path, kind: str, ident: str, name: str,
-                shifts: list[Shift], now: int, window: tuple[int, int], writer: EventWriter) -> FeedResult:
+                feed: _Feed, now: int, window: tuple[int, int], writer: EventWriter) -> FeedResult:
     file = feed_file(kind, ident)
     path = out_dir / file
-    draft = Draft(org, shifts, name=name, window=window, writer=writer)
+    draft = Draft(org, feed.shifts, name=name, window=window, writer=writer, rows=feed.rows)
     fingerprint = draft.fingerprint
     recorded = fingerprint_in(_head(path))
     if recorded is not None and recorded[0] == fingerprint:
