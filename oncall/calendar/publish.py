@@ -10,10 +10,12 @@ whose fingerprint is the same is neither read nor written.
 
 from __future__ import annotations
 
+import gc
 import html
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,6 +85,26 @@ def publish(
     those schedules are published and person feeds hold only their shifts; without it, feeds in
     the folder for schedules or people that no longer exist have their remaining events cancelled.
     """
+    # The window's shifts and their fingerprint rows stay alive until the last feed is written: a
+    # million objects at 3,000 schedules, none in a reference cycle. The cyclic collector's passes
+    # over them found nothing and took a third of the CPU time of a publish with nothing to change.
+    with _collector_paused():
+        return _publish(org, out_dir, start, end, now, base_url, schedules)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _publish(org: Org, out_dir: Path, start: int, end: int, now: int, base_url: str | None,
+             schedules: Sequence[str] | None) -> PublishReport:
     from oncall.engine import generate, select_schedules
 
     selected = [s.id for s in select_schedules(org, schedules)]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from ics_helpers import NOW, WINDOW, epoch
 
 from oncall.calendar.ics import FINGERPRINT, read_events, uid_for
@@ -122,3 +124,20 @@ def test_a_new_name_is_a_change_though_no_time_moved(org: Org, tmp_path: Path) -
     assert {"person-bob.ics", "schedule-london.ics"} <= rewritten
     assert "— Robert" in (tmp_path / "schedule-london.ics").read_text(encoding="utf-8")
     assert report.index_written  # the index names people too
+
+
+def test_publish_leaves_the_cycle_collector_as_it_found_it(org: Org, tmp_path: Path) -> None:
+    # A publish pauses the collector while it works (see oncall/calendar/publish.py).
+    assert gc.isenabled()
+    publish(org, tmp_path / "site", start=WINDOW[0], end=WINDOW[1], now=NOW, base_url=None)
+    assert gc.isenabled()
+    (tmp_path / "taken").write_text("a file, not a folder")
+    with pytest.raises(OSError):
+        publish(org, tmp_path / "taken", start=WINDOW[0], end=WINDOW[1], now=NOW, base_url=None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        publish(org, tmp_path / "site", start=WINDOW[0], end=WINDOW[1], now=NOW, base_url=None)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
