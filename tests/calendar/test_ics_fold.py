@@ -1,4 +1,4 @@
-"""The fast line folding writes exactly what icalendar's own folding writes."""
+"""The line folding and TEXT escaping of the export write exactly what icalendar's own write."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from icalendar import vText
 
-from oncall.calendar.ics import _fold, icalendar_fold
+from oncall.calendar.ics import _escape_text, _fold, icalendar_fold
 
 # Letters that take 1, 2, 3 and 4 bytes in UTF-8, and the characters escapes start with.
 ALPHABET = st.sampled_from(list("ab ,;:\\^nZ") + ["é", "ł", "Ж", "李", "キ", "—", "🚀", "🐉"])
@@ -18,6 +19,17 @@ ALPHABET = st.sampled_from(list("ab ,;:\\^nZ") + ["é", "ł", "Ж", "李", "キ"
 def test_fold_matches_icalendar(value: str) -> None:
     line = f"DESCRIPTION:{value}"
     assert _fold(line) == icalendar_fold(line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aN\\;,:\r\n\t\"é李🚀")), min_size=0, max_size=40))
+def test_escape_matches_icalendar(value: str) -> None:
+    assert _escape_text(value) == vText(value).to_ical().decode("utf-8")
+
+
+def test_escape_examples() -> None:
+    assert _escape_text("Ana María, SRE; on call") == "Ana María\\, SRE\\; on call"
+    assert _escape_text("a\\b\nc\r\nd\re") == "a\\\\b\\nc\\nd\\ne"
 
 
 def test_fold_edges() -> None:
