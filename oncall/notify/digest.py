@@ -43,11 +43,11 @@ def title(digest: Digest, due: int) -> str:
     return f"the week of {first:%a} {first.day} {first:%b %Y} ({digest.timezone})"
 
 
-def block(org: Org, schedule_id: str, shifts: Sequence[Shift], week: list[tuple[int, int]], tz: tzinfo,
+def block(org: Org, schedule_id: str, own: Sequence[Shift], week: list[tuple[int, int]], tz: tzinfo,
           readiness: ReadinessLookup) -> list[str]:
-    """One schedule's part: a line per day, its gaps, and the readiness of each person on call."""
+    """One schedule's part: a line per day, its gaps, and the readiness of each person on call.
+    ``own``: the schedule's shifts in the week, sorted by start."""
     schedule = org.schedules[schedule_id]
-    own = sorted((s for s in shifts if s.schedule == schedule_id), key=lambda s: s.start)
     lines = [f"{schedule.display} ({schedule.id}):"]
     gaps: list[tuple[int, int]] = []
     people: list[str] = []

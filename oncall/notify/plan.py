@@ -22,7 +22,8 @@ keep Slack in step (``sync``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
@@ -32,7 +33,7 @@ from oncall.notify import messages as text
 from oncall.notify.changes import Change, Seen, Watched, compare
 from oncall.notify.messages import Message, ReadinessLookup, ShiftView
 from oncall.notify.settings import Channel, EmailChannel, NotifySettings, SlackApiChannel
-from oncall.notify.sync import updates
+from oncall.notify.sync import START, under_way, updates
 from oncall.times import zone
 
 # A reason that names the person a change notice goes to, in their words.
@@ -72,12 +73,18 @@ def plan(
     watched: Watched | None = None,
     seen: Watched | None = None,
     last_set: Mapping[str, str] | None = None,
+    generated_to: int | None = None,
+    more: Callable[[str], Sequence[Shift]] | None = None,
 ) -> Plan:
     """Messages due in ``(start, end]`` for ``shifts`` (generated up to ``horizon``).
 
     ``watched`` is what the last run saw of each person's upcoming shifts and ``seen`` what this
     one sees (``changes.watch``): with both, changes are told and new shifts reminded at once.
     ``last_set`` is what the user groups and topics were last set to (None: do not update them).
+
+    ``shifts`` may stop at ``generated_to`` instead, as far as most messages need (the longest
+    lead, the changes watched, the digest's week): ``more`` then gives one schedule's shifts up
+    to ``horizon`` for the few schedules whose messages look further (``_looking_further``).
     """
     out: list[Message] = []
     notes: list[str] = []
@@ -85,22 +92,43 @@ def plan(
     for shift in shifts:
         by_schedule.setdefault(shift.schedule, []).append(shift)
     for own in by_schedule.values():
-        own.sort(key=lambda s: s.start)
+        own.sort(key=START)
+    changes = compare(watched, seen) if watched is not None and seen is not None else []
+    if more is not None and generated_to is not None and generated_to < horizon:
+        for sid in _looking_further(org, settings, by_schedule, changes, end, generated_to):
+            by_schedule[sid] = sorted(more(sid), key=START)
     partners = _partners(org, settings)
     for sid, own in sorted(by_schedule.items()):
         schedule = org.schedules.get(sid)
         if schedule is not None:
             out.extend(_shift_messages(org, settings, schedule, own, by_schedule, partners.get(sid, ()), start, end,
                                        horizon, readiness, watched, notes))
-    if watched is not None and seen is not None:
-        for change in compare(watched, seen):
+    if watched is not None:
+        for change in changes:
             out.extend(_change_messages(org, settings, change, by_schedule, watched, end, notes))
     if settings.digest is not None:
-        out.extend(_digests(org, settings, shifts, start, end, readiness, notes))
+        out.extend(_digests(org, settings, by_schedule, start, end, readiness, notes))
     out.sort(key=lambda m: (m.due, m.key))
     if last_set is not None:
-        out = updates(org, settings, shifts, end, last_set, notes) + out
+        out = updates(org, settings, by_schedule, end, last_set, notes) + out
     return Plan(start, end, out, sorted(set(notes)))
+
+
+def _looking_further(org: Org, settings: NotifySettings, by_schedule: Mapping[str, list[Shift]],
+                     changes: Sequence[Change], now: int, generated_to: int) -> set[str]:
+    """The schedules whose messages speak of shifts past ``generated_to``: one whose last shift
+    goes on past it with no end found (its messages say "until at least" the horizon), one with a
+    change (its notice says who is on call over the whole of the shifts that changed), and one
+    with a Slack topic and nobody on call from ``now`` on (the topic says when someone next is)."""
+    out = {c.schedule for c in changes}
+    for sid, own in by_schedule.items():
+        if own[-1].whole_end is None and own[-1].end >= generated_to:
+            out.add(sid)
+    for sid in org.schedules:
+        last = by_schedule[sid][-1] if sid in by_schedule else None
+        if settings.route(sid).slack_topic is not None and (last is None or last.end <= now):
+            out.add(sid)
+    return out & org.schedules.keys()
 
 
 def _shift_messages(org: Org, settings: NotifySettings, schedule: Schedule, own: list[Shift],
@@ -110,7 +138,13 @@ def _shift_messages(org: Org, settings: NotifySettings, schedule: Schedule, own:
     out: list[Message] = []
     sid = schedule.id
     leads = settings.leads(sid)
-    for i, shift in enumerate(own):
+    # Every message below is about a shift that starts after ``start`` and at most the longest
+    # lead past ``end`` (or, newly made, before the end of what the last run watched).
+    last = end + max(0, *leads, settings.readiness_horizon)
+    if watched is not None:
+        last = max(last, watched.until - 1)
+    for i in range(bisect_right(own, start, key=START), bisect_right(own, last, key=START)):
+        shift = own[i]
         person = org.people.get(shift.person)
         if person is None:
             continue
@@ -210,7 +244,7 @@ def _secondary(org: Org, partners: Sequence[str], at: int, by_schedule: Mapping[
         schedule = org.schedules.get(other)
         if schedule is None:
             continue
-        holder = next((s for s in by_schedule.get(other, ()) if s.start <= at < s.end), None)
+        holder = under_way(by_schedule.get(other, []), at)
         who = _display(org, holder.person) if holder is not None else "nobody on call"
         out.append(f"{who} ({schedule.display})")
     return ", ".join(out)
@@ -292,7 +326,7 @@ def _overlapping(own: Sequence[Shift], start: int, end: int | None) -> list[Shif
 # --- the weekly digest -------------------------------------------------------------------------
 
 
-def _digests(org: Org, settings: NotifySettings, shifts: Sequence[Shift], start: int, end: int,
+def _digests(org: Org, settings: NotifySettings, by_schedule: Mapping[str, list[Shift]], start: int, end: int,
              readiness: ReadinessLookup, notes: list[str]) -> list[Message]:
     digest = settings.digest
     assert digest is not None
@@ -301,7 +335,8 @@ def _digests(org: Org, settings: NotifySettings, shifts: Sequence[Shift], start:
         return []
     week = weekly.days(digest, due)
     tz = zone(digest.timezone)
-    week_shifts = [s for s in shifts if s.end > week[0][0] and s.start < week[-1][1]]
+    week_shifts = {sid: [s for s in own if s.end > week[0][0] and s.start < week[-1][1]]
+                   for sid, own in by_schedule.items()}
     by_recipient: dict[tuple[str, str], tuple[_Recipient, list[str]]] = {}
     for sid, schedule in org.schedules.items():
         for r in _team(settings, schedule, None, notes):
@@ -309,7 +344,7 @@ def _digests(org: Org, settings: NotifySettings, shifts: Sequence[Shift], start:
     title = weekly.title(digest, due)
     out = []
     for (channel, address), (r, sids) in sorted(by_recipient.items()):
-        blocks = [weekly.block(org, sid, week_shifts, week, tz, readiness) for sid in sids]
+        blocks = [weekly.block(org, sid, week_shifts.get(sid, ()), week, tz, readiness) for sid in sids]
         subject, lines = text.digest(title, blocks)
         out.append(Message(f"digest|{week[0][0]}|{channel}:{address}", "digest", channel, r.to, subject,
                            tuple(lines), due=due, keep_until=due + 7 * 86400, created=end))

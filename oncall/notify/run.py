@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,9 +38,11 @@ from oncall.notify.state import SentLog, locked, state_file
 from oncall.notify.sync import setting_name
 from oncall.times import zone
 
-GenerateShifts = Callable[[Org, int, int], Sequence[Shift]]
-LOOKAHEAD = 35 * 86400  # shifts are generated this far past the longest lead, to know their ends
-LOOKBEHIND = 8 * 86400  # and this far before the window, to know whose time on call a shift resumes
+# Every schedule's shifts in [start, end), or only the named schedules' (the engine's ``generate``).
+GenerateShifts = Callable[[Org, int, int, Collection[str] | None], Sequence[Shift]]
+LOOKAHEAD = 35 * 86400  # messages speak of shifts as far as this past the longest lead ("until at least")
+LOOKBEHIND = 8 * 86400  # shifts are generated this far before the window, to know whose time on call a shift resumes
+DIGEST_WEEK = 8 * 86400  # the digest due in a window covers at most this far past its end
 RUN_LIMIT = 300.0  # seconds: the longest a run (or a drill) lasts
 STOP_GRACE = 5.0  # seconds past RUN_LIMIT before a run that is stuck in a call is stopped
 
@@ -73,11 +75,12 @@ class RunReport:
         return [o for o in self.outcomes if o.status == "failed"]
 
 
-def engine_shifts(org: Org, start: int, end: int) -> Sequence[Shift]:
-    """Every schedule's shifts in ``[start, end)`` from the scheduling engine."""
+def engine_shifts(org: Org, start: int, end: int, schedules: Collection[str] | None = None) -> Sequence[Shift]:
+    """Every schedule's shifts in ``[start, end)`` (only ``schedules``' when given) from the
+    scheduling engine."""
     from oncall.engine import generate
 
-    return generate(org, start, end).shifts
+    return generate(org, start, end, schedules).shifts
 
 
 def run(
@@ -149,12 +152,19 @@ def _run(org: Org, now: int, settings: NotifySettings, log: SentLog, sender: Sen
     start = min(start, now)
     longest = max([settings.readiness_horizon, *(max(settings.leads(s), default=0) for s in org.schedules)])
     horizon = max(now + longest + LOOKAHEAD, now + settings.changes_within + 8 * 86400)
+    # Every schedule's shifts as far as its messages need them: to the longest lead, the changes
+    # watched (this run's and the last run's) and the digest's week. The few schedules whose
+    # messages look further are generated to the horizon when the plan asks (``plan``'s ``more``).
+    near = max(now + longest + 1, now + settings.changes_within, now + DIGEST_WEEK if settings.digest else now,
+               log.watched.until if log.watched is not None else now)
+    near = min(near, horizon)
     # From before the window: a shift already running at its start is then clipped before it,
     # not mistaken for a handoff inside it.
-    generated = shifts(org, start - max(3600, LOOKBEHIND), horizon)
+    since = start - max(3600, LOOKBEHIND)
+    generated = shifts(org, since, near, None)
     seen = watch(generated, now, settings.changes_within)
     due = plan(org, settings, generated, start, now, horizon, readiness, watched=log.watched, seen=seen,
-               last_set=log.slack)
+               last_set=log.slack, generated_to=near, more=lambda sid: shifts(org, since, horizon, (sid,)))
     report = RunReport(start, now, first_run, notes=notes + due.notes, state_path=log.path)
     for message in due.messages:
         if not message.is_update and log.was_sent(message.key):

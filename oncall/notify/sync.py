@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import string
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from datetime import tzinfo
+from operator import attrgetter
 
 from oncall.model import Org, Person, Schedule, Shift, SlackTopic
 from oncall.notify.messages import Message, when
@@ -19,6 +21,7 @@ from oncall.notify.settings import NotifySettings
 from oncall.notify.slackapi import TOPIC_LIMIT
 
 NOBODY = "nobody"
+START = attrgetter("start")  # the sort key of one schedule's shifts (they do not overlap)
 
 
 def setting_name(message: Message) -> str:
@@ -26,15 +29,24 @@ def setting_name(message: Message) -> str:
     return f"{message.kind}:{message.to[0]}"
 
 
-def updates(org: Org, settings: NotifySettings, shifts: Sequence[Shift], now: int, last_set: Mapping[str, str],
-            notes: list[str]) -> list[Message]:
+def under_way(own: Sequence[Shift], at: int) -> Shift | None:
+    """The shift of ``own`` (one schedule's, sorted by start) under way at ``at``, if any."""
+    i = bisect_right(own, at, key=START)
+    return own[i - 1] if i and at < own[i - 1].end else None
+
+
+def updates(org: Org, settings: NotifySettings, by_schedule: Mapping[str, Sequence[Shift]], now: int,
+            last_set: Mapping[str, str], notes: list[str]) -> list[Message]:
     """The user group and topic updates that differ from ``last_set``, with notes on what is left as
-    it is and why."""
-    current = {s.schedule: s for s in shifts if s.start <= now < s.end}
+    it is and why. ``by_schedule``: each schedule's shifts, sorted by start."""
+    current: dict[str, Shift] = {}
     nexts: dict[str, Shift] = {}
-    for s in sorted(shifts, key=lambda s: s.start):
-        if s.start > now:
-            nexts.setdefault(s.schedule, s)
+    for sid, own in by_schedule.items():
+        if (shift := under_way(own, now)) is not None:
+            current[sid] = shift
+        i = bisect_right(own, now, key=START)  # the first shift to start after now
+        if i < len(own):
+            nexts[sid] = own[i]
     out: list[Message] = []
     groups: dict[str, list[str]] = {}
     for sid in org.schedules:
