@@ -22,7 +22,7 @@ keep Slack in step (``sync``).
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -82,9 +82,10 @@ def plan(
     one sees (``changes.watch``): with both, changes are told and new shifts reminded at once.
     ``last_set`` is what the user groups and topics were last set to (None: do not update them).
 
-    ``shifts`` may stop at ``generated_to`` instead, as far as most messages need (the longest
-    lead, the changes watched, the digest's week): ``more`` then gives one schedule's shifts up
-    to ``horizon`` for the few schedules whose messages look further (``_looking_further``).
+    ``shifts`` may cover less, as much as most messages need (from a little before ``start`` to
+    ``generated_to``: the longest lead, the changes watched, the digest's week): ``more`` then
+    gives one schedule's shifts from further back up to ``horizon``, for the few schedules whose
+    messages look further (``_looking_further``, ``_resumes``).
     """
     out: list[Message] = []
     notes: list[str] = []
@@ -94,15 +95,24 @@ def plan(
     for own in by_schedule.values():
         own.sort(key=START)
     changes = compare(watched, seen) if watched is not None and seen is not None else []
+    asked: set[str] = set()
+
+    def whole(sid: str) -> list[Shift]:
+        """The schedule's shifts as far back and ahead as the run looks (``more``, once each)."""
+        if more is not None and sid not in asked:
+            asked.add(sid)
+            by_schedule[sid] = sorted(more(sid), key=START)
+        return by_schedule.get(sid, [])
+
     if more is not None and generated_to is not None and generated_to < horizon:
         for sid in _looking_further(org, settings, by_schedule, changes, end, generated_to):
-            by_schedule[sid] = sorted(more(sid), key=START)
+            whole(sid)
     partners = _partners(org, settings)
     for sid, own in sorted(by_schedule.items()):
         schedule = org.schedules.get(sid)
         if schedule is not None:
             out.extend(_shift_messages(org, settings, schedule, own, by_schedule, partners.get(sid, ()), start, end,
-                                       horizon, readiness, watched, notes))
+                                       horizon, readiness, watched, notes, whole))
     if watched is not None:
         for change in changes:
             out.extend(_change_messages(org, settings, change, by_schedule, watched, end, notes))
@@ -133,8 +143,8 @@ def _looking_further(org: Org, settings: NotifySettings, by_schedule: Mapping[st
 
 def _shift_messages(org: Org, settings: NotifySettings, schedule: Schedule, own: list[Shift],
                     by_schedule: Mapping[str, list[Shift]], partners: Sequence[str], start: int, end: int,
-                    horizon: int,
-                    readiness: ReadinessLookup, watched: Watched | None, notes: list[str]) -> list[Message]:
+                    horizon: int, readiness: ReadinessLookup, watched: Watched | None, notes: list[str],
+                    whole: Callable[[str], list[Shift]]) -> list[Message]:
     out: list[Message] = []
     sid = schedule.id
     leads = settings.leads(sid)
@@ -176,8 +186,13 @@ def _shift_messages(org: Org, settings: NotifySettings, schedule: Schedule, own:
             for r in _recipients(settings, schedule, person, notes, team=True, direct=True):
                 subject, lines = text.handoff(view, r.tz, r.direct)
                 out.append(_message("handoff", view, r, subject, lines, due=shift.start, keep=shift.start, now=end))
-        if (in_readiness and view.readiness is not None and not view.readiness.ready
-                and not _resumes(own, i)):
+        if in_readiness and view.readiness is not None and not view.readiness.ready:
+            resumes = _resumes(own, i)
+            if resumes is None:  # the shifts given begin too late to tell: from further back
+                further = whole(sid)
+                resumes = _resumes(further, bisect_left(further, shift.start, key=START))
+            if resumes:
+                continue
             for r in _recipients(settings, schedule, person, notes, team=True, direct=True):
                 subject, lines = text.not_ready(view, end, r.tz)
                 out.append(_message("not-ready", view, r, subject, lines, due=end, keep=shift.start, now=end))
@@ -209,9 +224,10 @@ def _appeared(shift: Shift, watched: Watched | None, now: int) -> bool:
     return shift.start not in starts
 
 
-def _resumes(own: Sequence[Shift], i: int) -> bool:
+def _resumes(own: Sequence[Shift], i: int) -> bool | None:
     """Shift ``i`` resumes its person's time on call: between their previous shift and it lie only
-    overrides, covers and gaps, shorter in all than that previous shift."""
+    overrides, covers and gaps, shorter in all than that previous shift. None: ``own`` begins
+    before anything tells (no shift of theirs nor anyone's own turn before it)."""
     shift = own[i]
     for previous in reversed(own[:i]):
         if previous.person == shift.person:
@@ -220,7 +236,7 @@ def _resumes(own: Sequence[Shift], i: int) -> bool:
             return shift.start - previous.whole_end < previous.whole_end - previous.whole_start
         if any(r.kind == "layer" for r in previous.reasons):
             return False  # someone else's own turn: a fresh start
-    return False
+    return None
 
 
 def _partners(org: Org, settings: NotifySettings) -> dict[str, tuple[str, ...]]:

@@ -41,7 +41,8 @@ from oncall.times import zone
 # Every schedule's shifts in [start, end), or only the named schedules' (the engine's ``generate``).
 GenerateShifts = Callable[[Org, int, int, Collection[str] | None], Sequence[Shift]]
 LOOKAHEAD = 35 * 86400  # messages speak of shifts as far as this past the longest lead ("until at least")
-LOOKBEHIND = 8 * 86400  # shifts are generated this far before the window, to know whose time on call a shift resumes
+RECENT = 2 * 86400  # every schedule's shifts from this far before the window: see _run
+LOOKBEHIND = 8 * 86400  # a schedule's from this far, when a message asks whose time on call a shift resumes
 DIGEST_WEEK = 8 * 86400  # the digest due in a window covers at most this far past its end
 RUN_LIMIT = 300.0  # seconds: the longest a run (or a drill) lasts
 STOP_GRACE = 5.0  # seconds past RUN_LIMIT before a run that is stuck in a call is stopped
@@ -159,12 +160,18 @@ def _run(org: Org, now: int, settings: NotifySettings, log: SentLog, sender: Sen
                log.watched.until if log.watched is not None else now)
     near = min(near, horizon)
     # From before the window: a shift already running at its start is then clipped before it,
-    # not mistaken for a handoff inside it.
-    since = start - max(3600, LOOKBEHIND)
-    generated = shifts(org, since, near, None)
+    # not mistaken for a handoff inside it, and the digest's week begins at most a day before it.
+    generated = shifts(org, start - RECENT, near, None)
+    # A shift begun beyond the engine's reach starts, as far as it can tell, where it was asked
+    # from: those schedules are asked from as far back as the plan's ``more`` asks.
+    endless = {s.schedule for s in generated if s.whole_start is None}
+    if endless:
+        generated = [*(s for s in generated if s.schedule not in endless),
+                     *shifts(org, start - LOOKBEHIND, near, endless)]
     seen = watch(generated, now, settings.changes_within)
     due = plan(org, settings, generated, start, now, horizon, readiness, watched=log.watched, seen=seen,
-               last_set=log.slack, generated_to=near, more=lambda sid: shifts(org, since, horizon, (sid,)))
+               last_set=log.slack, generated_to=near,
+               more=lambda sid: shifts(org, start - LOOKBEHIND, horizon, (sid,)))
     report = RunReport(start, now, first_run, notes=notes + due.notes, state_path=log.path)
     for message in due.messages:
         if not message.is_update and log.was_sent(message.key):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from oncall.model import Org, Shift
 from oncall.notify import RunReport, run
-from oncall.notify.run import LOOKAHEAD, engine_shifts
+from oncall.notify.run import LOOKAHEAD, LOOKBEHIND, RECENT, engine_shifts
 from tests.notify.scenario import DAY, HANDOFF, Team
 from tests.notify.servers import Mailbox
 from tests.notify.slackweb import SlackApi
@@ -24,6 +24,17 @@ layers:
   - name: one
     people: [carol]
     start: 2026-03-05T08:04
+    every: 1w
+"""
+
+# One person since long before the engine's reach (a shift with no known start).
+SOLO = """\
+name: Solo
+timezone: UTC
+layers:
+  - name: one
+    people: [bob]
+    start: 2020-01-01T00:00
     every: 1w
 """
 
@@ -47,31 +58,33 @@ def test_a_run_asks_every_schedule_as_far_as_needed_and_the_few_that_look_furthe
         tmp_path: Path, slack_api: SlackApi, smtp_plain: Mailbox) -> None:
     team = Team(tmp_path / "root", slack_api, smtp_plain)
     team.run(T)
-    for sid, text in (("forever", FOREVER), ("later", LATER)):
+    for sid, text in (("forever", FOREVER), ("later", LATER), ("solo", SOLO)):
         (team.root / "schedules" / f"{sid}.yaml").write_text(text)
         team.append("oncall.yaml", f"    {sid}:\n      slack_topic: {{channel: C0{sid.upper()}}}\n")
     team.override("carol", "2026-03-14T09:00", "2026-03-24T09:00", "Bob away")  # runs past changes_within
     now = T + 300
     horizon = now + DAY + LOOKAHEAD  # the longest lead (24 h) and as far again as messages speak of
 
-    asked: list[tuple[int, Collection[str] | None]] = []
+    asked: list[tuple[int, int, Collection[str] | None]] = []
 
     def recorded(org: Org, start: int, end: int, schedules: Collection[str] | None) -> Sequence[Shift]:
-        asked.append((end - now, None if schedules is None else sorted(schedules)))
+        asked.append((T - start, end - now, None if schedules is None else sorted(schedules)))
         return engine_shifts(org, start, end, schedules)
 
-    def to_the_horizon(org: Org, start: int, end: int, schedules: Collection[str] | None) -> Sequence[Shift]:
-        return engine_shifts(org, start, horizon, schedules)
+    def in_full(org: Org, start: int, end: int, schedules: Collection[str] | None) -> Sequence[Shift]:
+        return engine_shifts(org, T - LOOKBEHIND, horizon, schedules)  # T: the last run, this one's window start
 
     org = team.org()
     narrow = run(org, now, team.state, team.sender(org), True, shifts=recorded, readiness=team.lookup)
-    whole = run(org, now, team.state, team.sender(org), True, shifts=to_the_horizon, readiness=team.lookup)
+    whole = run(org, now, team.state, team.sender(org), True, shifts=in_full, readiness=team.lookup)
 
     assert messages(narrow) == messages(whole)
-    assert sorted(asked, key=str) == [
-        (14 * DAY, None),  # every schedule: the changes watched (changes_within, 14 days)
-        (horizon - now, ["forever"]), (horizon - now, ["later"]), (horizon - now, ["payments"]),
-    ]
+    assert sorted(asked, key=str) == sorted([
+        (RECENT, 14 * DAY, None),  # every schedule: the changes watched (changes_within, 14 days)
+        (LOOKBEHIND, 14 * DAY, ["solo"]),  # no start found: asked from as far back as the rest
+        (LOOKBEHIND, horizon - now, ["forever"]), (LOOKBEHIND, horizon - now, ["later"]),
+        (LOOKBEHIND, horizon - now, ["payments"]), (LOOKBEHIND, horizon - now, ["solo"]),
+    ], key=str)
     sent = {(o.message.kind, o.message.schedule, o.message.to): o.message for o in narrow.outcomes}
     reminder = sent["reminder", "forever", ("carol@example.com",)]
     assert reminder.lines[1] == "From Thu 5 Mar 2026 18:34 IST until at least Thu 9 Apr 2026 18:35 IST."  # Kolkata

@@ -108,3 +108,13 @@ def test_why_is_said_only_when_it_is_not_just_the_persons_turn(team: Team) -> No
     assert len(cover) == 4
     assert all([line for line in m.lines if line.startswith("Why")] == ["Why: covering Bob Okafor's time off."]
                for m in cover)
+
+
+def test_a_stretch_begun_days_before_the_run_is_still_found_and_resumed(tmp_path: Path, slack_api: SlackApi,
+                                                                        smtp_plain: Mailbox) -> None:
+    fortnightly = PAYMENTS.replace("every: 1w", "every: 2w")  # alice from Mon 2 Mar 09:00 EST for two weeks
+    team = Team(tmp_path / "root", slack_api, smtp_plain, schedules={"payments": fortnightly})
+    team.readiness["alice"] = FAILING
+    team.override("carol", "2026-03-06T09:00", "2026-03-09T09:00", "Alice away")  # alice: 4 days, 3 off, 5 days
+    # The run sees alice back within a day; her stretch before the override began a week ago.
+    assert not_ready(team.run(HANDOFF - 6 * H)) == []
