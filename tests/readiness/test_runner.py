@@ -144,6 +144,27 @@ def test_checks_run_for_a_caller_that_runs_an_event_loop_itself(server: Server) 
     assert asyncio.run(caller()) == ["pass", "pass", "pass"]
 
 
+@pytest.mark.parametrize("uvloop_installed", [True, False])
+def test_checks_run_on_uvloop_where_it_is_installed_else_on_asyncio_loop(
+        server: Server, uvloop_installed: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if uvloop_installed:
+        pytest.importorskip("uvloop")
+    else:
+        monkeypatch.setitem(sys.modules, "uvloop", None)  # as on Windows: importing it fails
+    loops: list[str] = []
+
+    def started(p: object) -> None:
+        loops.append(type(asyncio.get_running_loop()).__module__)
+
+    checks = [item("a", "http", http=f"{server.url}/open"), item("b", "tcp", tcp=server.url.split("//")[1]),
+              item("c", "http", http=f"{server.url}/me")]
+    results = run(plan([checklist(*checks)]), Context(person=ALICE, now=NOW), on_start=started)
+    assert [r.status for r in results] == ["pass", "pass", "fail"]
+    assert "401" in results[2].message
+    assert len(loops) == 3
+    assert all(m == "uvloop" if uvloop_installed else m.startswith("asyncio.") for m in loops), loops
+
+
 def test_two_hundred_checks_on_the_default_pool_send_secrets_only_where_asked(server: Server) -> None:
     from tests.readiness.conftest import TOKEN
 
