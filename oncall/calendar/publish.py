@@ -10,15 +10,14 @@ whose fingerprint is the same is neither read nor written.
 
 from __future__ import annotations
 
-import gc
 import html
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from oncall import collector
 from oncall.calendar.ics import Draft, EventWriter, ExportStats, fingerprint_in
 from oncall.fsutil import write_atomic
 from oncall.model import Org, Shift
@@ -88,19 +87,8 @@ def publish(
     # The window's shifts and their fingerprint rows stay alive until the last feed is written: a
     # million objects at 3,000 schedules, none in a reference cycle. The cyclic collector's passes
     # over them found nothing and took a third of the CPU time of a publish with nothing to change.
-    with _collector_paused():
+    with collector.paused():
         return _publish(org, out_dir, start, end, now, base_url, schedules)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _publish(org: Org, out_dir: Path, start: int, end: int, now: int, base_url: str | None,

@@ -295,3 +295,19 @@ def test_an_ip_address_needs_no_lookup() -> None:
         port = listener.getsockname()[1]
         outcome = run_check(item("t", "tcp", tcp=f"127.0.0.1:{port}"), Context(person=ALICE, now=NOW))
     assert outcome.status == "pass" and outcome.message == f"connected to 127.0.0.1:{port}"
+
+
+def test_a_run_pauses_the_cycle_collector_and_leaves_it_as_it_found_it(server: Server) -> None:
+    import gc
+
+    seen: list[bool] = []
+    checks = plan([checklist(item("a", "http", http=f"{server.url}/open"))])
+    assert gc.isenabled()
+    run(checks, Context(person=ALICE, now=NOW), on_start=lambda p: seen.append(gc.isenabled()))
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        run(checks, Context(person=ALICE, now=NOW))
+        assert not gc.isenabled()  # off before: stays off
+    finally:
+        gc.enable()
