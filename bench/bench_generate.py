@@ -26,6 +26,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -93,8 +94,12 @@ def whole(fmt: str, org: Path, checkouts: dict[str, Path], count: int) -> None:
     # -P: run the checkout on PYTHONPATH, not the one in the current folder
     argv = [sys.executable, "-P", "-m", "oncall", "--root", str(org), "schedule", "generate", "--format", fmt,
             "--from", ONE_YEAR_FROM, "--to", ONE_YEAR_TO]
-    env = {name: dict(os.environ, PYTHONPATH=str(checkout), NO_COLOR="1", TZ="UTC") for name, checkout in
-           checkouts.items()}
+    # Each checkout has its own org cache: the cache is keyed by the loader's code, so checkouts
+    # sharing one would each find the other's entry and parse the YAML on every run.
+    caches = Path(tempfile.mkdtemp(prefix="bench-generate-"))
+    env = {name: dict(os.environ, PYTHONPATH=str(checkout), NO_COLOR="1", TZ="UTC",
+                      XDG_CACHE_HOME=str(caches / str(index)))
+           for index, (name, checkout) in enumerate(checkouts.items())}
     samples = rounds({name: Case(argv, env[name]) for name in checkouts}, count)
     print(f"`schedule generate --format {fmt}`, 2027, {org.name}, whole process: seconds, medians of "
           f"{count} rounds")

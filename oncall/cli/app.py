@@ -135,6 +135,13 @@ def run(args: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if args is None else args)
     current = Session()
     try:
+        return _run(argv, current)
+    finally:
+        current.close()
+
+
+def _run(argv: list[str], current: Session) -> int:
+    try:
         with output.guarded_stdout():
             code = typer.main.get_command(app).main(argv, prog_name="oncall", standalone_mode=False, obj=current)
             sys.stdout.flush()

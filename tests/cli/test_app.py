@@ -79,6 +79,24 @@ def test_each_run_starts_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert str(other) in third.out
 
 
+def test_the_loaded_org_is_kept_from_the_collector_until_the_run_ends(capsys: pytest.CaptureFixture[str]) -> None:
+    """The org's objects are frozen once loaded (the collector's full passes skip them) and given
+    back when the run ends, so a process that runs oncall again does not keep the old org."""
+    import gc
+
+    from oncall.cli.context import Session
+
+    before = gc.get_freeze_count()
+    session = Session(REPO)
+    org = session.org()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > before + len(org.people)
+    session.close()
+    assert gc.get_freeze_count() == before
+    assert run_oncall(["--root", str(REPO), "whois", "now", "--format", "json"], capsys).code == 0
+    assert gc.get_freeze_count() == before and gc.isenabled()
+
+
 def test_version_short_and_long(capsys: pytest.CaptureFixture[str]) -> None:
     from oncall import __version__
 
