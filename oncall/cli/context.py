@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 import click
 
+from oncall import collector
 from oncall.config.cache import load_org_cached
 from oncall.config.root import find_root
 from oncall.errors import NotFound, UsageError
@@ -42,11 +43,8 @@ class Session:
             # are built and after. It is paused while they are built, then told to leave them be
             # (gc.freeze) until the run ends: a quarter of a year's `generate` at 3,000
             # schedules, a sixth of `whois now` (docs/performance.md).
-            gc.disable()
-            try:
+            with collector.paused():
                 self._org = load_org_cached(self.root())
-            finally:
-                gc.enable()
             gc.freeze()
             self._frozen = True
         return self._org
