@@ -113,37 +113,75 @@ def _members(schedule: Schedule) -> list[str]:
 def person_hours(person: Person, shifts: list[Shift], start: int, end: int,
                  org_holidays: HolidayCalendar | None = None) -> PersonHours:
     """The figures for one person's ``shifts`` (already clipped to ``[start, end)``)."""
-    tz = person.tz
     country = person.country
     holidays = _holidays(org_holidays, person, country, start, end) if country and shifts else []
+    totals = _running_totals(person.tz, zone_clock(person.tz).to_wall(start) // DAY - 1)
     total = night = weekend = holiday = 0
     for shift in shifts:
         total += shift.end - shift.start
-        at_night, at_weekend = night_and_weekend(shift.start, shift.end, tz)
-        night += at_night
-        weekend += at_weekend
-        holiday += overlap(shift.start, shift.end, holidays)
+        night_before, weekend_before = totals.before(shift.start)
+        night_by_end, weekend_by_end = totals.before(shift.end)
+        night += night_by_end - night_before
+        weekend += weekend_by_end - weekend_before
+        if holidays:
+            holiday += overlap(shift.start, shift.end, holidays)
     return PersonHours(person.id, total, night, weekend, holiday if country else None, len(shifts), country)
 
 
 def night_and_weekend(start: int, end: int, tz: tzinfo) -> tuple[int, int]:
     """Seconds of ``[start, end)`` at night (22:00-07:00) and at weekends (Saturday and Sunday)
-    on the wall clock of ``tz``, taken local day by local day."""
-    clock = zone_clock(tz)
-    night = weekend = 0
-    for day in range(clock.to_wall(start) // DAY, clock.to_wall(end - 1) // DAY + 1):
-        midnight, morning, evening, next_midnight, weekend_day = _local_day(tz, day)
-        night += max(0, min(end, morning) - max(start, midnight)) + max(0, min(end, next_midnight) - max(start, evening))
-        if weekend_day:
-            weekend += max(0, min(end, next_midnight) - max(start, midnight))
-    return night, weekend
+    on the wall clock of ``tz``."""
+    totals = _running_totals(tz, zone_clock(tz).to_wall(start) // DAY - 1)
+    night_before, weekend_before = totals.before(start)
+    night_by_end, weekend_by_end = totals.before(end)
+    return night_by_end - night_before, weekend_by_end - weekend_before
 
 
-@lru_cache(maxsize=1 << 14)
+class _RunningTotals:
+    """Night and weekend seconds on one zone's wall clock, as running totals over its local days
+    from day ``first`` on: the seconds of ``[a, b)`` are ``before(b) - before(a)``, two lookups
+    however many days a shift spans (a week-long shift used to be taken day by day).
+
+    Local day ``d`` holds the instants from its midnight to the next (``_local_day``), so the days
+    cover time without overlap even where a clock change repeats or skips midnight."""
+
+    def __init__(self, tz: tzinfo, first: int) -> None:
+        self.tz = tz
+        self.clock = zone_clock(tz)
+        self.first = first
+        self.days: list[tuple[int, int, int, int, bool]] = []  # _local_day of first, first + 1, ...
+        self.nights = [0]  # night seconds from day first's midnight to day first + i's midnight
+        self.weekends = [0]
+
+    def before(self, t: int) -> tuple[int, int]:
+        """Night and weekend seconds from day ``first``'s midnight to ``t`` (not before it)."""
+        index = self.clock.to_wall(t) // DAY - self.first
+        if index < 0:
+            raise ValueError(f"{t} is before the first day of these totals")
+        while len(self.days) <= index + 1:
+            self._grow()
+        if t >= self.days[index][3]:  # the second pass of a repeated midnight belongs to the next day
+            index += 1
+        midnight, morning, evening, _, weekend_day = self.days[index]
+        return (self.nights[index] + min(t, morning) - midnight + max(0, t - evening),
+                self.weekends[index] + (t - midnight if weekend_day else 0))
+
+    def _grow(self) -> None:
+        midnight, morning, evening, next_midnight, weekend_day = day = _local_day(self.tz, self.first + len(self.days))
+        self.days.append(day)
+        self.nights.append(self.nights[-1] + morning - midnight + next_midnight - evening)
+        self.weekends.append(self.weekends[-1] + (next_midnight - midnight if weekend_day else 0))
+
+
+@lru_cache(maxsize=1024)
+def _running_totals(tz: tzinfo, first: int) -> _RunningTotals:
+    """Shared by everyone in the zone whose figures start on day ``first``."""
+    return _RunningTotals(tz, first)
+
+
 def _local_day(tz: tzinfo, day: int) -> tuple[int, int, int, int, bool]:
     """Local day ``day`` (days since 1970-01-01 on the wall clock) in ``tz``: the instants of its
-    midnight, 07:00, 22:00 and the next midnight, and whether it is a Saturday or a Sunday.
-    Cached: everyone in a zone shares these, and a year of a large org asks for each day often."""
+    midnight, 07:00, 22:00 and the next midnight, and whether it is a Saturday or a Sunday."""
     clock = zone_clock(tz)
     midnight = day * DAY
     return (clock.to_instant(midnight), clock.to_instant(midnight + NIGHT_TO), clock.to_instant(midnight + NIGHT_FROM),

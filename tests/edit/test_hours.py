@@ -5,7 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from oncall.edit.hours import night_and_weekend, person_hours
+from oncall.model import Person, Shift
 
 from .conftest import PEOPLE, Runner, make_root
 
@@ -87,3 +95,54 @@ def test_unknown_country_is_a_located_error(tmp_path: Path, run: Runner) -> None
     result = run("report", "hours", "--from", "2026-10-26", "--to", "2026-11-15", root=root)
     assert result.code == 2
     assert "people.yaml" in result.err and "'XX'" in result.err and "ISO 3166" in result.err
+
+
+# -- night and weekend seconds against a reference made of datetimes, day by day ----------------
+
+# Zones whose clocks change at or around midnight (Havana, Santiago, Asuncion, Beirut), by half
+# an hour (Lord Howe), or skip a whole day (Apia, 2011-12-30), beside the usual ones.
+ZONES = ["America/New_York", "Europe/London", "America/Havana", "America/Santiago", "America/Asuncion",
+         "Asia/Beirut", "Australia/Lord_Howe", "Pacific/Apia", "Asia/Kolkata", "UTC"]
+
+
+def _reference(start: int, end: int, tz: ZoneInfo) -> tuple[int, int]:
+    """Night (22:00-07:00) and weekend seconds of [start, end), local day by local day, each day
+    running from the instant of its midnight to the next (fold=0, as the engine reads walls)."""
+    def instant(day: date, seconds: int) -> int:
+        wall = datetime.combine(day, datetime.min.time()) + timedelta(seconds=seconds)
+        return int(wall.replace(tzinfo=tz).timestamp())
+
+    def clip(lo: int, hi: int) -> int:
+        return max(0, min(end, hi) - max(start, lo))
+
+    night = weekend = 0
+    day = datetime.fromtimestamp(start, tz).date() - timedelta(days=1)
+    while instant(day, 0) < end:
+        midnight, next_midnight = instant(day, 0), instant(day, 86400)
+        night += clip(midnight, instant(day, 7 * 3600)) + clip(instant(day, 22 * 3600), next_midnight)
+        if day.weekday() >= 5:
+            weekend += clip(midnight, next_midnight)
+        day += timedelta(days=1)
+    return night, weekend
+
+
+@settings(max_examples=300, deadline=None)
+@given(zone_name=st.sampled_from(ZONES),
+       start=st.integers(int(datetime(2009, 1, 1, tzinfo=UTC).timestamp()),
+                         int(datetime(2028, 1, 1, tzinfo=UTC).timestamp())),
+       length=st.integers(1, 20 * 86400))
+def test_night_and_weekend_match_a_day_by_day_reference(zone_name: str, start: int, length: int) -> None:
+    tz = ZoneInfo(zone_name)
+    assert night_and_weekend(start, start + length, tz) == _reference(start, start + length, tz)
+
+
+def test_a_persons_figures_add_their_shifts_in_any_order() -> None:
+    """Shifts of two schedules interleave in time; the running totals are shared by the zone."""
+    tz = ZoneInfo("America/Havana")
+    base = int(datetime(2026, 3, 1, tzinfo=UTC).timestamp())
+    shifts = [Shift("b", "x", base + 9 * 86400, base + 16 * 86400), Shift("a", "x", base, base + 3 * 86400 + 5),
+              Shift("a", "x", base + 20 * 86400, base + 21 * 86400)]
+    got = person_hours(Person("x", "X", timezone="America/Havana"), shifts, base, base + 30 * 86400)
+    expected = [_reference(s.start, s.end, tz) for s in shifts]
+    assert (got.night, got.weekend) == (sum(n for n, _ in expected), sum(w for _, w in expected))
+    assert got.total == sum(s.end - s.start for s in shifts)
