@@ -243,13 +243,14 @@ def not_ready(view: ShiftView, now: int, tz: tzinfo) -> tuple[str, list[str]]:
     return subject, lines
 
 
-def stretch(start: int, end: int | None, tz: tzinfo) -> str:
-    """``Mon 9 Mar 2026 09:00 EDT until Mon 16 Mar 2026 09:00 EDT``."""
-    return f"{when(start, tz)} until {when(end, tz) if end is not None else 'further notice'}"
+def stretch(start: int | None, end: int | None, tz: tzinfo) -> str:
+    """``Mon 9 Mar 2026 09:00 EDT until Mon 16 Mar 2026 09:00 EDT`` (a start not known: ``since
+    long ago``, beyond what the engine looks at)."""
+    return f"{when(start, tz) if start is not None else 'since long ago'} until {when(end, tz) if end is not None else 'further notice'}"
 
 
-def change(kind: str, person: Person, schedule: Schedule, before: Sequence[tuple[int, int | None]],
-           after: Sequence[tuple[int, int | None]], why: str, tz: tzinfo) -> tuple[str, list[str]]:
+def change(kind: str, person: Person, schedule: Schedule, before: Sequence[tuple[int | None, int | None]],
+           after: Sequence[tuple[int | None, int | None]], why: str, tz: tzinfo) -> tuple[str, list[str]]:
     """Subject and lines of "your shift moved": what the person's shifts were and are, and why.
     ``kind`` is ``new``, ``moved`` or ``removed``."""
     who, sched = person.display, schedule.display

@@ -34,6 +34,17 @@ layers:
     every: 1w
 """
 
+# bob alone since long before the engine's reach (2020): a shift with no known start.
+SOLO = """\
+name: Solo
+timezone: UTC
+layers:
+  - name: one
+    people: [bob]
+    start: 2020-01-01T00:00
+    every: 1w
+"""
+
 
 def settings_yaml(api: SlackApi, mail: Mailbox, extra: str = "", route: str = "", leads: str = "[24h, 1h]") -> str:
     return f"""\

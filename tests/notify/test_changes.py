@@ -10,7 +10,7 @@ import pytest
 
 from oncall.notify import Message
 from oncall.notify.run import RunReport
-from tests.notify.scenario import DAY, HANDOFF, Team
+from tests.notify.scenario import DAY, HANDOFF, SOLO, Team
 from tests.notify.servers import Mailbox
 from tests.notify.slackweb import SlackApi
 
@@ -163,3 +163,27 @@ def test_without_direct_channels_a_change_is_noted_not_lost_silently(
     report = team.run(T + 300)
     assert changes(report) == []
     assert "notify.direct names no channel, so change notices reach nobody; add e.g. direct: [mail]" in report.notes
+
+
+
+def test_a_shift_begun_beyond_the_engines_reach_is_no_change_while_it_stays(team: Team) -> None:
+    (team.root / "schedules" / "solo.yaml").write_text(SOLO)
+    assert changes(team.run(T)) == []
+    for minutes in (5, 60, 3 * 24 * 60):
+        assert changes(team.run(T + minutes * 60)) == []
+    watched = next(team.state.glob("*.watched.json")).read_text()
+    assert '"solo": [\n    "- -' in watched  # neither end known: recorded as unknown, not as where it looked
+
+
+def test_a_shift_begun_beyond_the_engines_reach_that_now_ends_is_told_without_a_made_up_start(team: Team) -> None:
+    (team.root / "schedules" / "solo.yaml").write_text(SOLO)
+    team.run(T)
+    team.override("carol", "2026-03-11T09:00", "2026-03-12T09:00", "Bob at the dentist", schedule="solo")
+    second = team.run(T + 300)
+    assert [(p, to) for p, _, to in changes(second)] == [
+        ("bob", ("U0BOB",)), ("bob", ("bob@example.com",)), ("carol", ("carol@example.com",))]
+    assert body(second, "bob@example.com").splitlines()[1:] == [
+        "Was: since long ago until further notice.",
+        "Now: since long ago until Wed 11 Mar 2026 10:00 CET; Thu 12 Mar 2026 10:00 CET until further notice.",
+        "Why: Carol Diaz is on call then (override: Bob at the dentist).",
+    ]

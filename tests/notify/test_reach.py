@@ -10,7 +10,7 @@ from pathlib import Path
 from oncall.model import Org, Shift
 from oncall.notify import RunReport, run
 from oncall.notify.run import LOOKAHEAD, LOOKBEHIND, RECENT, engine_shifts
-from tests.notify.scenario import DAY, HANDOFF, Team
+from tests.notify.scenario import DAY, HANDOFF, SOLO, Team
 from tests.notify.servers import Mailbox
 from tests.notify.slackweb import SlackApi
 
@@ -24,17 +24,6 @@ layers:
   - name: one
     people: [carol]
     start: 2026-03-05T08:04
-    every: 1w
-"""
-
-# One person since long before the engine's reach (a shift with no known start).
-SOLO = """\
-name: Solo
-timezone: UTC
-layers:
-  - name: one
-    people: [bob]
-    start: 2020-01-01T00:00
     every: 1w
 """
 
