@@ -53,7 +53,7 @@ def atomic_writer(path: Path | str, mode: int | None = None, *, binary: bool = F
         _unlink(tmp)
         raise
     if durable:
-        _sync_folder(target.parent)
+        sync_folder(target.parent)
 
 
 def write_atomic(path: Path | str, data: bytes | str, mode: int | None = None, *, durable: bool = True) -> None:
@@ -80,7 +80,7 @@ class PreparedWrite:
             _unlink(tmp)
             raise
         if self._durable:
-            _sync_folder(self.target.parent)
+            sync_folder(self.target.parent)
 
     def discard(self) -> None:
         """Forget the new content; the file stays as it was."""
@@ -194,7 +194,8 @@ def _unlink(path: str) -> None:
         pass
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
+    """Make the folder's entries (a file created, renamed or removed) durable; best effort."""
     try:
         dir_fd = os.open(folder, os.O_RDONLY)
     except OSError:

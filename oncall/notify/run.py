@@ -2,9 +2,9 @@
 
 A run looks at the window from its last run to ``now`` (a first run only ``lookback`` back, a run
 after a long pause only ``catch_up`` back), works out the messages due in it, and sends each one
-whose key is not yet recorded. Each message's record is written to disk before it is sent and put
-in place right after (``state.SentLog.prepare``), so state that cannot be written stops the run
-before a send. A message that fails stays unrecorded and the window is closed just before it, so
+whose key is not yet recorded. Each message's record is appended to a journal before it is sent
+and marked done right after (``state.SentLog.prepare``), so state that cannot be written stops the
+run before a send; the end of the run folds the journal into the state file. A message that fails stays unrecorded and the window is closed just before it, so
 the next run tries it again; one message or channel failing never stops the others.
 
 The run also compares each person's upcoming shifts with what the last run saw (change notices:
@@ -113,7 +113,11 @@ def run(
     if dry_run:
         return _run(org, now, settings, SentLog.load(path), sender, True, shifts, readiness, notes, deadline)
     with locked(path, until=now + limit + STOP_GRACE), stopped_after(limit + STOP_GRACE, "notify run"):
-        return _run(org, now, settings, SentLog.load(path), sender, False, shifts, readiness, notes, deadline)
+        log = SentLog.load(path)
+        try:
+            return _run(org, now, settings, log, sender, False, shifts, readiness, notes, deadline)
+        finally:
+            log.close()
 
 
 @contextmanager

@@ -150,3 +150,29 @@ def test_dry_run_shows_every_kind_as_it_would_go(cli: Cli, slack_api: SlackApi, 
     assert "--- reminder via bot (slack-api)\nchat.postMessage channel=C0TEAM\n" \
            "*[oncall] Payments primary: Carol Diaz is on call in " in dry.stdout
     assert len(slack_api.calls) == calls
+
+
+def test_runs_killed_one_after_another_and_a_torn_record_still_send_each_message_once(
+    cli: Cli, slack_api: SlackApi, smtp_plain: Mailbox
+) -> None:
+    expected = planned(cli)
+    journal = cli.tmp / "state" / "oncall" / "notify"
+
+    killed_at(cli, slack_api, 2)  # the third Slack call: a few messages sent and recorded before it
+    [record] = journal.glob("*.journal")
+    lines = record.read_bytes().splitlines()
+    assert lines and all(line[:2] in (b"+ ", b"- ") for line in lines)
+    assert lines[-1].startswith(b"- ")  # the one in flight: pending, so it counts for nothing
+
+    killed_at(cli, slack_api, 1)  # the next run dies too, appending to the same journal
+    with record.open("ab") as f:
+        f.write(b'+ {"at": 1, "keep_until": 4000000000, "sent": "torn')  # as a kill in mid-append leaves it
+    again = cli("notify", "run", "--format", "json")
+    assert again.returncode == 0, again.stderr
+    check_exactly_once(expected, slack_api, smtp_plain, 0, 0)
+    assert list(journal.glob("*.journal")) == []  # folded into the state file
+    [state] = [p for p in journal.glob("*.json") if not p.name.endswith(".watched.json")]
+    sent = json.loads(state.read_text())["sent"]
+    assert len(sent) == sum(1 for m in expected if m["kind"] not in ("usergroup", "topic"))
+    assert not any(key.startswith("torn") for key in sent)
+    assert json.loads(cli("notify", "run", "--format", "json").stdout)["messages"] == []
