@@ -55,8 +55,9 @@ def main() -> None:
     }
     for label, checkout in checkouts.items():
         env = environment(checkout)
-        runs[f"example/{label}"] = ([py, "-m", "oncall", "--root", str(REPO), "whois", "now"], env)
-        runs[f"org300/{label}"] = ([py, "-m", "oncall", "--root", str(args.org), "whois", "now", "--format", "json"],
+        # -P: run the checkout on PYTHONPATH, not the oncall of the current folder
+        runs[f"example/{label}"] = ([py, "-P", "-m", "oncall", "--root", str(REPO), "whois", "now"], env)
+        runs[f"org300/{label}"] = ([py, "-P", "-m", "oncall", "--root", str(args.org), "whois", "now", "--format", "json"],
                                    env)
     wall: dict[str, list[float]] = {name: [] for name in runs}
     cpu: dict[str, list[float]] = {name: [] for name in runs}

@@ -43,7 +43,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as state:
         env = {**os.environ, "PYTHONPATH": str(args.code.resolve()), "ONCALL_ROOT": str(root),
                "XDG_STATE_HOME": state, "TZ": "UTC"}
-        base = [sys.executable, "-m", "oncall", "notify", "run", "--state-dir", state]
+        # -P: run the checkout on PYTHONPATH, not the oncall of the current folder
+        base = [sys.executable, "-P", "-m", "oncall", "notify", "run", "--state-dir", state]
         figures = timed_commands({"notify run --dry-run (first run)": [*base, "--dry-run"],
                                   "notify run (with the previous run's state)": base}, args.repeats, env)
     print(f"code: {args.code.resolve()}")

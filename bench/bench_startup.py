@@ -40,7 +40,8 @@ def main() -> None:
     for name, checkout in checkouts.items():
         env = dict(base, PYTHONPATH=str(checkout))
         subprocess.run([py, "-m", "compileall", "-q", str(checkout / "oncall")], check=True, env=env)
-        commands[name] = ([py, "-m", "oncall", "--root", str(checkout), "whois", "now"], env)  # its own example org
+        # -P: run the checkout on PYTHONPATH, not the oncall of the current folder
+        commands[name] = ([py, "-P", "-m", "oncall", "--root", str(checkout), "whois", "now"], env)  # its own example org
     samples: dict[str, list[float]] = {name: [] for name in commands}
     for round_ in range(args.rounds + 1):  # round 0 warms the org cache and the file system
         for name, (argv, env) in commands.items():
