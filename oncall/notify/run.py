@@ -188,13 +188,13 @@ def _run(org: Org, now: int, settings: NotifySettings, log: SentLog, sender: Sen
             report.outcomes.append(Outcome(message, "failed", f"not sent: the run reached its time limit "
                                            f"({deadline.seconds:g}s); the next run sends it"))
             continue
-        sent_before = sum(1 for o in report.outcomes if o.status == "sent")
         try:
             if message.is_update:
                 record = log.prepare_setting(setting_name(message), message.value or "")
             else:
                 record = log.prepare(message.key, now, message.keep_until)
         except StateError as exc:
+            sent_before = sum(1 for o in report.outcomes if o.status == "sent")
             raise StateError(f"{exc.message}. Nothing more was sent ({sent_before} sent and recorded before); "
                              "the next run that can write its state sends the rest") from None
         error = _send(sender, message)

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from oncall.errors import StateError
-from oncall.fsutil import prepare_write, sync_folder
+from oncall.fsutil import sync_folder, write_atomic
 from oncall.notify.changes import Watched
 from oncall.xdg import private_state_dir, state_dir, state_error
 
@@ -204,10 +204,6 @@ class SentLog:
             with contextlib.suppress(OSError):
                 os.close(fd)
 
-    def mark_sent(self, key: str, at: int, keep_until: int) -> None:
-        """Record one message as sent, on disk before returning."""
-        self.prepare(key, at, keep_until).commit()
-
     def finish(self, last_run: int, now: int, watched: Watched | None = None) -> None:
         """Keep ``watched`` as what this run saw, close the window at ``last_run``, and forget keys
         no window can reach again. (Killed between the two writes, the next run compares with
@@ -215,7 +211,7 @@ class SentLog:
         if watched is not None:
             path = watched_file(self.path)
             try:
-                prepare_write(path, json.dumps(watched.to_json(), indent=1) + "\n", mode=0o600).commit()
+                write_atomic(path, json.dumps(watched.to_json(), indent=1) + "\n", mode=0o600)
             except OSError as exc:
                 raise state_error("write the notify state", path, exc) from None
             self.watched = watched
@@ -227,7 +223,7 @@ class SentLog:
         """Write the whole log to the state file, then remove the journal it now holds."""
         try:
             private_state_dir(self.path.parent)
-            prepare_write(self.path, self._text(self.sent, self.slack), mode=0o600).commit()
+            write_atomic(self.path, self._text(self.sent, self.slack), mode=0o600)
         except OSError as exc:
             raise state_error("write the notify state", self.path, exc) from None
         self.close()
@@ -298,8 +294,8 @@ def locked(path: Path, until: float | None = None) -> Iterator[None]:
 
 
 def _drop_unsent_records(path: Path) -> None:
-    """Remove records a killed run prepared and never put in place (their messages did not go out,
-    or went out in the moment of the kill; either way the next run decides again)."""
+    """Remove the temporary files of a state or watched-shifts write a killed run left unfinished
+    at its end (what it sent is in the journal, which the next run reads)."""
     leftovers = [*path.parent.glob(f".{path.name}.*.tmp"), *path.parent.glob(f".{watched_file(path).name}.*.tmp")]
     for leftover in leftovers:
         try:
