@@ -376,12 +376,14 @@ def _host_header(parts: SplitResult) -> str:
 
 
 def _charset(headers: Mapping[str, str]) -> str:
-    """The charset a ``Content-Type`` names (``utf-8`` when none, or one Python does not know)."""
+    """The charset a ``Content-Type`` names (``utf-8`` when none, or one that is not a text
+    encoding Python knows: ``base64`` and ``zlib`` are codecs, not charsets)."""
     for param in headers.get("content-type", "").split(";")[1:]:
         key, _, value = param.partition("=")
         if key.strip().lower() == "charset":
             name = value.strip().strip('"')
             try:
+                b"?".decode(name, "replace")  # LookupError for an unknown name and for a codec that is not text
                 return codecs.lookup(name).name
             except LookupError:
                 break

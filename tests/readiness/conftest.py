@@ -51,6 +51,14 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return None
+            if path.startswith("/charset/"):  # a body in UTF-8 whatever charset the header names
+                data = "héllo".encode()
+                self.send_response(200)
+                self.send_header("Content-Type", f"text/plain; charset={path.rsplit('/', 1)[1]}")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return None
             if path == "/forbidden":
                 return self._send(403, "no scope")
             if path == "/open":

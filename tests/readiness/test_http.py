@@ -109,3 +109,11 @@ def test_keyring_secret_reaches_the_server(server: Server, state_home: Path) -> 
 def test_unreachable_port_fails_cleanly() -> None:
     outcome = run_check(item("x", "http", timeout=2, http="http://127.0.0.1:9/"), _ctx())
     assert outcome.status == "fail"
+
+
+def test_a_charset_that_is_no_text_encoding_is_read_as_utf8(server: Server) -> None:
+    """``base64`` and ``zlib`` are Python codecs but not charsets: the body is read as UTF-8."""
+    for charset in ("base64", "zlib", "no-such-charset", "utf-8"):
+        check = item("c", "http", http=f"{server.url}/charset/{charset}", expect_body="héllo")
+        outcome = run_check(check, _ctx())
+        assert outcome.status == "pass", (charset, outcome.message)
