@@ -32,7 +32,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from oncall.gitrepo import GitError, git
+from oncall.deadline import Deadline
+from oncall.gitrepo import GIT_TIMEOUT, GitError, git
 from oncall.model import Checklist, Person, ReadinessSettings
 from oncall.readiness.results import NOT_READY, Attestation, SavedRun, item_key
 
@@ -254,9 +255,12 @@ class GitStore:
         new, and ``update-ref --stdin`` moves the tracking refs that changed and drops those the
         remote no longer has. Each tracking ref is a file of its own until git packs it, and
         making 2,000 files took this file system seconds, so a command fetches only the people
-        it reads (``git fetch`` with a wildcard refspec can only bring them all)."""
+        it reads (``git fetch`` with a wildcard refspec can only bring them all). The two calls
+        that reach the remote share one deadline."""
+        deadline = Deadline(GIT_TIMEOUT)
         try:
-            listed = git(["ls-remote", "--refs", self.remote, REF_PREFIX + "*"], self.root, check=False)
+            listed = git(["ls-remote", "--refs", self.remote, REF_PREFIX + "*"], self.root, check=False,
+                         timeout=deadline.remaining())
             if listed.code != 0:
                 return self._not_fetched(listed.reason)
             theirs = {name[len(REF_PREFIX):]: oid for oid, _, name in
@@ -268,7 +272,8 @@ class GitStore:
             new = sorted({oid for person, oid in theirs.items() if ours.get(person) != oid})
             if new:
                 done = git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--stdin", self.remote],
-                           self.root, stdin="".join(f"{oid}\n" for oid in new).encode(), check=False)
+                           self.root, stdin="".join(f"{oid}\n" for oid in new).encode(), check=False,
+                           timeout=deadline.remaining())
                 if done.code != 0:
                     return self._not_fetched(done.reason)
             moves = [f"update {self.tracking}{person} {oid}\n" for person, oid in sorted(theirs.items())
