@@ -90,7 +90,8 @@ def ready(
                                                         autocompletion=complete_checklist)] = None,
     workers: Annotated[int | None, typer.Option("--workers", min=1, max=runner.MAX_WORKERS,
                                                 help="Checks run at once at most. Default: all of them, up to "
-                                                "4096 and half the open-file limit (and 32 programs).")] = None,
+                                                f"{runner.MAX_WORKERS} and half the open-file limit "
+                                                f"(and {runner.PROCESS_SLOTS} programs).")] = None,
 ) -> None:
     """Are you ready for your next shift? Exit 0 ready, 1 not ready, 2 config or usage error.
 

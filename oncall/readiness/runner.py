@@ -3,7 +3,7 @@
 Checks wait on the network or on a program, not on the CPU. Checks that only wait on the network
 (``http``, ``tcp``, ``dns``) wait together on one asyncio event loop, so 2,000 checks that each
 wait 200 ms take a little over 200 ms of waiting, and cost little CPU beyond their own work: no
-thread per check to start or to switch between. The others (programs, files, the keyring) block,
+thread per connection (a host name is looked up on a short-lived thread of its own). The others (programs, files, the keyring) block,
 so they run on a pool of ``PROCESS_SLOTS`` threads; programs cost a process each (memory, CPU), so
 at most that many run at once.
 
