@@ -204,7 +204,7 @@ def run_check(item: ChecklistItem, ctx: Context) -> Outcome:
             return Outcome(ERROR, f"unknown check kind {item.kind!r}; write one of {', '.join(sorted(KINDS))}")
         return runner(item, params, ctx)
     except _FOUND as exc:
-        return _found(exc)
+        return outcome_of(exc)
 
 
 async def run_socket_check(item: ChecklistItem, ctx: Context) -> Outcome:
@@ -213,13 +213,13 @@ async def run_socket_check(item: ChecklistItem, ctx: Context) -> Outcome:
     try:
         return await _SOCKET_KINDS[item.kind](item, render(dict(item.check), ctx.person), ctx)
     except _FOUND as exc:
-        return _found(exc)
+        return outcome_of(exc)
 
 
 _FOUND = (CheckParamError, SecretError, net.NetTimeout, net.NetError)
 
 
-def _found(exc: Exception) -> Outcome:
+def outcome_of(exc: Exception) -> Outcome:
     """The outcome a check's exception stands for (one of ``_FOUND``)."""
     if isinstance(exc, SecretError):
         return Outcome(ERROR, exc.message)

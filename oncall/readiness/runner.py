@@ -33,6 +33,7 @@ from oncall.readiness.checks import (
     Outcome,
     ago,
     missing_secret,
+    outcome_of,
     run_check,
     run_socket_check,
     skip_reason,
@@ -288,7 +289,7 @@ def static(planned: Sequence[Planned], ctx: Context, saved: SavedRun | None) -> 
             else:
                 outcome = _from_history(last.get(p.key), last_passed.get(p.key), ctx.now)
         except (CheckParamError, SecretError) as exc:
-            outcome = Outcome(ERROR, exc.message if isinstance(exc, SecretError) else str(exc))
+            outcome = outcome_of(exc)
         outcome = _with_severity(p.item, outcome)
         status[p.key] = outcome.status
         out.append(CheckResult(
