@@ -2,13 +2,11 @@
 
 Parsing a large config root (300 schedules, 2,000 people) costs far more than answering
 ``oncall whois now`` from it. The loaded ``Org`` is kept in ``$XDG_CACHE_HOME/oncall/``,
-keyed by the exact state of every input file (path, size, modification and change times in
-nanoseconds, inode — the change time moves on any write, even one that restores the old
-modification time), of the code that builds the org (the loader and the model), and the
-versions of oncall and Python: change, add or remove any of them and the next command parses
-afresh. Only a config that loaded without errors is cached, and
-only once its newest file is a few seconds old: a file rewritten within the same tick of a
-coarse filesystem clock could otherwise keep its size and time (git's "racily clean" case).
+keyed by the exact state of every input file, of the code that builds the org (the loader and
+the model), and the versions of oncall and Python (``oncall.config.inputs``): change, add or
+remove any of them and the next command parses afresh. Only a config that loaded without errors
+is cached, and only once its newest file is a few seconds old. Other answers computed from the
+config root are cached the same way (``cache_file``, ``read_keyed``, ``write_keyed``).
 ``ONCALL_NO_CACHE=1`` turns the cache off.
 
 The cache file is JSON: the key line, then the org with each model object written as its class
@@ -22,21 +20,19 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import sys
 import time
 import zlib
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from oncall import __version__, model
+from oncall import model
+from oncall.config import inputs
 from oncall.config.readfile import read_limited
 from oncall.xdg import cache_dir
 
-_FOLDERS = ("schedules", "checklists", "playbooks")
-_FILES = ("oncall.yaml",)
-_SETTLED_NS = 3_000_000_000  # how old the newest input must be before it is cached
 _MAX_BYTES = 256 * 1024 * 1024  # a cache file larger than this is not read (a large org's is ~1 MB)
+_SETTLED_NS = inputs.SETTLED_NS
 
 # The classes a cache file may hold, by name: the model's dataclasses (and those it is built
 # from, such as Location and Duration), with their fields in order.
@@ -48,53 +44,14 @@ _FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _code_state() -> list[tuple[str, int, int]]:
-    """Size and mtime of the modules whose code decides what a loaded org looks like."""
-    package = Path(__file__).resolve().parents[1]
-    paths = [*sorted((package / "config").glob("*.py")), package / "model.py", package / "times.py",
-             package / "errors.py", package / "holidays.py", package / "ids.py"]
-    state = []
-    for path in paths:
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        state.append((path.name, st.st_size, st.st_mtime_ns))
-    return state
-
-
-def _fingerprint(root: Path) -> tuple[str, int]:
-    """A description of everything the loader reads under ``root``, and when the most recently
-    changed of those files changed (ns)."""
-    entries: list[tuple[str, int, int, int, int]] = []
-    for name in _FOLDERS:
-        try:
-            with os.scandir(root / name) as listing:
-                for entry in listing:
-                    st = entry.stat()
-                    entries.append((f"{name}/{entry.name}", st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-        except OSError:
-            entries.append((name, -1, -1, -1, -1))
-    for name in _FILES:
-        try:
-            st = (root / name).stat()
-            entries.append((name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-        except OSError:
-            entries.append((name, -1, -1, -1, -1))
-    entries.sort()
-    # The key is the description itself (a few kB), not a digest: no hashing library to import.
-    text = repr((__version__, sys.version, str(root), entries, _code_state()))
-    return text, max(max(e[2], e[3]) for e in entries)
-
-
 def load_org_cached(root: Path) -> model.Org:
     """``load_org(root)``, from the cache when no input file has changed since it was written."""
     if os.environ.get("ONCALL_NO_CACHE"):
         return _parse(root)
     root = Path(root).resolve()
-    description, newest = _fingerprint(root)
+    description, newest = inputs.config_state(root)
     key = description.encode("utf-8", "backslashreplace")
-    path = cache_dir() / f"org-{zlib.crc32(str(root).encode('utf-8')):08x}.json"
+    path = cache_file("org", root)
     org = _read(path, key)
     if org is not None:
         return org
@@ -103,22 +60,43 @@ def load_org_cached(root: Path) -> model.Org:
         return org
     try:
         body = json.dumps(_encode(org), ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-        from oncall.fsutil import write_atomic
-
-        write_atomic(path, key + b"\n" + body, mode=0o600)
-    except (OSError, TypeError, ValueError):
-        pass  # an unwritable cache, or a value JSON cannot hold, only costs speed
+    except (TypeError, ValueError):
+        return org  # a value JSON cannot hold only costs speed
+    write_keyed(path, key, body)
     return org
 
 
-def _read(path: Path, key: bytes) -> model.Org | None:
-    """The org in the cache file ``path`` when its key line is ``key``; None for any other file."""
+def cache_file(kind: str, root: Path) -> Path:
+    """The cache file of ``kind`` (``org``, ``whois``...) for the config root ``root``."""
+    return cache_dir() / f"{kind}-{zlib.crc32(str(root).encode('utf-8')):08x}.json"
+
+
+def read_keyed(path: Path, key: bytes) -> bytes | None:
+    """The body of the cache file ``path`` when its first line is ``key``; None for any other
+    file, an unreadable one or none (a cache miss is never an error)."""
     try:
         data = read_limited(path, _MAX_BYTES)
     except OSError:
         return None
     head, _, body = data.partition(b"\n")
-    if head != key:
+    return body if head == key else None
+
+
+def write_keyed(path: Path, key: bytes, body: bytes) -> None:
+    """Write the cache file ``path``: the line ``key``, then ``body`` (``key`` holds no newline).
+    An unwritable cache folder only costs speed."""
+    from oncall.fsutil import write_atomic
+
+    try:
+        write_atomic(path, key + b"\n" + body, mode=0o600)
+    except OSError:
+        pass
+
+
+def _read(path: Path, key: bytes) -> model.Org | None:
+    """The org in the cache file ``path`` when its key line is ``key``; None for any other file."""
+    body = read_keyed(path, key)
+    if body is None:
         return None
     try:
         org = _decode(json.loads(body))
