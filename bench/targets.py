@@ -208,16 +208,17 @@ def ics_memory(scale: Scale) -> Figure:
 
 
 def whois_example(scale: Scale) -> Figure:
-    """Warm: the org cache holds the config. Cold: the config changed since the last command (its
-    org cache entry is gone; the rest of the cache folder is there). Fresh: an empty cache folder,
-    as on a new machine (stated, no target)."""
+    """Warm: the caches hold the config. Cold: the config changed since the last command (every
+    cache entry keyed on the config root — the org, whois answers — is gone; the rest of the
+    cache folder, such as holiday calendars, is there). Fresh: an empty cache folder, as on a new
+    machine (stated, no target)."""
     env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
     for name in ("PYTHONDONTWRITEBYTECODE", "ONCALL_NO_CACHE", "ONCALL_ROOT"):
         env.pop(name, None)
     warm, cold, fresh = (Path(tempfile.mkdtemp(prefix=f"{n}-", dir=scale.tmp)) for n in ("warm", "cold", "fresh"))
 
     def forget_org() -> None:
-        for path in (cold / "oncall").glob("org-*.json"):
+        for path in (cold / "oncall").glob("*-*.json"):  # oncall.config.cache.cache_file names them
             path.unlink()
 
     subprocess.run([PY, "-m", "compileall", "-q", str(REPO / "oncall")], check=True, env=env)
