@@ -10,7 +10,8 @@ gap, a change to a schedule) is given in that schedule's zone, every other time 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, tzinfo
 from functools import cache, lru_cache
 
@@ -132,6 +133,12 @@ def _iso_in(seconds: int, timezone: str) -> str:
     return iso(seconds, zone(timezone))
 
 
+@lru_cache(maxsize=1 << 16)
+def _json_text_of_time(seconds: int, timezone: str | None) -> str:
+    # ``json_time`` as JSON text (None: UTC), cached for the same reason as ``_iso_in``.
+    return json.dumps(iso(seconds, UTC) if timezone is None else _iso_in(seconds, timezone))
+
+
 def shift_json(org: Org, shift: Shift) -> dict[str, object]:
     """A shift for JSON: the contract's four keys, then the person's name and the reasons."""
     sched = org.schedules.get(shift.schedule)
@@ -145,14 +152,13 @@ def shift_json(org: Org, shift: Shift) -> dict[str, object]:
     }
 
 
-def shift_lines(org: Org) -> Callable[[Shift], str]:
-    """``shift_json`` as JSON text, on one line as the json module's encoder writes it, for long
-    lists. A year of a large org is hundreds of thousands of shifts but only thousands of
-    distinct schedules with their people and people with their reasons, so each such piece is
-    encoded once (the times are cached by ``json_time``), not a dict made and encoded per shift
-    (docs/performance.md). The tests hold it to ``shift_json`` byte for byte."""
-    import json
-
+def shift_lines(org: Org) -> Callable[[Sequence[Shift]], list[str]]:
+    """``shift_json`` of each of one schedule's shifts as JSON text, on one line as the json
+    module's encoder writes it, for long lists. A year of a large org is hundreds of thousands of
+    shifts but only thousands of distinct schedules with their people, people with their reasons,
+    and instants (a shift's end is usually the next one's start), so each such piece is encoded
+    once, not a dict made and encoded per shift (docs/performance.md). The tests hold it to
+    ``shift_json`` byte for byte."""
     encode = json.JSONEncoder(ensure_ascii=False).encode
 
     @cache
@@ -164,12 +170,16 @@ def shift_lines(org: Org) -> Callable[[Shift], str]:
         return (f', "person_name": {encode(display_name(org, person_id))}, '
                 f'"reason": {encode(reason_codes(reasons))}}}')
 
-    def line(shift: Shift) -> str:
-        sched = org.schedules.get(shift.schedule)
-        return (opening(shift.schedule, shift.person) + encode(json_time(shift.start, sched)) + ', "end": '
-                + encode(json_time(shift.end, sched)) + closing(shift.person, shift.reasons))
+    def lines(shifts: Sequence[Shift]) -> list[str]:
+        if not shifts:
+            return []
+        sched = org.schedules.get(shifts[0].schedule)
+        tz = sched.timezone if sched is not None else None
+        time = _json_text_of_time
+        return [f'{opening(s.schedule, s.person)}{time(s.start, tz)}, "end": {time(s.end, tz)}'
+                f'{closing(s.person, s.reasons)}' for s in shifts]
 
-    return line
+    return lines
 
 
 def gap_json(org: Org, gap: Gap) -> dict[str, object]:

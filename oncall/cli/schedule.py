@@ -172,10 +172,10 @@ def generate(
         gaps: list[Gap] = []
 
         def shift_rows() -> Iterator[list[str]]:
-            line = render.shift_lines(org)
+            lines = render.shift_lines(org)
             for timeline in timelines:
                 gaps.extend(timeline.gaps)
-                yield [line(s) for s in timeline.shifts]
+                yield lines(timeline.shifts)
 
         def gap_rows() -> Iterator[dict[str, object]]:
             yield from (render.gap_json(org, g) for g in gaps)  # all known once the shifts are written

@@ -89,10 +89,15 @@ def test_a_shift_line_is_its_json_object_encoded(root: Path) -> None:
     odd = [Shift("desk", "zed", 1773000000, 1773003600),
            Shift("desk", "ana", 1773000000, 1773086400, (Reason("layer", "weekly"), Reason("cover", "weekly", "ben"))),
            Shift("gone", "cy", 1773000000, 1773003600, (Reason("override", note="x"),))]
-    line = render.shift_lines(org)
-    for shift in [*shifts, *odd, *shifts]:  # twice: the pieces cached the first time are the same
-        assert line(shift) == json.dumps(render.shift_json(org, shift), ensure_ascii=False)
-    assert json.loads(line(odd[2]))["start"].endswith("+00:00")
+    lines = render.shift_lines(org)  # given one schedule's shifts at a time
+    by_schedule: dict[str, list[Shift]] = {}
+    for shift in [*shifts, *odd]:
+        by_schedule.setdefault(shift.schedule, []).append(shift)
+    assert len(by_schedule) == 3
+    for group in [*by_schedule.values(), *by_schedule.values()]:  # twice: the pieces cached the first time
+        assert lines(group) == [json.dumps(render.shift_json(org, s), ensure_ascii=False) for s in group]
+    assert lines([]) == []
+    assert json.loads(lines([odd[2]])[0])["start"].endswith("+00:00")
 
 
 def test_generate_json_is_each_row_encoded_on_its_own_line(root: Path) -> None:
