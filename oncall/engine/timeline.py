@@ -61,18 +61,21 @@ def schedule_timeline(org: Org, schedule: Schedule, start: int, end: int) -> Tim
         runs[0] = (*runs[0][:3], _joined(first_reasons, runs[0][3]))
     if last_reasons:
         runs[-1] = (*runs[-1][:3], _joined(runs[-1][3], last_reasons))
-    typed: dict[tuple[Why, ...], tuple[Reason, ...]] = {(): ()}
-    for run in runs:
-        if run[3] not in typed:
-            typed[run[3]] = tuple(Reason(*why) for why in run[3])
     # Who is on call before and after each run, the window's edges included.
-    persons = [before, *(run[2] for run in runs), after]
+    persons = [before, *[run[2] for run in runs], after]
     sid = schedule.id
     make = Shift._make  # a year of a large org makes hundreds of thousands of shifts: skip keyword handling
-    shifts: list[Shift] = [make((sid, p, s, e, typed[r], s, e, b, a))
-                           for (s, e, p, r), b, a in zip(runs, persons, persons[2:], strict=False) if p is not None]
-    gaps = [Gap(sid, s, e, s, e, b, a) for (s, e, p, _), b, a in zip(runs, persons, persons[2:], strict=False)
-            if p is None]
+    typed: dict[tuple[Why, ...], tuple[Reason, ...]] = {}
+    shifts: list[Shift] = []
+    gaps: list[Gap] = []
+    for (s, e, p, r), b, a in zip(runs, persons, persons[2:], strict=False):
+        if p is None:
+            gaps.append(Gap(sid, s, e, s, e, b, a))
+            continue
+        reasons = typed.get(r)
+        if reasons is None:
+            reasons = typed[r] = tuple(Reason(*why) for why in r)
+        shifts.append(make((sid, p, s, e, reasons, s, e, b, a)))
     # The runs at the edges go on beyond the window: their whole bounds and reasons.
     if shifts and shifts[0].start == start:
         shifts[0] = shifts[0]._replace(whole_start=first_start)
