@@ -6,14 +6,14 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from oncall import engine
+from oncall import collector, engine
 from oncall.cli import output, render
 from oncall.cli.app import command_group
-from oncall.cli.changes import diff_json, diff_markdown, diff_table
 from oncall.cli.context import local_zone, now, session
 from oncall.cli.options import (
     DiffFormat,
@@ -27,14 +27,9 @@ from oncall.cli.options import (
     to_option,
     window,
 )
-from oncall.cli.tables import Column, Table
 from oncall.config import codes, load
 from oncall.config.reader import suggest
-from oncall.config.review import stale_checklists
-from oncall.edit.diff import diff as shift_diff
-from oncall.edit.git import org_at
 from oncall.engine import Timeline
-from oncall.engine.lint import lint_org
 from oncall.errors import EXIT_NO, EXIT_OK, EXIT_USAGE, Problem, UsageError
 from oncall.model import Gap, Org, Reason, Shift, reason_codes
 from oncall.times import from_epoch
@@ -130,6 +125,9 @@ def _practice_warnings(org: Org, at: int) -> list[Problem]:
     """The "legal but wrong" warnings: stale checklists and what the engine's lint finds ahead
     (coverage gaps, members who never get a turn, double bookings, overrides on time off,
     handoffs in daylight-saving gaps and folds...)."""
+    from oncall.config.review import stale_checklists
+    from oncall.engine.lint import lint_org
+
     return stale_checklists(org, from_epoch(at, local_zone()).date()) + list(lint_org(org, at, LINT_DAYS))
 
 
@@ -166,7 +164,15 @@ def generate(
         _generate_table(org, timeline.shifts, timeline.gaps, start, end)
         return
     # Written one schedule at a time as the engine makes it: a long window of a large org is
-    # never held in memory (docs/performance.md).
+    # never held in memory (docs/performance.md). The collector is paused meanwhile: a year of a
+    # large org is hundreds of thousands of short-lived shifts and rows and no reference cycles.
+    with collector.paused():
+        _generate_data(org, start, end, schedule, person, format, output_path)
+
+
+def _generate_data(org: Org, start: int, end: int, schedule: list[str] | None, person: str | None,
+                   format: GenerateFormat, output_path: Path | None) -> None:
+    """``generate`` as JSON, CSV or iCalendar."""
     timelines = engine.timelines(org, start, end, schedule, person)
     if format is GenerateFormat.json:
         gaps: list[Gap] = []
@@ -234,6 +240,8 @@ def _csv(org: Org, timelines: Iterable[Timeline]) -> Iterator[str]:
 
 
 def _generate_table(org: Org, shifts: Sequence[Shift], gaps: Sequence[Gap], start: int, end: int) -> None:
+    from oncall.cli.tables import Column, Table  # rich's tables: not imported for JSON, CSV or iCalendar
+
     viewer = local_zone()
     entries: dict[str, list[tuple[int, int, Shift | None]]] = {}
     for s in shifts:
@@ -294,6 +302,10 @@ def diff(
     first changes who is on call, even beyond the window. --format markdown makes a pull-request
     comment.
     """
+    from oncall.cli.changes import diff_json, diff_markdown, diff_table
+    from oncall.edit.diff import diff as shift_diff
+    from oncall.edit.git import org_at
+
     current = session()
     root = current.root()
     old_label = rev or "HEAD"
