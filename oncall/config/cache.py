@@ -3,14 +3,15 @@
 Parsing a large config root (300 schedules, 2,000 people) costs far more than answering
 ``oncall whois now`` from it. The loaded ``Org`` is kept in ``$XDG_CACHE_HOME/oncall/``,
 keyed by the exact state of every input file, of the code that builds the org (the loader and
-the model), and the versions of oncall and Python (``oncall.config.inputs``): change, add or
-remove any of them and the next command parses afresh. Only a config that loaded without errors
+the model), and the versions of oncall and Python (``oncall.config.inputs``), and stored with the
+state of the timezone data of the zones it names (its overrides and time off are instants read
+in them): change, add or remove any of them and the next command parses afresh. Only a config that loaded without errors
 is cached, and only once its newest file is a few seconds old. Other answers computed from the
 config root are cached the same way (``cache_file``, ``read_keyed``, ``write_keyed``).
 ``ONCALL_NO_CACHE=1`` turns the cache off.
 
-The cache file is JSON: the key line, then the org with each model object written as its class
-name and field values. Reading it can build only the model's own classes, never run code, and
+The cache file is JSON: the key line, then the zones' state and the org with each model object
+written as its class name and field values. Reading it can build only the model's own classes, never run code, and
 takes memory in proportion to the file; a file that is unreadable, corrupt or from another
 version of the code is a miss, never an error.
 """
@@ -59,7 +60,8 @@ def load_org_cached(root: Path) -> model.Org:
     if time.time_ns() - newest < _SETTLED_NS:
         return org
     try:
-        body = json.dumps(_encode(org), ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        body = json.dumps({"zones": _zones(org), "org": _encode(org)}, ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8", "surrogatepass")
     except (TypeError, ValueError):
         return org  # a value JSON cannot hold only costs speed
     write_keyed(path, key, body)
@@ -99,10 +101,15 @@ def _read(path: Path, key: bytes) -> model.Org | None:
     if body is None:
         return None
     try:
-        org = _decode(json.loads(body))
+        stored = json.loads(body)
+        org = _decode(stored["org"])
     except Exception:  # noqa: BLE001 - whatever is wrong with the file, the cache simply misses
         return None
-    return org if isinstance(org, model.Org) else None
+    return org if isinstance(org, model.Org) and stored["zones"] == _zones(org) else None
+
+
+def _zones(org: model.Org) -> str:
+    return inputs.zone_state(inputs.org_zones(org))
 
 
 def _parse(root: Path) -> model.Org:

@@ -27,8 +27,12 @@ import zoneinfo
 from collections.abc import Iterable
 from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from oncall import __version__
+
+if TYPE_CHECKING:
+    from oncall.model import Org
 
 SETTLED_NS = 3_000_000_000  # how old the newest input must be before an answer from it is cached
 
@@ -105,3 +109,14 @@ def zone_state(keys: Iterable[str]) -> str:
         st = os.stat(path)
         described.append((key, path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
     return repr(described)
+
+
+def org_zones(org: Org) -> set[str]:
+    """The zones ``org`` names (its people's, schedules' and layers'): those its instants and
+    shifts are read in."""
+    zones = {person.timezone for person in org.people.values()}
+    for schedule in org.schedules.values():
+        zones.add(schedule.timezone)
+        zones.update(layer.timezone for layer in schedule.layers if layer.timezone)
+    return zones
+

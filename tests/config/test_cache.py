@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import time
+import zoneinfo
 from pathlib import Path
 
 import pytest
 
+from oncall import times
 from oncall.config import cache, loader
 from oncall.config.cache import load_org_cached
 
@@ -154,3 +158,26 @@ def test_settings_and_their_problems_are_cached(root, tmp_path, monkeypatch):
     assert second.settings == first.settings and second.settings.problems == first.settings.problems
     assert [p.code for p in second.settings.problems] == ["unknown-key"]
     assert second.settings.notify.channels["x"].webhook_secret == "s"
+
+
+@pytest.mark.skipif(shutil.which("zic") is None, reason="zic (the time zone compiler) is not installed")
+def test_new_zone_data_reloads(root, tmp_path):
+    # An override is an instant read in its schedule's zone when the config is loaded: new rules
+    # for the zone (a tz release) move it, so the org is loaded again.
+    zones = tmp_path / "zones"
+    zoneinfo.reset_tzpath(to=[str(zones), *zoneinfo.TZPATH])
+    try:
+        (root / "schedules" / "primary.yaml").write_text(
+            SCHEDULE.replace("timezone: UTC", "timezone: Oncall/Test")
+            + "overrides:\n  - {person: bob, from: 2026-01-06T09:00, to: 2026-01-07T09:00}\n")
+        _age(root)
+        for offset, hour in (("1:00", 8), ("2:00", 7)):
+            (tmp_path / "zone.txt").write_text(f"Zone Oncall/Test {offset} - OT\n")
+            subprocess.run(["zic", "-d", str(zones), str(tmp_path / "zone.txt")], check=True, capture_output=True)
+            times._zone.cache_clear()  # as in a new process: the zone is read from its file again
+            zoneinfo.ZoneInfo.clear_cache()
+            override = load_org_cached(root).schedules["primary"].overrides[0]
+            assert override.start % 86400 == hour * 3600  # 09:00 at UTC+1, then at UTC+2
+    finally:
+        zoneinfo.reset_tzpath()
+        times._zone.cache_clear()
