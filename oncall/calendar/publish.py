@@ -6,19 +6,30 @@ SEQUENCE, and events that disappeared inside the window come back once as ``STAT
 so that calendars subscribed to the feed drop them. A run that changes nothing rewrites nothing:
 each feed's header records a fingerprint of what it was written from (``ics.Draft``), and a feed
 whose fingerprint is the same is neither read nor written.
+
+``publish_recorded`` skips even that: each run records (in the cache, ``oncall.config.cache``)
+the state of everything its feeds' bytes follow from — the config files, the code, the timezone
+data and holiday dates read, the window and the options — and of every feed it left in the
+folder. A run that finds the same state again does nothing at all: it neither loads the org nor
+generates a shift (docs/guides/calendars.md).
 """
 
 from __future__ import annotations
 
 import html
+import json
+import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import oncall
 from oncall import collector
 from oncall.calendar.ics import Draft, EventWriter, ExportStats, fingerprint_in
+from oncall.config import inputs
+from oncall.config.cache import cache_file, read_keyed, write_keyed
 from oncall.fsutil import write_atomic
 from oncall.model import Org, Shift
 from oncall.times import DAY
@@ -77,22 +88,25 @@ def publish(
     now: int,
     base_url: str | None,
     schedules: Sequence[str] | None = None,
+    recheck: Collection[str] = (),
 ) -> PublishReport:
     """Write (or bring up to date) the feeds and ``index.html`` of ``org`` in ``out_dir``.
 
     Feeds cover the shifts that overlap ``[start, end)``, each whole. With ``schedules``, only
     those schedules are published and person feeds hold only their shifts; without it, feeds in
     the folder for schedules or people that no longer exist have their remaining events cancelled.
+    The feeds named in ``recheck`` are read and compared event by event whatever their
+    fingerprint says (someone else changed them since they were written).
     """
     # The window's shifts and their fingerprint rows stay alive until the last feed is written: a
     # million objects at 3,000 schedules, none in a reference cycle. The cyclic collector's passes
     # over them found nothing and took a third of the CPU time of a publish with nothing to change.
     with collector.paused():
-        return _publish(org, out_dir, start, end, now, base_url, schedules)
+        return _publish(org, out_dir, start, end, now, base_url, schedules, frozenset(recheck))
 
 
 def _publish(org: Org, out_dir: Path, start: int, end: int, now: int, base_url: str | None,
-             schedules: Sequence[str] | None) -> PublishReport:
+             schedules: Sequence[str] | None, recheck: frozenset[str]) -> PublishReport:
     from oncall.engine import generate, select_schedules
 
     selected = [s.id for s in select_schedules(org, schedules)]
@@ -116,18 +130,19 @@ def _publish(org: Org, out_dir: Path, start: int, end: int, now: int, base_url: 
     for schedule_id in selected:
         schedule = org.schedules[schedule_id]
         report.feeds.append(_write_feed(org, out_dir, "schedule", schedule_id, f"On call: {schedule.display}",
-                                        by_schedule.get(schedule_id, _Feed()), now, window, writer))
+                                        by_schedule.get(schedule_id, _Feed()), now, window, writer, recheck))
     for person_id in sorted(people):
         name = org.people[person_id].display if person_id in org.people else person_id
         report.feeds.append(_write_feed(org, out_dir, "person", person_id, f"On call: {name}",
-                                        by_person.get(person_id, _Feed()), now, window, writer))
+                                        by_person.get(person_id, _Feed()), now, window, writer, recheck))
     if not schedules:
         produced = {f.file for f in report.feeds}
         for path in sorted(out_dir.glob("*.ics")):
             m = _FEED_NAME.match(path.name)
             if m and path.name not in produced:  # a schedule or person that is gone
                 report.feeds.append(_write_feed(org, out_dir, m.group(1), m.group(2),
-                                                f"On call: {m.group(2)} (removed)", _Feed(), now, window, writer))
+                                                f"On call: {m.group(2)} (removed)", _Feed(), now, window, writer,
+                                                recheck))
     index = render_index(org, report.feeds, base_url).encode("utf-8")
     report.index_written = _write_if_changed(out_dir / INDEX, index)
     return report
@@ -152,12 +167,13 @@ class _Feed:
 
 
 def _write_feed(org: Org, out_dir: Path, kind: str, ident: str, name: str,
-                feed: _Feed, now: int, window: tuple[int, int], writer: EventWriter) -> FeedResult:
+                feed: _Feed, now: int, window: tuple[int, int], writer: EventWriter,
+                recheck: frozenset[str]) -> FeedResult:
     file = feed_file(kind, ident)
     path = out_dir / file
     draft = Draft(org, feed.shifts, name=name, window=window, writer=writer, rows=feed.rows)
     fingerprint = draft.fingerprint
-    recorded = fingerprint_in(_head(path))
+    recorded = None if file in recheck else fingerprint_in(_head(path))
     if recorded is not None and recorded[0] == fingerprint:
         # Written from the same events, window and names: it would come out the same bytes.
         return FeedResult(file, kind, ident, name, ExportStats(unchanged=recorded[1], events=recorded[1]), False)
@@ -183,6 +199,110 @@ def _write_if_changed(path: Path, data: bytes, previous: bytes | None = None) ->
         return False  # leave the file alone: same bytes, same mtime
     write_atomic(path, data)
     return True
+
+
+# -- the record of the last publish --------------------------------------------------------------
+
+_RECORD_FORMAT = 1  # raise it when what a record holds, or what its state covers, changes
+
+
+def publish_recorded(root: Path, out_dir: Path, *, load: Callable[[], Org], start: int, end: int, now: int,
+                     base_url: str | None, schedules: Sequence[str] | None = None) -> PublishReport:
+    """``publish`` the org under ``root`` (``load`` loads it) into ``out_dir``, or nothing at all
+    when the last publish into ``out_dir`` had the same inputs and every file it left there is
+    still as it left it: then the report is that run's, with nothing written.
+
+    A feed someone else changed since the last publish (another size, modification time or inode)
+    is read and compared event by event, whatever its fingerprint says, so that it is written
+    again as a publish makes it. ``now`` is also the clock the config's age is read against: a
+    config changed less than ``inputs.SETTLED_NS`` before is not recorded. ``ONCALL_NO_CACHE=1``
+    turns the record off (neither read nor written).
+    """
+    if os.environ.get("ONCALL_NO_CACHE"):
+        return publish(load(), out_dir, start=start, end=end, now=now, base_url=base_url, schedules=schedules)
+    # The state of the inputs is taken before they are read: a file changed during the run is then
+    # a change the next run sees.
+    asked, newest = _asked(root.resolve(), out_dir, start, end, base_url, schedules)
+    path = cache_file("publish", out_dir.resolve())
+    key = repr((_RECORD_FORMAT, str(out_dir.resolve()))).encode("utf-8", "backslashreplace")
+    last = _Record.read(read_keyed(path, key))
+    files = _files(out_dir)
+    if last is not None and last.asked == asked and last.files == files and last.unchanged():
+        return PublishReport(out_dir, start, end, [
+            FeedResult(file, kind, ident, name, ExportStats(unchanged=events, events=events), False)
+            for file, kind, ident, name, events in last.feeds])
+    org = load()
+    zones = sorted(inputs.org_zones(org))
+    zone_text = inputs.zone_state(zones)
+    report = publish(org, out_dir, start=start, end=end, now=now, base_url=base_url, schedules=schedules,
+                     recheck=last.changed(files) if last is not None else ())
+    if now * 1_000_000_000 - newest >= inputs.SETTLED_NS:
+        # The holiday dates are taken after the run, which may have cached a year's dates.
+        record = _Record(asked, zones, zone_text, inputs.holidays_state(), _files(out_dir),
+                         [(f.file, f.kind, f.id, f.name, f.stats.events) for f in report.feeds])
+        write_keyed(path, key, record.dump())
+    return report
+
+
+def _asked(root: Path, out_dir: Path, start: int, end: int, base_url: str | None,
+           schedules: Sequence[str] | None) -> tuple[str, int]:
+    """What a publish's bytes follow from besides the org's zones, the holiday dates and the
+    folder's files, as text; and when the newest config file changed (ns)."""
+    config, newest = inputs.config_state(root)
+    text = repr((oncall.__version__, config, inputs.package_state(), str(out_dir.resolve()), start, end,
+                 base_url, list(schedules or ())))
+    return text, newest
+
+
+def _files(out_dir: Path) -> dict[str, list[int]]:
+    """Size, modification time (ns) and inode of each file in ``out_dir`` a publish reads."""
+    found: dict[str, list[int]] = {}
+    try:
+        with os.scandir(out_dir) as listing:
+            for entry in listing:
+                if entry.name == INDEX or _FEED_NAME.match(entry.name):
+                    st = entry.stat()
+                    found[entry.name] = [st.st_size, st.st_mtime_ns, st.st_ino]
+    except OSError:
+        pass
+    return found
+
+
+@dataclass
+class _Record:
+    """What the last publish into a folder was asked, and what it left there."""
+
+    asked: str  # ``_asked``
+    zones: list[str]
+    zone_state: str  # ``inputs.zone_state(zones)`` when the org was read
+    holidays: str  # ``inputs.holidays_state()`` after it
+    files: dict[str, list[int]]  # ``_files`` after it
+    feeds: list[tuple[str, str, str, str, int]]  # file, kind, id, name and events of each feed it reported
+
+    @classmethod
+    def read(cls, body: bytes | None) -> _Record | None:
+        """The record in a cache file's ``body``; None for none, or for anything else."""
+        if body is None:
+            return None
+        try:
+            data = json.loads(body)
+            return cls(str(data["asked"]), [str(z) for z in data["zones"]], str(data["zone_state"]),
+                       str(data["holidays"]),
+                       {str(name): [int(n) for n in state] for name, state in data["files"].items()},
+                       [(str(f), str(k), str(i), str(n), int(e)) for f, k, i, n, e in data["feeds"]])
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None  # not a record this code wrote: a miss
+
+    def dump(self) -> bytes:
+        return json.dumps(vars(self), ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+    def unchanged(self) -> bool:
+        """Whether the zones' rules and the holiday dates are still those the record was made from."""
+        return inputs.zone_state(self.zones) == self.zone_state and inputs.holidays_state() == self.holidays
+
+    def changed(self, files: dict[str, list[int]]) -> set[str]:
+        """The files in ``files`` this record does not know as they are now."""
+        return {name for name, state in files.items() if self.files.get(name) != state}
 
 
 def subscribe_urls(base_url: str | None, file: str) -> tuple[str, str | None]:

@@ -40,8 +40,7 @@ def publish(
     disappeared are kept once as cancelled so subscribed calendars drop them. Files whose bytes
     would not change are left untouched.
     """
-    from oncall.calendar.publish import default_window
-    from oncall.calendar.publish import publish as write_feeds
+    from oncall.calendar.publish import default_window, publish_recorded
 
     if base_url is not None and not base_url.startswith(("https://", "http://")):
         raise UsageError(f"--base-url: {base_url!r} is not a web address; write it like https://oncall.example.com/cal")
@@ -50,9 +49,10 @@ def publish(
     start, end = window(start_text, end_text, days=(last - first) // DAY, anchor=first)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir}: is a file; give a folder to publish into")
-    org = session().org()
+    run = session()
     try:
-        report = write_feeds(org, out_dir, start=start, end=end, now=at, base_url=base_url, schedules=schedule)
+        report = publish_recorded(run.root(), out_dir, load=run.org, start=start, end=end, now=at,
+                                  base_url=base_url, schedules=schedule)
     except OSError as exc:
         where = exc.filename or out_dir
         raise UsageError(f"{where}: cannot write the feeds ({exc.strerror}); give a folder you can write to") from None

@@ -12,6 +12,8 @@ contents:
 * the timezone data: for each zone the answer reads, the file ``zoneinfo`` reads its rules from
   and that file's size, times and inode — ``zone_state``. A new tz release installed on the
   machine, or another ``PYTHONTZPATH``, is a new state;
+* the public holidays: the files of the cache their dates are kept in, and the module of the
+  ``holidays`` package they are computed with when a year is not cached — ``holidays_state``;
 * the versions of oncall and Python.
 
 A config whose newest file is younger than ``SETTLED_NS`` is not cached: a file rewritten within
@@ -120,3 +122,26 @@ def org_zones(org: Org) -> set[str]:
         zones.update(layer.timezone for layer in schedule.layers if layer.timezone)
     return zones
 
+
+def holidays_state() -> str:
+    """The files of the holiday dates cache (``oncall.holidays``: name, size, modification time,
+    inode) and the file of the ``holidays`` package, for an answer that may read public holidays."""
+    from oncall.xdg import cache_dir
+
+    files: list[tuple[str, int, int, int]] = []
+    try:
+        with os.scandir(cache_dir() / "holidays") as listing:
+            for entry in listing:
+                st = entry.stat()
+                files.append((entry.name, st.st_size, st.st_mtime_ns, st.st_ino))
+    except OSError:
+        pass
+    spec = find_spec("holidays")
+    package: tuple[str, int, int, int] | None = None
+    if spec is not None and spec.origin:
+        try:
+            st = os.stat(spec.origin)
+            package = (spec.origin, st.st_size, st.st_mtime_ns, st.st_ino)
+        except OSError:
+            pass
+    return repr((sorted(files), package))
