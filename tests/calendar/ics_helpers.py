@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -86,3 +87,11 @@ def stored_events(calendar: object, start: int, end: int) -> list[tuple[str, int
         out.append((str(event["UID"]), int(event.start.timestamp()), int(event.end.timestamp()),
                     str(event.get("STATUS", "")), int(event.get("SEQUENCE", 0))))
     return sorted(out)
+
+
+def compile_zone(folder: Path, offset: str) -> None:
+    """Compile the zone ``Oncall/Test`` at ``offset`` from UTC into ``folder`` with zic (the time
+    zone compiler), as a tz release installs a zone's new rules."""
+    source = folder.parent / "zone.txt"
+    source.write_text(f"Zone Oncall/Test {offset} - OT\n")
+    subprocess.run(["zic", "-d", str(folder), str(source)], check=True, capture_output=True)

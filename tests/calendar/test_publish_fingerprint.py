@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from ics_helpers import NOW, WINDOW, epoch
+from ics_helpers import NOW, WINDOW, compile_zone, epoch
 
 import oncall
 from oncall.calendar.ics import FINGERPRINT, read_events, uid_for
@@ -168,12 +168,6 @@ layers:
     every: 1d
 """,
 }
-
-
-def compile_zone(folder: Path, offset: str) -> None:
-    source = folder.parent / "zone.txt"
-    source.write_text(f"Zone Oncall/Test {offset} - OT\n")
-    subprocess.run(["zic", "-d", str(folder), str(source)], check=True, capture_output=True)
 
 
 @pytest.mark.skipif(shutil.which("zic") is None, reason="zic (the time zone compiler) is not installed")

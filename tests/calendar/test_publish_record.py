@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from ics_helpers import compile_zone
 
 from oncall.calendar.ics import FINGERPRINT, read_events
 from oncall.config import inputs
@@ -90,12 +91,6 @@ class Case:
 
     def records(self) -> list[Path]:
         return sorted((self.cache / "oncall").glob("publish-*.json"))
-
-
-def compile_zone(folder: Path, offset: str) -> None:
-    source = folder.parent / "zone.txt"
-    source.write_text(f"Zone Oncall/Test {offset} - OT\n")
-    subprocess.run(["zic", "-d", str(folder), str(source)], check=True, capture_output=True)
 
 
 @pytest.fixture(scope="module")
