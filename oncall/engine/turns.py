@@ -7,12 +7,16 @@ rotation that began years ago costs the same as one that began yesterday.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from datetime import tzinfo
 from math import gcd
+from operator import itemgetter
 
 from oncall.model import Layer, Window
 from oncall.times import DAY, wall_seconds, zone_clock
+
+_START, _END = itemgetter(0), itemgetter(1)  # a span's start and end
 
 
 class LayerClock:
@@ -82,12 +86,18 @@ def window_instants(windows: tuple[Window, ...], tz: tzinfo, start: int, end: in
         # 1970-01-01 (day 0) was a Thursday
         opens = [day * DAY + window.start * 60 for day in days if (day + 3) % 7 in window.days]
         length = window.length * 60
-        closes = [wall + length for wall in opens]
-        for s, e in zip(clock.to_instants(opens), clock.to_instants(closes), strict=True):
-            s, e = max(s, start), min(e, end)
-            if s < e:
-                spans.append((s, e))
-    return union(spans)
+        closes = clock.to_instants([wall + length for wall in opens])
+        # (a window in a spring-forward gap can end before it starts: it covers nothing)
+        spans += [(s, e) for s, e in zip(clock.to_instants(opens), closes, strict=True) if s < e]
+    # The days looked at reach a day or so beyond [start, end): only the spans at its ends need
+    # dropping or clipping.
+    merged = union(spans)
+    inside = merged[bisect_right(merged, start, key=_END):bisect_left(merged, end, key=_START)]
+    if inside and inside[0][0] < start:
+        inside[0] = (start, inside[0][1])
+    if inside and inside[-1][1] > end:
+        inside[-1] = (inside[-1][0], end)
+    return inside
 
 
 def union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
