@@ -2,19 +2,21 @@
 
 ``generate`` lists shifts and gaps in a window, each complete (whole bounds, who is on call
 either side, why); ``whois`` answers who holds the pager at an instant, with the whole shift
-around it and who comes next. Both go through ``schedule_timeline``.
+around it and who comes next; ``answers_during`` gives those answers for a span of time, as the
+few pieces over which each stays the same. All go through ``schedule_timeline``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from oncall.engine.timeline import REACH, Timeline, schedule_timeline
 from oncall.errors import NotFound
 from oncall.model import Gap, OnCall, Org, Schedule, Shift
 
-__all__ = ["OnCall", "Timeline", "generate", "schedule_timeline", "select_schedules", "timelines", "whois",
-           "who_at"]
+__all__ = ["Answer", "OnCall", "Timeline", "answers_during", "generate", "schedule_timeline", "select_schedules",
+           "timelines", "whois", "who_at"]
 
 
 def select_schedules(org: Org, ids: Iterable[str] | None = None, argument: str | None = None) -> list[Schedule]:
@@ -94,3 +96,51 @@ def who_at(org: Org, schedule: Schedule, at: int) -> OnCall:
 def whois(org: Org, at: int, schedules: Iterable[str] | None = None) -> list[OnCall]:
     """``who_at`` for every selected schedule, sorted by schedule id."""
     return [who_at(org, schedule, at) for schedule in select_schedules(org, schedules, argument="schedule")]
+
+
+class Answer(NamedTuple):
+    """``who_at``'s answer at every instant of ``[start, end)``: ``on_call`` is that answer at
+    ``start``, its gap (if any) clipped to the piece; at another instant of the piece only ``at``
+    and that clipping differ."""
+
+    start: int
+    end: int
+    on_call: OnCall
+
+
+def answers_during(org: Org, schedule: Schedule, start: int, end: int) -> list[Answer] | None:
+    """``who_at`` for every instant of ``[start, end)``, as pieces that tile it, one per shift or
+    gap: an answer changes only at the edges of the shifts and gaps. None when an answer changes
+    with the instant itself: a shift whose bounds lie beyond the engine's reach is answered with
+    bounds as far as it looked from the instant asked."""
+    timeline = schedule_timeline(org, schedule, start, end)
+    answers: list[Answer] = []
+    for shift in timeline.shifts:
+        if shift.whole_start is None or shift.whole_end is None or not _within_reach(shift, start, end):
+            return None
+        if shift.after is not None:
+            answer = OnCall(schedule.id, shift.start, shift, None, shift.after, shift.whole_end)
+        else:  # a gap follows the shift: the next person is whoever ends it (as in who_at)
+            gap = schedule_timeline(org, schedule, shift.whole_end, shift.whole_end + 1).gaps[0]
+            answer = OnCall(schedule.id, shift.start, shift, None, gap.after, gap.whole_end if gap.after else None)
+        answers.append(Answer(shift.start, shift.end, answer._replace(shift=_whole(shift))))
+    for gap in timeline.gaps:
+        if not _within_reach(gap, start, end):
+            return None
+        answers.append(Answer(gap.start, gap.end, OnCall(schedule.id, gap.start, None, gap, gap.after,
+                                                         gap.whole_end if gap.after else None)))
+    answers.sort()
+    return answers
+
+
+def _whole(shift: Shift) -> Shift:
+    assert shift.whole_start is not None and shift.whole_end is not None
+    return shift._replace(start=shift.whole_start, end=shift.whole_end)
+
+
+def _within_reach(item: Shift | Gap, start: int, end: int) -> bool:
+    """Whether the bounds found for ``item`` from the span's edges are those found from any
+    instant of it: each known bound lies well within the engine's reach of the whole span."""
+    margin = REACH - (end - start) - 2 * 86400
+    return ((item.whole_start is None or start - item.whole_start < margin)
+            and (item.whole_end is None or item.whole_end - end < margin))
