@@ -74,8 +74,7 @@ def _console(stream: Any) -> Console:
 
     tty = stream.isatty()
     no_color = bool(os.environ.get("NO_COLOR")) or not tty
-    # A pipe or a file gets whole lines instead of rich's 80-column default.
-    width = None if tty else int(os.environ.get("COLUMNS", "0") or 0) or 200
+    width = pipe_width(stream)
     return _Console(
         width=width,
         file=stream,
@@ -86,6 +85,14 @@ def _console(stream: Any) -> Console:
         color_system=None if no_color else "auto",
         soft_wrap=False,
     )
+
+
+def pipe_width(stream: Any = None) -> int | None:
+    """The width of ``stream`` (stdout) when it is a pipe or a file, which get whole lines
+    instead of rich's 80-column default, and never colour; None for a terminal."""
+    if (stream or sys.stdout).isatty():
+        return None
+    return int(os.environ.get("COLUMNS", "0") or 0) or 200
 
 
 @lru_cache(maxsize=8)
