@@ -17,9 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rich.cells import cell_len
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 from oncall.cli import output
 
@@ -147,14 +150,16 @@ class Table:
         return (all(0 < width == self._natural(i) for i, width in layout)
                 and not any(cell[-1:].isspace() for i, _ in layout if self.columns[i].fold for cell in self._cells(i)))
 
-    def _boxed_text(self, layout: list[tuple[int, int]]) -> str:
+    def _boxed_text(self, layout: list[tuple[int, int]], paint: Callable[[str, str], str] | None = None) -> str:
         columns = [self.columns[i] for i, _ in layout]
         return boxed_text([c.header for c in columns], [[cells[i] for i, _ in layout] for cells, _ in self.rows],
-                          [width for _, width in layout], [c.justify for c in columns])
+                          [width for _, width in layout], [c.justify for c in columns],
+                          [style for _, style in self.rows], paint)
 
     def _print_boxed(self, layout: list[tuple[int, int]]) -> None:
-        if output.stdout().color_system is None and self._unfolded(layout):
-            output.write_text(self._boxed_text(layout))
+        console = output.stdout()
+        if self._unfolded(layout):
+            output.write_text(self._boxed_text(layout, painter(console)))
             return
         from rich.table import Table as RichTable
 
@@ -190,6 +195,17 @@ class Table:
                     output.line(f"  {column.header + ':':<{label + 1}} {cell}", style=style, indent=label + 4)
 
 
+def painter(console: Console) -> Callable[[str, str], str] | None:
+    """How ``console`` writes a text in a style (a style's name in its theme, or a definition):
+    None when it writes no colour."""
+    if console.color_system is None:
+        return None
+    from rich.console import COLOR_SYSTEMS
+
+    system = COLOR_SYSTEMS[console.color_system]
+    return lambda text, style: console.get_style(style).render(text, color_system=system)
+
+
 def _plain(texts: list[str]) -> bool:
     """Whether ``texts`` are all printable ASCII: one terminal cell per character."""
     joined = "".join(texts)
@@ -197,31 +213,34 @@ def _plain(texts: list[str]) -> bool:
 
 
 def boxed_text(headers: list[str], rows: list[list[str]], widths: list[int],
-               justify: list[Literal["left", "right"]]) -> str:
-    """The text rich prints, without colour, for a table of one-line cells that each fit their
-    column's width (of at least one cell; in a column that may wrap, ending in no whitespace,
-    which rich's wrapping may crop): the box, a space either side of each cell, each cell padded
-    to its width. (A table of printable ASCII is formatted a row at a time by one format string.)"""
+               justify: list[Literal["left", "right"]], styles: list[str | None] | None = None,
+               paint: Callable[[str, str], str] | None = None) -> str:
+    """The text rich prints for a table of one-line cells that each fit their column's width (of
+    at least one cell; in a column that may wrap, ending in no whitespace, which rich's wrapping
+    may crop): the box, a space either side of each cell, each cell padded to its width. With
+    ``paint`` (a terminal's colours: a text in a style, as rich writes it), the heads are bold and
+    a row of ``styles`` is in its style, each cell's spaces and text painted as rich paints them.
+    (Unstyled rows of printable ASCII are formatted a row at a time by one format string.)"""
     right = [i for i, side in enumerate(justify) if side == "right"]
     if right:  # as rich justifies to the right
         rows = [[cell.rstrip() if i in right else cell for i, cell in enumerate(cells)] for cells in rows]
         headers = [cell.rstrip() if i in right else cell for i, cell in enumerate(headers)]
+    styles = styles or [None] * len(rows)
 
     def rule(chars: str) -> str:
         return chars[0] + chars[2].join(chars[1] * (w + 2) for w in widths) + chars[3] + "\n"
 
-    def line(chars: str, cells: list[str]) -> str:
+    def line(chars: str, cells: list[str], style: str | None = None) -> str:
         padded = []
         for text, width, side in zip(cells, widths, justify, strict=True):
             pad = " " * (width - cell_len(text))
-            padded.append(f" {pad}{text} " if side == "right" else f" {text}{pad} ")
+            content = pad + text if side == "right" else text + pad
+            padded.append(paint(" ", style) + paint(content, style) + paint(" ", style) if paint and style
+                          else f" {content} ")
         return chars[0] + chars[2].join(padded) + chars[3] + "\n"
 
-    body: list[str]
-    if _plain([cell for cells in rows for cell in cells]):
-        row = _ROW[0] + _ROW[2].join(f" {{:{'>' if side == 'right' else '<'}{width}}} "
-                                     for width, side in zip(widths, justify, strict=True)) + _ROW[3] + "\n"
-        body = [row.format(*cells) for cells in rows]
-    else:
-        body = [line(_ROW, cells) for cells in rows]
-    return "".join([rule(_TOP), line(_HEAD, headers), rule(_BELOW_HEAD), *body, rule(_BOTTOM)])
+    row = _ROW[0] + _ROW[2].join(f" {{:{'>' if side == 'right' else '<'}{width}}} "
+                                 for width, side in zip(widths, justify, strict=True)) + _ROW[3] + "\n"
+    body = [row.format(*cells) if not (paint and style) and _plain(cells) else line(_ROW, cells, style)
+            for cells, style in zip(rows, styles, strict=True)]
+    return "".join([rule(_TOP), line(_HEAD, headers, "table.header"), rule(_BELOW_HEAD), *body, rule(_BOTTOM)])

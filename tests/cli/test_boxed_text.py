@@ -1,5 +1,5 @@
 """The plain boxed table against rich's: byte for byte, over random cells (wide and combining
-characters, spaces), widths, justification, and consoles with and without colour."""
+characters, spaces), widths, justification, row styles, and consoles with and without colour."""
 
 from __future__ import annotations
 
@@ -14,25 +14,29 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from oncall.cli import output
-from oncall.cli.tables import Column, Table, boxed_text
+from oncall.cli.tables import Column, Table, boxed_text, painter
 
 LETTERS = "ab Zé漢字ｶ\u0301\u200b\u3000\u00a0😀-,:()"
 ASCII = "ab Z-,:()"  # a table of these is formatted a row at a time
 
 
-def rich_text(headers, rows, justify, styles):
-    """What rich prints, as ``Table._print_boxed`` asks it to, on a console without colour."""
-    stream = io.StringIO()
-    console = Console(width=400, file=stream, markup=False, highlight=False, emoji=False, no_color=True,
-                      color_system=None, soft_wrap=False)
+def console(colours: str | None) -> Console:
+    """A console as output.py makes one: without colour (a pipe, NO_COLOR), or a terminal's."""
+    return Console(width=400, file=io.StringIO(), markup=False, highlight=False, emoji=False, no_color=not colours,
+                   color_system=colours, force_terminal=bool(colours), soft_wrap=False)
+
+
+def rich_text(headers, rows, justify, styles, colours=None):
+    """What rich prints, as ``Table._print_boxed`` asks it to."""
+    shown = console(colours)
     widths = [max(cell_len(line) for line in [h, *(r[i] for r in rows)]) for i, h in enumerate(headers)]
     table = RichTable()
     for header, width, side, fold in zip(headers, widths, justify, styles[0], strict=True):
         table.add_column(header, width=width, no_wrap=not fold, overflow="fold", justify=side)
     for cells_, style in zip(rows, styles[1], strict=True):
         table.add_row(*cells_, style=style)
-    console.print(table)
-    return stream.getvalue(), widths
+    shown.print(table)
+    return shown.file.getvalue(), widths
 
 
 def tables(n: int, letters: str) -> st.SearchStrategy:
@@ -42,18 +46,20 @@ def tables(n: int, letters: str) -> st.SearchStrategy:
         st.lists(st.lists(cells, min_size=n, max_size=n), max_size=6),
         st.lists(st.sampled_from(["left", "right"]), min_size=n, max_size=n),
         st.lists(st.booleans(), min_size=n, max_size=n),
-        st.lists(st.sampled_from([None, "bold red"]), min_size=6, max_size=6),
+        st.lists(st.sampled_from([None, "bold red", "dim", "yellow on blue", "bold"]), min_size=6, max_size=6),
     )
 
 
-@settings(max_examples=300)
-@given(st.tuples(st.integers(1, 5), st.sampled_from([LETTERS, ASCII])).flatmap(lambda drawn: tables(*drawn)))
-def test_boxed_text_is_richs_text(table):
+@settings(max_examples=400)
+@given(st.tuples(st.integers(1, 5), st.sampled_from([LETTERS, ASCII])).flatmap(lambda drawn: tables(*drawn)),
+       st.sampled_from([None, "standard", "256", "truecolor"]))
+def test_boxed_text_is_richs_text(table, colours):
     headers, rows, justify, folds, row_styles = table
-    expected, widths = rich_text(headers, rows, justify, (folds, row_styles[:len(rows)]))
+    styles = row_styles[:len(rows)]
+    expected, widths = rich_text(headers, rows, justify, (folds, styles), colours)
     assume(min(widths) > 0)  # a column of zero cells is left to rich
     assume(not any(r[i][-1:].isspace() for r in [headers, *rows] for i, fold in enumerate(folds) if fold))  # likewise
-    assert boxed_text(headers, rows, widths, justify) == expected
+    assert boxed_text(headers, rows, widths, justify, styles, painter(console(colours))) == expected
 
 
 def printed(table: Table, monkeypatch: pytest.MonkeyPatch) -> str:
@@ -92,16 +98,17 @@ def test_a_table_on_a_pipe_is_printed_as_rich_prints_it(title, width, table):
     assert text == "".join(rich_line(line, width) for line in title.split("\n") if title) + expected
 
 
-def test_a_table_in_a_terminal_goes_through_rich(monkeypatch):
-    """With colour (a terminal), the table goes through rich, which styles it."""
+@pytest.mark.parametrize("colours", ["standard", "truecolor"])
+def test_a_table_in_a_terminal_is_printed_as_rich_prints_it(monkeypatch, capsys, colours):
+    """In a terminal with colour: bold heads, a row in its style, as rich prints them."""
     monkeypatch.delenv("NO_COLOR", raising=False)
-    coloured = Console(file=io.StringIO(), width=200, force_terminal=True, color_system="standard",
-                       markup=False, highlight=False, emoji=False, soft_wrap=False)
-    monkeypatch.setattr(output, "stdout", lambda: coloured)
+    monkeypatch.setattr(output, "stdout", lambda: console(colours))
     monkeypatch.setattr(output, "pipe_width", lambda: None)
+    rows = [["Payments primary", "Ana Okafor 漢字", "8"], ["Platform", "NOBODY (gap)", "12"]]
     table = Table([Column("Schedule", fold=True), Column("On call"), Column("Hours", justify="right")])
-    table.add_row("Payments primary", "Ana Okafor 漢字", "8")
-    table.add_row("Platform", "NOBODY (gap)", "12", style="bold red")
+    table.add_row(*rows[0])
+    table.add_row(*rows[1], style="bold red")
     table.print()
-    text = coloured.file.getvalue()
-    assert "\x1b[1m" in text and "31m" in text and "NOBODY (gap)" in text  # bold heads, the gap in red
+    expected, _ = rich_text(["Schedule", "On call", "Hours"], rows, ["left", "left", "right"],
+                            ([True, False, False], [None, "bold red"]), colours)
+    assert capsys.readouterr().out == expected and "\x1b[1;31m" in expected
