@@ -34,9 +34,17 @@ def atomic_writer(path: Path | str, mode: int | None = None, *, binary: bool = F
     The data goes to a temporary file in the same folder, is fsync'd, then renamed over the
     target (and the folder fsync'd). Keeps the target's permissions when it exists; text is UTF-8.
     ``durable=False`` skips the fsyncs: still atomic for readers, but a crash may lose the new
-    file — for output that is rebuilt anyway, thousands of files at a time.
+    file — for output that is rebuilt anyway, thousands of files at a time. A target that exists
+    and is not a regular file or a folder (a device such as ``/dev/null``, a named pipe) is
+    written to as it is.
     """
     target = Path(path)
+    if _special(target):
+        # A device or a pipe (--output /dev/null, /dev/stdout, a FIFO): there is no file to
+        # replace, and renaming over it would put a regular file in its place.
+        with open(target, "wb") if binary else open(target, "w", encoding="utf-8", newline="") as special:
+            yield special
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = _mode_for(target, mode)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -54,6 +62,15 @@ def atomic_writer(path: Path | str, mode: int | None = None, *, binary: bool = F
         raise
     if durable:
         sync_folder(target.parent)
+
+
+def _special(target: Path) -> bool:
+    """Whether ``target`` (symlinks followed) exists and is a device, a pipe or a socket."""
+    try:
+        kind = os.stat(target).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(kind) or stat.S_ISDIR(kind))
 
 
 def write_atomic(path: Path | str, data: bytes | str, mode: int | None = None, *, durable: bool = True) -> None:

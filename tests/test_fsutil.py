@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
 import pytest
 
@@ -100,3 +106,36 @@ def test_exclusive_follows_a_file_replaced_while_waiting(tmp_path):
         other.start()
         other.join(10)
     assert len(errors) == 1
+
+
+def test_a_named_pipe_is_written_to_not_replaced(tmp_path):
+    # `--output /dev/null` or a FIFO: renaming a temporary file over it would put a regular file
+    # where the device or the pipe was.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    with atomic_writer(fifo, binary=True) as handle:
+        handle.write(b"shifts\n")
+    reader.join(timeout=10)
+    assert received == [b"shifts\n"]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]  # no temporary file left beside it
+
+
+def test_generate_into_a_named_pipe(tmp_path, monkeypatch):
+    fifo = tmp_path / "out.json"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-m", "oncall", "--root", str(root), "schedule", "generate",
+                             "--from", "2026-03-02T00:00:00Z", "--to", "2026-03-03T00:00:00Z", "--format", "json",
+                             "--output", str(fifo)], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "ONCALL_NO_CACHE": "1"})
+    reader.join(timeout=10)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(received[0])["shifts"], received
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
