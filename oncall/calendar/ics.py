@@ -193,7 +193,11 @@ def stream_calendar(
 
 def uid_for(schedule_id: str, start: int, person: str) -> str:
     """The event UID of ``person``'s shift of ``schedule_id`` that starts at ``start`` (epoch seconds)."""
-    return f"{schedule_id}-{_utc(start)}-{person}@{UID_DOMAIN}"
+    return _uid(schedule_id, _utc(start), person)
+
+
+def _uid(schedule_id: str, start_text: str, person: str) -> str:
+    return f"{schedule_id}-{start_text}-{person}@{UID_DOMAIN}"
 
 
 def revision(now: int) -> int:
@@ -280,9 +284,12 @@ class EventWriter:
         whole list (a year of a large org is gigabytes of events)."""
         pieces: list[bytes] = []
         for shift in shifts:
-            start, end = shift.known_start, shift.known_end
-            uid = uid_for(shift.schedule, start, shift.person)
-            pieces += (_event_head(uid, revision_text, start, end), self.content(shift).folded, _EVENT_END)
+            # Shift.known_start and known_end, and uid_for, spelled out: each start is formatted
+            # once, and a year of a large org is hundreds of thousands of events.
+            start = _utc(shift.start if shift.whole_start is None else shift.whole_start)
+            end = _utc(shift.end if shift.whole_end is None else shift.whole_end)
+            head = _head(_uid(shift.schedule, start, shift.person), revision_text, start, end)
+            pieces += (head, self.content(shift).folded, _EVENT_END)
         return b"".join(pieces)
 
     def _facts(self, shift: Shift) -> Facts:
@@ -394,8 +401,11 @@ def _event_bytes(uid: str, revision_text: str, start: int, end: int, folded: byt
 
 def _event_head(uid: str, revision_text: str, start: int, end: int) -> bytes:
     """A VEVENT's first lines: BEGIN, its UID, revision lines and times."""
-    head = f"BEGIN:VEVENT\r\n{_fold(f'UID:{uid}')}{revision_text}DTSTART:{_utc(start)}\r\nDTEND:{_utc(end)}\r\n"
-    return head.encode("utf-8")
+    return _head(uid, revision_text, _utc(start), _utc(end))
+
+
+def _head(uid: str, revision_text: str, start_text: str, end_text: str) -> bytes:
+    return f"BEGIN:VEVENT\r\n{_fold(f'UID:{uid}')}{revision_text}DTSTART:{start_text}\r\nDTEND:{end_text}\r\n".encode()
 
 
 _EVENT_END = b"END:VEVENT\r\n"
