@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from functools import lru_cache
 
+from oncall import collector
 from oncall.engine import generate, select_schedules
 from oncall.errors import ConfigError
 from oncall.holidays import HolidayCalendar, holiday_spans, is_known_country
@@ -85,6 +86,14 @@ def hours_report(org: Org, start: int, end: int, schedules: Iterable[str] | None
 
     A person on call in two schedules at once counts both.
     """
+    # The window's shifts are all held until the figures are made: millions of objects in a year
+    # of a large org, none in a reference cycle, which the cyclic collector's passes would walk
+    # again and again (docs/performance.md).
+    with collector.paused():
+        return _hours_report(org, start, end, schedules)
+
+
+def _hours_report(org: Org, start: int, end: int, schedules: Iterable[str] | None) -> HoursReport:
     chosen = select_schedules(org, schedules)
     shifts = generate(org, start, end, schedules=[s.id for s in chosen]).shifts
     # One pass over the shifts for both groupings (a year of a large org is millions of shifts).
