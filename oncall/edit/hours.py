@@ -161,9 +161,19 @@ class _RunningTotals:
         self.days: list[tuple[int, int, int, int, bool]] = []  # _local_day of first, first + 1, ...
         self.nights = [0]  # night seconds from day first's midnight to day first + i's midnight
         self.weekends = [0]
+        self.known: dict[int, tuple[int, int]] = {}
 
     def before(self, t: int) -> tuple[int, int]:
         """Night and weekend seconds from day ``first``'s midnight to ``t`` (not before it)."""
+        # Remembered per instant: everyone in the zone shares these totals, and a handoff is one
+        # person's end and the next one's start (a year of a large org asks about each instant
+        # five times on average).
+        known = self.known.get(t)
+        if known is None:
+            known = self.known[t] = self._before(t)
+        return known
+
+    def _before(self, t: int) -> tuple[int, int]:
         index = self.clock.to_wall(t) // DAY - self.first
         if index < 0:
             raise ValueError(f"{t} is before the first day of these totals")
