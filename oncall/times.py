@@ -157,6 +157,7 @@ def wall_datetime(seconds: int) -> datetime:
 
 
 _UTC_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ONE_DAY = timedelta(days=1)
 
 
 def _offset(tz: tzinfo, t: int) -> int:
@@ -274,23 +275,27 @@ class ZoneClock:
         found: list[tuple[int, int, int]] = []
         if lo >= hi:
             return found
-        t = _year_start(lo)
-        end = _year_start(hi)
-        before = _offset(self.tz, t)
+        t, end = _year_start(lo), _year_start(hi)  # both midnights (UTC): whole days apart
+        # Stepped a day at a time on one datetime (made from _UTC_EPOCH, as _offset's are), the
+        # offsets compared as they come: a third of the time of _offset per day, and this is every
+        # zone's start-up (docs/performance.md).
+        moment = _UTC_EPOCH + timedelta(seconds=t)
+        before = moment.astimezone(self.tz).utcoffset()
         while t < end:
-            nxt = min(t + _DAY, end)
-            after = _offset(self.tz, nxt)
+            moment += _ONE_DAY
+            after = moment.astimezone(self.tz).utcoffset()
             if after != before:
-                a, b = t, nxt  # the change is in (a, b]
+                old, new = _offset(self.tz, t), _offset(self.tz, t + _DAY)
+                a, b = t, t + _DAY  # the change is in (a, b]
                 while b - a > 1:
                     mid = (a + b) // 2
-                    if _offset(self.tz, mid) == before:
+                    if _offset(self.tz, mid) == old:
                         a = mid
                     else:
                         b = mid
-                found.append((b, before, after))
+                found.append((b, old, new))
             before = after
-            t = nxt
+            t += _DAY
         return found
 
     def _direct_offset(self, instant: int) -> int:

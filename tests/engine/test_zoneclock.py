@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import available_timezones
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -102,3 +103,35 @@ def test_offset_changes_are_all_listed_whatever_years_the_clock_held_before() ->
         utc("2026-03-08T07:00Z"), utc("2026-11-01T06:00Z")]
     centuries = clock.offset_changes(utc("1950-01-01T00:00Z"), utc("2190-01-01T00:00Z"))
     assert len(centuries) > 2 * 200 and utc("2026-03-08T07:00Z") in centuries
+
+
+def _changes_day_by_day(tz_name: str, lo: int, hi: int) -> list[tuple[int, int, int]]:
+    """Every offset change in years [lo, hi), found the plain way: zoneinfo's offset at each
+    midnight (UTC), then the exact second by bisection."""
+    tz = zone(tz_name)
+
+    def offset(t: int) -> int:
+        return int(datetime.fromtimestamp(t, tz).utcoffset().total_seconds())  # type: ignore[union-attr]
+
+    start, end = int(datetime(lo, 1, 1, tzinfo=UTC).timestamp()), int(datetime(hi, 1, 1, tzinfo=UTC).timestamp())
+    found = []
+    before = offset(start)
+    for t in range(start + 86400, end + 1, 86400):
+        after = offset(t)
+        if after != before:
+            a, b = t - 86400, t
+            while b - a > 1:
+                mid = (a + b) // 2
+                a, b = (mid, b) if offset(mid) == before else (a, mid)
+            found.append((b, before, after))
+        before = after
+    return found
+
+
+def test_the_offset_changes_a_clock_finds_are_zoneinfos_in_every_zone() -> None:
+    # Every change of these years in every IANA zone, each to the second, with the offsets either
+    # side: the clock steps one datetime a day at a time, the reference asks zoneinfo afresh.
+    for tz_name in sorted(available_timezones()):
+        if tz_name.startswith(("posix/", "right/")) or tz_name in ("Factory", "localtime"):
+            continue
+        assert ZoneClock(zone(tz_name))._scan(2024, 2027) == _changes_day_by_day(tz_name, 2024, 2027), tz_name
