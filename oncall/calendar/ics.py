@@ -481,13 +481,6 @@ def _fold(line: str) -> str:
     return b"\r\n ".join(parts).decode("utf-8") + CRLF
 
 
-def icalendar_fold(line: str) -> str:
-    """icalendar's own folding of ``line`` (the reference ``_fold`` is tested against)."""
-    from icalendar.parser import Contentline
-
-    return Contentline(line).to_ical().decode("utf-8") + CRLF
-
-
 @lru_cache(maxsize=1 << 16)
 def _utc(seconds: int) -> str:
     # Cached: a year of a large org has a few thousand handoff instants for hundreds of
