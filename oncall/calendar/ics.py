@@ -394,17 +394,13 @@ def _revision_text(sequence: int, stamp: int, cancelled: bool) -> str:
 
 
 def _event_bytes(uid: str, revision_text: str, start: int, end: int, folded: bytes) -> bytes:
-    """One VEVENT: its head (``_event_head``), then the rest of its lines (``folded``, encoded once
-    for every event that shares them) and its end."""
-    return _event_head(uid, revision_text, start, end) + folded + _EVENT_END
-
-
-def _event_head(uid: str, revision_text: str, start: int, end: int) -> bytes:
-    """A VEVENT's first lines: BEGIN, its UID, revision lines and times."""
-    return _head(uid, revision_text, _utc(start), _utc(end))
+    """One VEVENT: its head (``_head``), then the rest of its lines (``folded``, encoded once for
+    every event that shares them) and its end."""
+    return _head(uid, revision_text, _utc(start), _utc(end)) + folded + _EVENT_END
 
 
 def _head(uid: str, revision_text: str, start_text: str, end_text: str) -> bytes:
+    """A VEVENT's first lines: BEGIN, its UID, revision lines and times."""
     return f"BEGIN:VEVENT\r\n{_fold(f'UID:{uid}')}{revision_text}DTSTART:{start_text}\r\nDTEND:{end_text}\r\n".encode()
 
 
