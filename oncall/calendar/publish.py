@@ -222,9 +222,10 @@ def publish_recorded(root: Path, out_dir: Path, *, load: Callable[[], Org], star
         return publish(load(), out_dir, start=start, end=end, now=now, base_url=base_url, schedules=schedules)
     # The state of the inputs is taken before they are read: a file changed during the run is then
     # a change the next run sees.
-    asked, newest = _asked(root.resolve(), out_dir, start, end, base_url, schedules)
-    path = cache_file("publish", out_dir.resolve())
-    key = repr((_RECORD_FORMAT, str(out_dir.resolve()))).encode("utf-8", "backslashreplace")
+    folder = out_dir.resolve()
+    asked, newest = _asked(root.resolve(), folder, start, end, base_url, schedules)
+    path = cache_file("publish", folder)
+    key = repr((_RECORD_FORMAT, str(folder))).encode("utf-8", "backslashreplace")
     last = _Record.read(read_keyed(path, key))
     files = _files(out_dir)
     if last is not None and last.asked == asked and last.files == files and last.unchanged():
@@ -244,12 +245,12 @@ def publish_recorded(root: Path, out_dir: Path, *, load: Callable[[], Org], star
     return report
 
 
-def _asked(root: Path, out_dir: Path, start: int, end: int, base_url: str | None,
+def _asked(root: Path, folder: Path, start: int, end: int, base_url: str | None,
            schedules: Sequence[str] | None) -> tuple[str, int]:
     """What a publish's bytes follow from besides the org's zones, the holiday dates and the
-    folder's files, as text; and when the newest config file changed (ns)."""
+    folder's files (``folder``, resolved), as text; and when the newest config file changed (ns)."""
     config, newest = inputs.config_state(root)
-    text = repr((oncall.__version__, config, inputs.package_state(), str(out_dir.resolve()), start, end,
+    text = repr((oncall.__version__, config, inputs.package_state(), str(folder), start, end,
                  base_url, list(schedules or ())))
     return text, newest
 
