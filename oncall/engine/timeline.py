@@ -9,13 +9,12 @@ whole bounds and for who is on call either side of it.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import tzinfo
-from operator import itemgetter
 from typing import NamedTuple
 
-from oncall.engine.turns import CoveredPeriods, LayerClock, intersect, union, window_instants
+from oncall.engine.turns import CoveredPeriods, LayerClock, clip, intersect, union, window_instants
 from oncall.holidays import HOLIDAYS_OF_PEOPLE, holiday_spans
 from oncall.model import Gap, Layer, Org, Reason, Schedule, Shift
 from oncall.times import DAY, zone
@@ -31,7 +30,6 @@ Piece = tuple[int, int, str, Why]
 FIRST_LOOK = 2 * DAY  # how far beyond the window the engine looks first for the edges' bounds
 REACH = 800 * DAY  # how far it looks at most; beyond it a bound is unknown (None)
 _OVERRIDE: Why = ("override", None, None, None)
-_START, _END = itemgetter(0), itemgetter(1)  # a piece's start and end
 
 
 class Timeline(NamedTuple):
@@ -400,24 +398,11 @@ def overlay(base: list[Piece], top: list[Piece]) -> list[Piece]:
     shown_to = base[0][0]
     for piece in top:
         if piece[0] > shown_to:
-            out += _within(base, shown_to, piece[0])
+            out += clip(base, shown_to, piece[0])
         out.append(piece)
         shown_to = piece[1]
-    out += _within(base, shown_to, base[-1][1])
+    out += clip(base, shown_to, base[-1][1])
     return out
-
-
-def _within(pieces: list[Piece], start: int, end: int) -> list[Piece]:
-    """The sorted disjoint ``pieces`` clipped to ``[start, end)``."""
-    inside = pieces[bisect_right(pieces, start, key=_END):bisect_left(pieces, end, key=_START)]
-    if inside:
-        s, e, person, why = inside[0]
-        if s < start:
-            inside[0] = (start, e, person, why)
-        s, e, person, why = inside[-1]
-        if e > end:
-            inside[-1] = (s, end, person, why)
-    return inside
 
 
 def override_pieces(schedule: Schedule, start: int, end: int) -> list[Piece]:

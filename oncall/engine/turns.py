@@ -12,11 +12,13 @@ from collections.abc import Iterable, Iterator
 from datetime import tzinfo
 from math import gcd
 from operator import itemgetter
+from typing import Any, TypeVar, cast
 
 from oncall.model import Layer, Window
 from oncall.times import DAY, wall_seconds, zone_clock
 
 _START, _END = itemgetter(0), itemgetter(1)  # a span's start and end
+_Span = TypeVar("_Span", bound=tuple[Any, ...])  # a span, or a piece: its start and end first
 
 
 class LayerClock:
@@ -91,12 +93,17 @@ def window_instants(windows: tuple[Window, ...], tz: tzinfo, start: int, end: in
         spans += [(s, e) for s, e in zip(clock.to_instants(opens), closes, strict=True) if s < e]
     # The days looked at reach a day or so beyond [start, end): only the spans at its ends need
     # dropping or clipping.
-    merged = union(spans)
-    inside = merged[bisect_right(merged, start, key=_END):bisect_left(merged, end, key=_START)]
+    return clip(union(spans), start, end)
+
+
+def clip(spans: list[_Span], start: int, end: int) -> list[_Span]:
+    """The sorted disjoint ``spans`` (tuples that begin with their start and end) clipped to
+    ``[start, end)``, found by bisection."""
+    inside = spans[bisect_right(spans, start, key=_END):bisect_left(spans, end, key=_START)]
     if inside and inside[0][0] < start:
-        inside[0] = (start, inside[0][1])
+        inside[0] = cast(_Span, (start, *inside[0][1:]))
     if inside and inside[-1][1] > end:
-        inside[-1] = (inside[-1][0], end)
+        inside[-1] = cast(_Span, (inside[-1][0], end, *inside[-1][2:]))
     return inside
 
 
