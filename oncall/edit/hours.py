@@ -128,10 +128,9 @@ def person_hours(person: Person, shifts: list[Shift], start: int, end: int,
     total = night = weekend = holiday = 0
     for shift in shifts:
         total += shift.end - shift.start
-        night_before, weekend_before = totals.before(shift.start)
-        night_by_end, weekend_by_end = totals.before(shift.end)
-        night += night_by_end - night_before
-        weekend += weekend_by_end - weekend_before
+        at_night, at_weekend = totals.between(shift.start, shift.end)
+        night += at_night
+        weekend += at_weekend
         if holidays:
             holiday += overlap(shift.start, shift.end, holidays)
     return PersonHours(person.id, total, night, weekend, holiday if country else None, len(shifts), country)
@@ -140,10 +139,7 @@ def person_hours(person: Person, shifts: list[Shift], start: int, end: int,
 def night_and_weekend(start: int, end: int, tz: tzinfo) -> tuple[int, int]:
     """Seconds of ``[start, end)`` at night (22:00-07:00) and at weekends (Saturday and Sunday)
     on the wall clock of ``tz``."""
-    totals = _running_totals(tz, zone_clock(tz).to_wall(start) // DAY - 1)
-    night_before, weekend_before = totals.before(start)
-    night_by_end, weekend_by_end = totals.before(end)
-    return night_by_end - night_before, weekend_by_end - weekend_before
+    return _running_totals(tz, zone_clock(tz).to_wall(start) // DAY - 1).between(start, end)
 
 
 class _RunningTotals:
@@ -162,6 +158,12 @@ class _RunningTotals:
         self.nights = [0]  # night seconds from day first's midnight to day first + i's midnight
         self.weekends = [0]
         self.known: dict[int, tuple[int, int]] = {}
+
+    def between(self, a: int, b: int) -> tuple[int, int]:
+        """Night and weekend seconds of ``[a, b)``."""
+        night_before, weekend_before = self.before(a)
+        night_by_end, weekend_by_end = self.before(b)
+        return night_by_end - night_before, weekend_by_end - weekend_before
 
     def before(self, t: int) -> tuple[int, int]:
         """Night and weekend seconds from day ``first``'s midnight to ``t`` (not before it)."""
