@@ -145,47 +145,51 @@ def no_leftovers() -> Iterator[list[str]]:
             os.kill(pid, 9)
 
 
+# The sleeps' arguments mark the processes a test starts; this run's process id makes them unique,
+# so two runs of the suite at once never stop (or count) each other's.
+BACKGROUND, SETSID, FORKED, TREE = (f"{n}.{os.getpid()}" for n in (1003, 1004, 1006, 1005))
+
 needs_proc = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc to look for leftovers")
 
 
 @needs_proc
 def test_a_background_process_is_stopped_when_the_check_ends(no_leftovers: list[str]) -> None:
-    no_leftovers.append("1003.25")
-    outcome = run_check(item("bg", "command", command=["sh", "-c", "sleep 1003.25 >/dev/null 2>&1 &"]), ctx())
+    no_leftovers.append(BACKGROUND)
+    outcome = run_check(item("bg", "command", command=["sh", "-c", f"sleep {BACKGROUND} >/dev/null 2>&1 &"]), ctx())
     assert outcome.status == "pass"
     assert "stopped 1 process it left running (sleep (pid" in outcome.message
-    assert _running("1003.25") == []
+    assert _running(BACKGROUND) == []
 
 
 @needs_proc
 def test_a_process_that_leaves_the_session_is_found_and_stopped(no_leftovers: list[str]) -> None:
-    no_leftovers.append("1004.25")
-    outcome = run_check(item("setsid", "command", timeout=5.0, command=["setsid", "sleep", "1004.25"]), ctx())
+    no_leftovers.append(SETSID)
+    outcome = run_check(item("setsid", "command", timeout=5.0, command=["setsid", "sleep", SETSID]), ctx())
     assert outcome.status == "pass", outcome.message
     assert "stopped 1 process it left running (sleep (pid" in outcome.message
-    assert _running("1004.25") == []
+    assert _running(SETSID) == []
 
 
 @needs_proc
 def test_escapees_are_found_from_the_runner_s_worker_threads_too(no_leftovers: list[str]) -> None:
-    no_leftovers.append("1006.25")
-    checks = [item(f"s{i}", "command", timeout=5.0, command=["sh", "-c", "setsid -f sleep 1006.25; exit 0"])
+    no_leftovers.append(FORKED)
+    checks = [item(f"s{i}", "command", timeout=5.0, command=["sh", "-c", f"setsid -f sleep {FORKED}; exit 0"])
               for i in range(3)]
     results = run(plan([checklist(*checks)]), ctx())
     assert [r.status for r in results] == ["pass"] * 3
     assert all("stopped 1 process it left running (sleep (pid" in r.message for r in results)
-    assert _running("1006.25") == []
+    assert _running(FORKED) == []
 
 
 @needs_proc
 def test_at_the_timeout_every_process_it_started_is_stopped_and_counted(no_leftovers: list[str]) -> None:
-    no_leftovers.append("1005.25")
-    script = "setsid sleep 1005.25 & sleep 1005.25 & sleep 1005.25"
+    no_leftovers.append(TREE)
+    script = f"setsid sleep {TREE} & sleep {TREE} & sleep {TREE}"
     outcome = run_check(item("slow", "command", timeout=3.0, command=["sh", "-c", script]), ctx())
     assert outcome.status == "fail"
     assert outcome.message.startswith("did not finish within 3s; stopped it and 3 processes it started")
     assert "could not stop" not in outcome.message
-    assert _running("1005.25") == []
+    assert _running(TREE) == []
 
 
 # --- person fields in code, the environment, output --------------------------------------------
