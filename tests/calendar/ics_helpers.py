@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
 from oncall.engine import generate
 from oncall.model import Interval, Layer, Org, Override, Person, Schedule, Shift, Window
 from oncall.times import parse_duration, wall_to_epoch, zone
+from tests.zones import compile_zone as compile_zone  # for the tests of new zone data
 
 HERE = Path(__file__).parent
 JS_DIR = HERE.parent / "js"
@@ -87,11 +87,3 @@ def stored_events(calendar: object, start: int, end: int) -> list[tuple[str, int
         out.append((str(event["UID"]), int(event.start.timestamp()), int(event.end.timestamp()),
                     str(event.get("STATUS", "")), int(event.get("SEQUENCE", 0))))
     return sorted(out)
-
-
-def compile_zone(folder: Path, offset: str) -> None:
-    """Compile the zone ``Oncall/Test`` at ``offset`` from UTC into ``folder`` with zic (the time
-    zone compiler), as a tz release installs a zone's new rules."""
-    source = folder.parent / "zone.txt"
-    source.write_text(f"Zone Oncall/Test {offset} - OT\n")
-    subprocess.run(["zic", "-d", str(folder), str(source)], check=True, capture_output=True)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from oncall.cli.app import app
 from oncall.config import inputs
-from tests.config.test_inputs import compile_zone
+from tests.zones import compile_zone
 
 PEOPLE = """\
 people:

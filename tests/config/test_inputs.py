@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import time
 import zoneinfo
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from oncall.config import inputs
+from tests.zones import compile_zone
 
 
 @pytest.fixture
@@ -25,12 +25,6 @@ def tz_folder(tmp_path: Path) -> Iterator[Path]:
         yield folder
     finally:
         zoneinfo.reset_tzpath()
-
-
-def compile_zone(folder: Path, offset: str) -> None:
-    source = folder.parent / "zone.txt"
-    source.write_text(f"Zone Oncall/Test {offset} - OT\n")
-    subprocess.run(["zic", "-d", str(folder), str(source)], check=True, capture_output=True)
 
 
 @pytest.mark.skipif(shutil.which("zic") is None, reason="zic (the time zone compiler) is not installed")
