@@ -21,7 +21,6 @@ is a miss: the command computes the answers as without the cache and writes the 
 from __future__ import annotations
 
 import json
-import os
 import time
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -47,10 +46,6 @@ class Piece(NamedTuple):
 class Schedule(NamedTuple):
     timezone: str
     pieces: list[Piece]
-
-
-def enabled() -> bool:
-    return not os.environ.get("ONCALL_NO_CACHE")
 
 
 def key(root: Path, viewer: str, selection: Sequence[str] | None) -> Key:

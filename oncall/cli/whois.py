@@ -23,7 +23,7 @@ from oncall.cli.options import (
     within_option,
 )
 from oncall.cli.tables import Column, Table
-from oncall.config import inputs
+from oncall.config import cache, inputs
 from oncall.model import OnCall, Org, Shift, reason_codes
 from oncall.times import epoch_to_wall, iso, zone
 
@@ -114,7 +114,7 @@ def _cached_texts(at: int, viewer: tzinfo, selection: list[str] | None, format: 
     """Each selected schedule's timezone and the text of its piece at ``at`` for ``format``, from
     the cache or computed and stored; None when the cache is off or cannot hold these answers."""
     viewer_name = getattr(viewer, "key", None)
-    if not whoiscache.enabled() or not viewer_name:
+    if not cache.enabled() or not viewer_name:
         return None
     current = session()
     root = current.root().resolve()

@@ -45,9 +45,14 @@ _FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def enabled() -> bool:
+    """Whether the caches of what is computed from a config root are on (``ONCALL_NO_CACHE``)."""
+    return not os.environ.get("ONCALL_NO_CACHE")
+
+
 def load_org_cached(root: Path) -> model.Org:
     """``load_org(root)``, from the cache when no input file has changed since it was written."""
-    if os.environ.get("ONCALL_NO_CACHE"):
+    if not enabled():
         return _parse(root)
     root = Path(root).resolve()
     description, newest = inputs.config_state(root)
