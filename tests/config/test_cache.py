@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import time
 import zoneinfo
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from oncall import times
 from oncall.config import cache, loader
 from oncall.config.cache import load_org_cached
+from tests.zones import compile_zone
 
 PEOPLE = "people:\n  alice: {timezone: UTC}\n  bob: {timezone: UTC}\n"
 SCHEDULE = "timezone: UTC\nlayers:\n  - people: [alice, bob]\n    start: 2026-01-05T09:00\n    every: 1w\n"
@@ -172,8 +172,7 @@ def test_new_zone_data_reloads(root, tmp_path):
             + "overrides:\n  - {person: bob, from: 2026-01-06T09:00, to: 2026-01-07T09:00}\n")
         _age(root)
         for offset, hour in (("1:00", 8), ("2:00", 7)):
-            (tmp_path / "zone.txt").write_text(f"Zone Oncall/Test {offset} - OT\n")
-            subprocess.run(["zic", "-d", str(zones), str(tmp_path / "zone.txt")], check=True, capture_output=True)
+            compile_zone(zones, offset)
             times._zone.cache_clear()  # as in a new process: the zone is read from its file again
             zoneinfo.ZoneInfo.clear_cache()
             override = load_org_cached(root).schedules["primary"].overrides[0]
