@@ -47,6 +47,11 @@ class Session:
                 self._org = load_org_cached(self.root())
             gc.freeze()
             self._frozen = True
+            # Given back when the run's click context closes, however the run was started
+            # (``app.run`` closes the session too; a second close does nothing).
+            ctx = click.get_current_context(silent=True)
+            if ctx is not None:
+                ctx.find_root().call_on_close(self.close)
         return self._org
 
     def close(self) -> None:
