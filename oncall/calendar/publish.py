@@ -30,6 +30,7 @@ from oncall import collector
 from oncall.calendar.ics import Draft, EventWriter, ExportStats, fingerprint_in
 from oncall.config import inputs
 from oncall.config.cache import cache_file, read_keyed, write_keyed
+from oncall.config.cache import enabled as cache_enabled
 from oncall.fsutil import write_atomic
 from oncall.model import Org, Shift
 from oncall.times import DAY
@@ -218,7 +219,7 @@ def publish_recorded(root: Path, out_dir: Path, *, load: Callable[[], Org], star
     config changed less than ``inputs.SETTLED_NS`` before is not recorded. ``ONCALL_NO_CACHE=1``
     turns the record off (neither read nor written).
     """
-    if os.environ.get("ONCALL_NO_CACHE"):
+    if not cache_enabled():
         return publish(load(), out_dir, start=start, end=end, now=now, base_url=base_url, schedules=schedules)
     # The state of the inputs is taken before they are read: a file changed during the run is then
     # a change the next run sees.
