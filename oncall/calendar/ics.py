@@ -228,10 +228,14 @@ class Facts(NamedTuple):
 
 class Content:
     """The lines after DTSTART and DTEND that events with the same ``Facts`` share, made once:
-    unfolded, folded, and a digest of the facts (what a fingerprint records instead of them)."""
+    unfolded, folded, and a digest of the facts (what a fingerprint records instead of them).
+    ``short_uid`` says whether the UID line of such an event fits on one line unfolded: it is
+    made of the schedule, the start (always 16 characters) and the person."""
 
     def __init__(self, facts: Facts) -> None:
         self.facts = facts
+        uid_line = f"UID:{_uid(facts.schedule, _utc(0), facts.person)}"
+        self.short_uid = uid_line.isascii() and len(uid_line) <= _FOLD_OCTETS
 
     @cached_property
     def lines(self) -> tuple[str, ...]:
@@ -284,12 +288,17 @@ class EventWriter:
         whole list (a year of a large org is gigabytes of events)."""
         pieces: list[bytes] = []
         for shift in shifts:
-            # Shift.known_start and known_end, and uid_for, spelled out: each start is formatted
-            # once, and a year of a large org is hundreds of thousands of events.
+            # Shift.known_start and known_end, spelled out: each start is formatted once, and a
+            # year of a large org is hundreds of thousands of events.
+            content = self.content(shift)
             start = _utc(shift.start if shift.whole_start is None else shift.whole_start)
             end = _utc(shift.end if shift.whole_end is None else shift.whole_end)
-            head = _head(_uid(shift.schedule, start, shift.person), revision_text, start, end)
-            pieces += (head, self.content(shift).folded, _EVENT_END)
+            if content.short_uid:  # _head(_uid(...)) written out, as it is when nothing needs folding
+                head = (f"BEGIN:VEVENT\r\nUID:{shift.schedule}-{start}-{shift.person}@{UID_DOMAIN}\r\n"
+                        f"{revision_text}DTSTART:{start}\r\nDTEND:{end}\r\n").encode()
+            else:
+                head = _head(_uid(shift.schedule, start, shift.person), revision_text, start, end)
+            pieces += (head, content.folded, _EVENT_END)
         return b"".join(pieces)
 
     def _facts(self, shift: Shift) -> Facts:
