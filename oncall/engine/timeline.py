@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import tzinfo
+from functools import partial
 from typing import NamedTuple
 
 from oncall.engine.turns import CoveredPeriods, LayerClock, clip, intersect, union, window_instants
@@ -62,7 +63,9 @@ def schedule_timeline(org: Org, schedule: Schedule, start: int, end: int) -> Tim
     # Who is on call before and after each run, the window's edges included.
     persons = [before, *[run[2] for run in runs], after]
     sid = schedule.id
-    make = Shift._make  # a year of a large org makes hundreds of thousands of shifts: skip keyword handling
+    # A year of a large org makes hundreds of thousands of shifts: each is made from its fields
+    # in order, as Shift._make does but without its length check and method call.
+    make = partial(tuple.__new__, Shift)
     typed: dict[tuple[Why, ...], tuple[Reason, ...]] = {}
     shifts: list[Shift] = []
     gaps: list[Gap] = []
