@@ -2,17 +2,18 @@
 
 Pieces are plain tuples ``(start, end, person, reason)`` in epoch seconds while they are being
 composed; runs of one person become ``Shift`` objects, runs of nobody ``Gap`` objects, only at the
-end. ``schedule_timeline`` then completes the two at the window's edges: it looks beyond the
-window, a little at first and wider only while the edge shift (or gap) still goes on, for its
-whole bounds and for who is on call either side of it.
+end. ``schedule_timeline`` then completes the two at the window's edges: it composes the window
+with a first look beyond it either side, and looks wider only while an edge shift (or gap) still
+goes on, for its whole bounds and for who is on call either side of it.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import tzinfo
 from functools import partial
+from operator import itemgetter
 from typing import NamedTuple
 
 from oncall.engine.turns import CoveredPeriods, LayerClock, clip, intersect, union, window_instants
@@ -31,6 +32,7 @@ Piece = tuple[int, int, str, Why]
 FIRST_LOOK = 2 * DAY  # how far beyond the window the engine looks first for the edges' bounds
 REACH = 800 * DAY  # how far it looks at most; beyond it a bound is unknown (None)
 _OVERRIDE: Why = ("override", None, None, None)
+_START, _END = itemgetter(0), itemgetter(1)  # a run's start and end
 
 
 class Timeline(NamedTuple):
@@ -52,14 +54,32 @@ def schedule_timeline(org: Org, schedule: Schedule, start: int, end: int) -> Tim
     bounds, who is on call either side, and the reasons of each whole shift."""
     if end <= start:
         return Timeline([], [])
-    runs = compose_runs(org, schedule, start, end)
+    # The window and a first look either side of it are composed at once: the runs at the
+    # window's edges mostly start and end within the look, and then their whole bounds and
+    # reasons, and who is on call either side, are all here. One that goes on beyond the look is
+    # followed further by _look_back or _look_ahead.
     bounds = _Bounds(schedule)
-    first_start, before, first_reasons = _look_back(org, schedule, start, runs[0][2], bounds)
-    last_end, after, last_reasons = _look_ahead(org, schedule, end, runs[-1][2], bounds)
-    if first_reasons:
-        runs[0] = (*runs[0][:3], _joined(first_reasons, runs[0][3]))
-    if last_reasons:
-        runs[-1] = (*runs[-1][:3], _joined(runs[-1][3], last_reasons))
+    lo, hi = start - bounds.step, end + bounds.step
+    wide = compose_runs(org, schedule, lo, hi)
+    first = bisect_right(wide, start, key=_END)  # the run holding start
+    last = bisect_left(wide, end, key=_START) - 1  # the run holding end - 1
+    runs = wide[first:last + 1]
+    head_start, _, head_person, _ = runs[0]
+    first_start: int | None
+    last_end: int | None
+    if head_start > lo:
+        first_start, before = head_start, wide[first - 1][2]
+    else:
+        first_start, before, earlier = _look_back(org, schedule, start, head_person, bounds)
+        runs[0] = (*runs[0][:3], _joined(earlier, runs[0][3]))
+    _, tail_end, tail_person, _ = runs[-1]
+    if tail_end < hi:
+        last_end, after = tail_end, wide[last + 1][2]
+    else:
+        last_end, after, later = _look_ahead(org, schedule, end, tail_person, bounds)
+        runs[-1] = (*runs[-1][:3], _joined(runs[-1][3], later))
+    runs[0] = (max(runs[0][0], start), *runs[0][1:])
+    runs[-1] = (runs[-1][0], min(runs[-1][1], end), *runs[-1][2:])
     # Who is on call before and after each run, the window's edges included.
     persons = [before, *[run[2] for run in runs], after]
     sid = schedule.id
