@@ -55,11 +55,13 @@ notify:
 
 @dataclass
 class Case:
-    """One whole command: its argv, its environment, and what to do (untimed) before each run."""
+    """One whole command: its argv, its environment, what to do (untimed) before each run, and
+    how many times it runs in a round (its figure for the round is their mean)."""
 
     argv: list[str]
     env: dict[str, str]
     before: Callable[[], None] | None = None
+    runs: int = 1
 
 
 @dataclass
@@ -77,24 +79,34 @@ class Samples:
 
 
 def rounds(cases: dict[str, Case], count: int, warm_up: bool = True) -> dict[str, Samples]:
-    """Run every case once per round, in turns, ``count`` rounds (after one untimed round)."""
+    """Run every case ``case.runs`` times per round, in turns, ``count`` rounds (after one
+    untimed round); a case's figure for a round is the mean of its runs in it."""
     out = {name: Samples() for name in cases}
     for round_ in range(count + (1 if warm_up else 0)):
-        for name, case in cases.items():
-            if case.before is not None:
-                case.before()
-            used = resource.getrusage(resource.RUSAGE_CHILDREN)
-            start = time.perf_counter()
-            done = subprocess.run(case.argv, env=case.env, cwd=REPO, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE)
-            wall = time.perf_counter() - start
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            if done.returncode not in (0, 1):
-                raise SystemExit(f"{' '.join(case.argv)} failed:\n{done.stderr.decode()[-2000:]}")
-            if round_ or not warm_up:
-                out[name].wall.append(wall)
-                out[name].cpu.append((after.ru_utime - used.ru_utime) + (after.ru_stime - used.ru_stime))
+        timed: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
+        for turn in range(max(case.runs for case in cases.values())):
+            for name, case in cases.items():
+                if turn < case.runs:
+                    timed[name].append(_run(case))
+        if round_ or not warm_up:
+            for name, runs in timed.items():
+                out[name].wall.append(statistics.fmean(wall for wall, _ in runs))
+                out[name].cpu.append(statistics.fmean(cpu for _, cpu in runs))
     return out
+
+
+def _run(case: Case) -> tuple[float, float]:
+    """One run of ``case``: its wall time and its CPU time (user + system, children included)."""
+    if case.before is not None:
+        case.before()
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(case.argv, env=case.env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(case.argv)} failed:\n{done.stderr.decode()[-2000:]}")
+    return wall, (after.ru_utime - used.ru_utime) + (after.ru_stime - used.ru_stime)
 
 
 def paired_ratio(a: Samples, b: Samples, cpu: bool = False) -> float:
@@ -179,12 +191,19 @@ class Target:
 
 def generate_rounds(scale: Scale) -> dict[str, Samples]:
     """One year of ``generate --format json`` and ``--format ics``, and the RRULE program, in
-    turns (once per scale: both generate rows read it)."""
+    turns (once per scale: both generate rows read it).
+
+    The RRULE program takes ten times as long as ``generate``, and a shared machine's speed moves
+    within seconds: one ``generate`` beside it samples a moment where the RRULE program averages
+    over its whole run. So ``generate`` runs as many times per round as it takes to fill about
+    the RRULE program's time (5 at scale 1, where it takes about a second; once at scale 10), and
+    its figure for the round is their mean."""
     if "generate" not in scale.memo:
         year = ["--from", ONE_YEAR_FROM, "--to", ONE_YEAR_TO]
+        runs = 5 if scale.factor == 1 else 1
         scale.memo["generate"] = rounds({
-            "json": Case(scale.oncall("schedule", "generate", *year, "--format", "json"), scale.env),
-            "ics": Case(scale.oncall("schedule", "generate", *year, "--format", "ics"), scale.env),
+            "json": Case(scale.oncall("schedule", "generate", *year, "--format", "json"), scale.env, runs=runs),
+            "ics": Case(scale.oncall("schedule", "generate", *year, "--format", "ics"), scale.env, runs=runs),
             "rrule": Case([PY, "-c", EXPAND_RRULES, str(rrule_file(scale)), ONE_YEAR_FROM, ONE_YEAR_TO], scale.env),
         }, scale.rounds, warm_up=scale.factor == 1)
     return scale.memo["generate"]
