@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from oncall import collector
 from oncall.deadline import Deadline
 from oncall.errors import OncallError, StateError, UsageError
 from oncall.model import Org, Shift
@@ -163,19 +164,22 @@ def _run(org: Org, now: int, settings: NotifySettings, log: SentLog, sender: Sen
     near = max(now + longest + 1, now + settings.changes_within, now + DIGEST_WEEK if settings.digest else now,
                log.watched.until if log.watched is not None else now)
     near = min(near, horizon)
-    # From before the window: a shift already running at its start is then clipped before it,
-    # not mistaken for a handoff inside it, and the digest's week begins at most a day before it.
-    generated = shifts(org, start - RECENT, near, None)
-    # A shift begun beyond the engine's reach starts, as far as it can tell, where it was asked
-    # from: those schedules are asked from as far back as the plan's ``more`` asks.
-    endless = {s.schedule for s in generated if s.whole_start is None}
-    if endless:
-        generated = [*(s for s in generated if s.schedule not in endless),
-                     *shifts(org, start - LOOKBEHIND, near, endless)]
-    seen = watch(generated, now, settings.changes_within)
-    due = plan(org, settings, generated, start, now, horizon, readiness, watched=log.watched, seen=seen,
-               last_set=log.slack, generated_to=near,
-               more=lambda sid: shifts(org, start - LOOKBEHIND, horizon, (sid,)))
+    # Planning holds two weeks or more of every schedule's shifts, tens of thousands at a large
+    # org and no reference cycles, so the collector is paused meanwhile (docs/performance.md).
+    with collector.paused():
+        # From before the window: a shift already running at its start is then clipped before it,
+        # not mistaken for a handoff inside it, and the digest's week begins at most a day before it.
+        generated = shifts(org, start - RECENT, near, None)
+        # A shift begun beyond the engine's reach starts, as far as it can tell, where it was asked
+        # from: those schedules are asked from as far back as the plan's ``more`` asks.
+        endless = {s.schedule for s in generated if s.whole_start is None}
+        if endless:
+            generated = [*(s for s in generated if s.schedule not in endless),
+                         *shifts(org, start - LOOKBEHIND, near, endless)]
+        seen = watch(generated, now, settings.changes_within)
+        due = plan(org, settings, generated, start, now, horizon, readiness, watched=log.watched, seen=seen,
+                   last_set=log.slack, generated_to=near,
+                   more=lambda sid: shifts(org, start - LOOKBEHIND, horizon, (sid,)))
     report = RunReport(start, now, first_run, notes=notes + due.notes, state_path=log.path)
     for message in due.messages:
         if not message.is_update and log.was_sent(message.key):
