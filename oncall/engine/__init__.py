@@ -84,13 +84,22 @@ def who_at(org: Org, schedule: Schedule, at: int) -> OnCall:
             start=shift.whole_start if shift.whole_start is not None else at - REACH,
             end=shift.whole_end if shift.whole_end is not None else at + 1 + REACH,
         )
-        if shift.after is not None or shift.whole_end is None:
-            return OnCall(schedule.id, at, whole, None, shift.after, shift.whole_end if shift.after else None)
-        # A gap follows the shift: the next person is whoever ends it.
-        gap = schedule_timeline(org, schedule, shift.whole_end, shift.whole_end + 1).gaps[0]
-        return OnCall(schedule.id, at, whole, None, gap.after, gap.whole_end if gap.after else None)
+        return OnCall(schedule.id, at, whole, None, *_next_after_shift(org, schedule, shift))
     gap = timeline.gaps[0]
-    return OnCall(schedule.id, at, None, gap, gap.after, gap.whole_end if gap.after else None)
+    return OnCall(schedule.id, at, None, gap, *_next_after_gap(gap))
+
+
+def _next_after_shift(org: Org, schedule: Schedule, shift: Shift) -> tuple[str | None, int | None]:
+    """Who is on call next after ``shift``, and from when: who takes over from it, or, when a gap
+    follows it, whoever ends the gap (None, None: nobody, or not known within the engine's reach)."""
+    if shift.after is not None or shift.whole_end is None:
+        return shift.after, shift.whole_end if shift.after else None
+    return _next_after_gap(schedule_timeline(org, schedule, shift.whole_end, shift.whole_end + 1).gaps[0])
+
+
+def _next_after_gap(gap: Gap) -> tuple[str | None, int | None]:
+    """Who ends ``gap``, and when (None, None: nobody, or not known within the engine's reach)."""
+    return gap.after, gap.whole_end if gap.after else None
 
 
 def whois(org: Org, at: int, schedules: Iterable[str] | None = None) -> list[OnCall]:
@@ -118,17 +127,12 @@ def answers_during(org: Org, schedule: Schedule, start: int, end: int) -> list[A
     for shift in timeline.shifts:
         if shift.whole_start is None or shift.whole_end is None or not _within_reach(shift, start, end):
             return None
-        if shift.after is not None:
-            answer = OnCall(schedule.id, shift.start, shift, None, shift.after, shift.whole_end)
-        else:  # a gap follows the shift: the next person is whoever ends it (as in who_at)
-            gap = schedule_timeline(org, schedule, shift.whole_end, shift.whole_end + 1).gaps[0]
-            answer = OnCall(schedule.id, shift.start, shift, None, gap.after, gap.whole_end if gap.after else None)
-        answers.append(Answer(shift.start, shift.end, answer._replace(shift=_whole(shift))))
+        answer = OnCall(schedule.id, shift.start, _whole(shift), None, *_next_after_shift(org, schedule, shift))
+        answers.append(Answer(shift.start, shift.end, answer))
     for gap in timeline.gaps:
         if not _within_reach(gap, start, end):
             return None
-        answers.append(Answer(gap.start, gap.end, OnCall(schedule.id, gap.start, None, gap, gap.after,
-                                                         gap.whole_end if gap.after else None)))
+        answers.append(Answer(gap.start, gap.end, OnCall(schedule.id, gap.start, None, gap, *_next_after_gap(gap))))
     answers.sort()
     return answers
 
