@@ -200,8 +200,9 @@ def main(args: Sequence[str] | None = None) -> NoReturn:
     code = run(args)
     # The process ends here. As it exits, Python runs its cyclic collector over every object
     # still alive (the loaded org, the caches, the modules), which finds nothing that needs it:
-    # 40-50 ms of a year's `generate` (docs/performance.md). gc.freeze leaves them out of it;
-    # everything is still freed with the process, and stdout and stderr are still flushed.
+    # 35-68 ms of CPU at the end of a year's `generate` (docs/performance.md). gc.freeze leaves
+    # them out of it; everything is still freed with the process, and stdout and stderr are
+    # still flushed.
     gc.freeze()
     sys.exit(code)
 
